@@ -1,0 +1,20 @@
+# The two everyday commands: `make run` starts Riffle, `make test` runs the whole suite.
+# Both prepare the machine first (scripts/bootstrap.sh), so they work on a fresh clone.
+
+.PHONY: run test lint bench
+
+run:
+	@scripts/bootstrap.sh
+	.venv/bin/riffle $(ARGS)
+
+test:
+	@scripts/bootstrap.sh --test
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest $(PYTEST_ARGS)
+
+lint:
+	@scripts/bootstrap.sh --test
+	.venv/bin/ruff check .
+
+bench:
+	@scripts/bootstrap.sh
+	for b in benchmarks/*.py; do .venv/bin/python $$b || exit 1; done

@@ -1,0 +1,56 @@
+"""Riffle's composition root: parse the command line, build the objects, start a face."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from ui.cli.app import build_parser, run_command
+from ui.cli.context import CliContext
+
+logger = logging.getLogger("riffle")
+
+
+def _configure_logging(verbosity: int) -> None:
+    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] in {"offscreen", "minimal", "vnc"}:
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or (
+        sys.platform in {"win32", "darwin"}
+    )
+
+
+def run_gui(db_path: Path | None) -> int:
+    """Open the desktop window, or explain why it cannot open here."""
+    if not _has_display():
+        print(
+            "riffle: no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is "
+            "set). Run it inside a desktop session, or set QT_QPA_PLATFORM=offscreen to start "
+            "without a screen. The command line works anywhere: riffle --help",
+            file=sys.stderr,
+        )
+        return 2
+    print("riffle: the desktop window is not available in this version yet; "
+          "see riffle --help for the commands.", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    db_path = Path(args.db).expanduser() if args.db else None
+    if not args.command:
+        return run_gui(db_path)
+    ctx = CliContext(db_path=db_path)
+    return run_command(args, ctx)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

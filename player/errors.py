@@ -1,0 +1,43 @@
+"""Riffle's exception hierarchy: one root, a subclass for each thing a caller handles apart.
+
+The core raises; the faces (command line, window) log and show the message. Every message
+is written for a person: it says what went wrong and, where there is one, what to do.
+"""
+
+from __future__ import annotations
+
+
+class RiffleError(Exception):
+    """Root of every error Riffle raises on purpose."""
+
+
+class StoreError(RiffleError):
+    """The database cannot be used as asked."""
+
+
+class DatabaseLockedError(StoreError):
+    """Another program holds a lock on the database for longer than we wait."""
+
+
+class ReadOnlyDatabaseError(StoreError):
+    """The database file or its folder cannot be written."""
+
+
+class NotARiffleDatabaseError(StoreError):
+    """The file is not SQLite, or is SQLite but not Riffle's, or is from a newer Riffle."""
+
+
+class TagError(RiffleError):
+    """A file's tags cannot be read; the message says why."""
+
+
+class TrackNotFoundError(RiffleError):
+    """A TRACK argument (id or path) matches no track in the library."""
+
+
+class PlaybackError(RiffleError):
+    """The playback engine cannot play, or cannot be started at all."""
+
+
+class AnalysisError(RiffleError):
+    """A track cannot be decoded or described; the message says why."""

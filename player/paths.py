@@ -1,0 +1,31 @@
+"""Where Riffle keeps its files on this platform (platformdirs), unless told otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Riffle"
+DB_FILENAME = "riffle.sqlite3"
+
+
+def default_data_dir() -> Path:
+    """The user's data folder for Riffle, e.g. ~/.local/share/Riffle on Linux."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    """The library database used when no --db is given."""
+    return default_data_dir() / DB_FILENAME
+
+
+def default_cache_dir() -> Path:
+    """Cache folder for things that can be rebuilt (cover thumbnails, index caches)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def default_music_dir() -> Path | None:
+    """The user's music folder if it exists: the first library root we suggest."""
+    path = Path(platformdirs.user_music_dir())
+    return path if path.is_dir() else None

@@ -1,0 +1,46 @@
+"""Riffle's SQLite store: one Database connection and a small repository per table.
+
+    store = Store.open(path)
+    with store.db.transaction():
+        store.tracks.upsert(track)
+
+A Store (and its connection) belongs to one thread; another thread opens its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from player.paths import default_db_path
+from player.store.database import Database
+from player.store.plays import PlayStore
+from player.store.ratings import RatingStore
+from player.store.roots import RootStore
+from player.store.settings import SettingsStore
+from player.store.tracks import TrackStore
+
+__all__ = ["Database", "Store"]
+
+
+class Store:
+    """The library database with its per-table repositories."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.tracks = TrackStore(db)
+        self.roots = RootStore(db)
+        self.settings = SettingsStore(db)
+        self.ratings = RatingStore(db)
+        self.plays = PlayStore(db)
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> Store:
+        """Open the database at *path* (default: the user's data dir), migrating it."""
+        return cls(Database(path if path is not None else default_db_path()))
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    def close(self) -> None:
+        self.db.close()

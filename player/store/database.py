@@ -1,0 +1,200 @@
+"""The SQLite connection: opening, pragmas, migrations, transactions, error translation.
+
+One Database object per thread (sqlite3 connections are not shared across threads). Every
+SQLite failure that a person can act on is turned into a StoreError subclass with a message
+that names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from player.errors import (
+    DatabaseLockedError,
+    NotARiffleDatabaseError,
+    ReadOnlyDatabaseError,
+    StoreError,
+)
+from player.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+
+logger = logging.getLogger(__name__)
+
+#: How long a writer waits for another connection's lock before giving up, in seconds.
+DEFAULT_BUSY_TIMEOUT = 10.0
+
+
+class Database:
+    """One connection to a Riffle library database, migrated to the latest schema on open."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        migrate_to: int | None = None,
+    ) -> None:
+        """Open (creating if needed) and migrate the database at *path*.
+
+        *migrate_to* stops migrating at that version; only tests use it, to build old
+        databases. Raises a StoreError subclass with a readable message on failure.
+        """
+        self.path = Path(path)
+        self._depth = 0
+        target = LATEST_VERSION if migrate_to is None else migrate_to
+        if str(path) != ":memory:":
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ReadOnlyDatabaseError(
+                    f"Cannot create the folder for the library database {self.path.parent}: "
+                    f"{exc.strerror}. Choose another place with --db PATH."
+                ) from exc
+        with self._translate("open"):
+            self.conn = sqlite3.connect(
+                str(path), timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
+        try:
+            self.conn.row_factory = sqlite3.Row
+            self._check_identity()
+            with self._translate("open"):
+                self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+                self.conn.execute("PRAGMA foreign_keys = ON")
+                mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(path) != ":memory:" and mode.lower() != "wal":
+                    logger.warning("database %s stays in %s journal mode", self.path, mode)
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate(target)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    # -- identity and migrations ---------------------------------------------------------
+
+    def _check_identity(self) -> None:
+        """Refuse files that are not SQLite, belong to another program, or are too new."""
+        with self._translate("read"):
+            app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = self.conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+        if tables and app_id != APPLICATION_ID:
+            raise NotARiffleDatabaseError(
+                f"{self.path} is an SQLite database of another program, not a Riffle library. "
+                "Choose another file with --db PATH."
+            )
+        if version > LATEST_VERSION:
+            raise NotARiffleDatabaseError(
+                f"{self.path} was written by a newer Riffle (schema {version}; this Riffle "
+                f"knows up to {LATEST_VERSION}). Update Riffle to open it."
+            )
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, target: int) -> None:
+        current = self.schema_version
+        for migration in MIGRATIONS:
+            if current < migration.version <= target:
+                logger.info(
+                    "upgrading %s to schema %d: %s",
+                    self.path, migration.version, migration.description,
+                )
+                with self.transaction():
+                    if migration.version == 1:
+                        self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    migration.apply(self.conn)
+                    self.conn.execute(f"PRAGMA user_version = {migration.version}")
+                current = migration.version
+
+    # -- transactions and statements -----------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block in one write transaction; nested blocks join the outer one.
+
+        BEGIN IMMEDIATE takes the write lock up front so a busy database fails at the start
+        (as DatabaseLockedError) rather than half way through.
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        with self._translate("write"):
+            self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        with self._translate("write"):
+            self.conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        with self._translate("use"):
+            return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> sqlite3.Cursor:
+        with self._translate("write"):
+            return self.conn.executemany(sql, rows)
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._translate("read"):
+            return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        with self._translate("read"):
+            row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def integrity_check(self) -> str:
+        """SQLite's own verdict on the file: 'ok' or the first problems found."""
+        rows = self.query("PRAGMA integrity_check")
+        return "; ".join(str(r[0]) for r in rows)
+
+    # -- errors ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _translate(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            raise self._explain(exc, action) from exc
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+                raise
+            raise self._explain(exc, action) from exc
+
+    def _explain(self, exc: sqlite3.Error, action: str) -> StoreError:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            return DatabaseLockedError(
+                f"The library database {self.path} is locked by another program (is another "
+                "Riffle running?). Close it and try again."
+            )
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            return ReadOnlyDatabaseError(
+                f"The library database {self.path} cannot be written: check the permissions "
+                "of the file and its folder, or choose another file with --db PATH."
+            )
+        if "not a database" in text or "malformed" in text or "encrypted" in text:
+            return NotARiffleDatabaseError(
+                f"{self.path} is not a Riffle library database (or it is damaged). "
+                "Choose another file with --db PATH."
+            )
+        return StoreError(f"The library database {self.path} failed to {action}: {exc}")

@@ -1,0 +1,114 @@
+"""Numbered schema migrations. The schema version lives in PRAGMA user_version.
+
+Each migration takes the database from version N-1 to N inside one transaction. Never edit
+a released migration: add a new one. tests/player/test_migrations.py upgrades a database
+built at every earlier version and checks that nothing is lost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+#: Written into PRAGMA application_id so Riffle can tell its own databases from others ('RFLE').
+APPLICATION_ID = 0x52464C45
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def run(conn: sqlite3.Connection) -> None:
+        for statement in sql.split(";\n"):
+            if statement.strip():
+                conn.execute(statement)
+
+    return run
+
+
+_V1 = """
+CREATE TABLE roots (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    added_at REAL NOT NULL
+);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE tracks (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    mtime_ns INTEGER NOT NULL DEFAULT 0,
+    size INTEGER NOT NULL DEFAULT 0,
+    title TEXT,
+    artist TEXT,
+    artists TEXT NOT NULL DEFAULT '[]',
+    album TEXT,
+    albumartist TEXT,
+    albumartists TEXT NOT NULL DEFAULT '[]',
+    genre TEXT,
+    genres TEXT NOT NULL DEFAULT '[]',
+    year INTEGER,
+    track_number INTEGER,
+    track_total INTEGER,
+    disc_number INTEGER,
+    disc_total INTEGER,
+    duration REAL,
+    codec TEXT,
+    bitrate INTEGER,
+    sample_rate INTEGER,
+    channels INTEGER,
+    rg_track_gain REAL,
+    rg_track_peak REAL,
+    rg_album_gain REAL,
+    rg_album_peak REAL,
+    tag_rating INTEGER,
+    added_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    missing_since REAL,
+    scan_error TEXT,
+    play_error TEXT
+);
+CREATE INDEX tracks_artist ON tracks(artist COLLATE NOCASE);
+CREATE INDEX tracks_album ON tracks(album COLLATE NOCASE);
+CREATE TABLE features (
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    vector BLOB,
+    analysed_at REAL NOT NULL,
+    error TEXT,
+    PRIMARY KEY (track_id, version)
+);
+CREATE TABLE plays (
+    id INTEGER PRIMARY KEY,
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    started_at REAL NOT NULL,
+    ended_at REAL,
+    listened REAL NOT NULL DEFAULT 0,
+    duration REAL,
+    outcome TEXT CHECK (outcome IN ('completed', 'skipped', 'stopped', 'error')),
+    source TEXT NOT NULL DEFAULT 'user' CHECK (source IN ('user', 'auto', 'import'))
+);
+CREATE INDEX plays_track ON plays(track_id, started_at);
+CREATE INDEX plays_started ON plays(started_at);
+CREATE TABLE ratings (
+    id INTEGER PRIMARY KEY,
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    stars INTEGER NOT NULL CHECK (stars BETWEEN 0 AND 5),
+    rated_at REAL NOT NULL,
+    source TEXT NOT NULL DEFAULT 'user'
+);
+CREATE INDEX ratings_track ON ratings(track_id, id)
+"""
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "initial schema: roots, settings, tracks, features, plays, ratings", _script(_V1)),
+]
+
+LATEST_VERSION = MIGRATIONS[-1].version

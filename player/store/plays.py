@@ -1,0 +1,82 @@
+"""The plays table: one row per play, written when it starts and finished when it ends.
+
+A play that is still open (outcome NULL) after a crash keeps the seconds flushed so far.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from player.models import PlayOutcome, PlaySource
+from player.store.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Play:
+    id: int
+    track_id: int
+    started_at: float
+    ended_at: float | None
+    listened: float
+    duration: float | None
+    outcome: PlayOutcome | None
+    source: PlaySource
+
+
+def _row_to_play(row: tuple) -> Play:  # type: ignore[type-arg]
+    return Play(
+        id=row[0], track_id=row[1], started_at=row[2], ended_at=row[3], listened=row[4],
+        duration=row[5], outcome=PlayOutcome(row[6]) if row[6] else None,
+        source=PlaySource(row[7]),
+    )
+
+
+_COLUMNS = "id, track_id, started_at, ended_at, listened, duration, outcome, source"
+
+
+class PlayStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def start(self, track_id: int, *, duration: float | None, source: PlaySource,
+              started_at: float | None = None) -> int:
+        """Open a play row for a track that just started; returns the play id."""
+        cur = self.db.execute(
+            "INSERT INTO plays (track_id, started_at, duration, source) VALUES (?, ?, ?, ?)",
+            (track_id, time.time() if started_at is None else started_at, duration, str(source)),
+        )
+        return int(cur.lastrowid or 0)
+
+    def update_listened(self, play_id: int, listened: float) -> None:
+        """Flush the seconds listened so far, so a crash loses at most a few seconds."""
+        self.db.execute("UPDATE plays SET listened = ? WHERE id = ?", (listened, play_id))
+
+    def finish(self, play_id: int, *, listened: float, outcome: PlayOutcome,
+               ended_at: float | None = None) -> None:
+        self.db.execute(
+            "UPDATE plays SET listened = ?, outcome = ?, ended_at = ? WHERE id = ?",
+            (listened, str(outcome), time.time() if ended_at is None else ended_at, play_id),
+        )
+
+    def get(self, play_id: int) -> Play | None:
+        rows = self.db.query(f"SELECT {_COLUMNS} FROM plays WHERE id = ?", (play_id,))
+        return _row_to_play(tuple(rows[0])) if rows else None
+
+    def for_track(self, track_id: int) -> list[Play]:
+        rows = self.db.query(
+            f"SELECT {_COLUMNS} FROM plays WHERE track_id = ? ORDER BY started_at, id",
+            (track_id,),
+        )
+        return [_row_to_play(tuple(r)) for r in rows]
+
+    def recent(self, limit: int) -> list[Play]:
+        """The last *limit* plays, newest first."""
+        rows = self.db.query(
+            f"SELECT {_COLUMNS} FROM plays ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)
+        )
+        return [_row_to_play(tuple(r)) for r in rows]
+
+    def all(self) -> list[Play]:
+        rows = self.db.query(f"SELECT {_COLUMNS} FROM plays ORDER BY started_at, id")
+        return [_row_to_play(tuple(r)) for r in rows]

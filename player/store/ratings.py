@@ -1,0 +1,59 @@
+"""The ratings table: every change of a track's stars, newest last. 0 stars clears."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from player.errors import RiffleError
+from player.store.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class RatingChange:
+    track_id: int
+    stars: int
+    rated_at: float
+    source: str
+
+
+class RatingStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def set(self, track_id: int, stars: int, *, source: str = "user",
+            now: float | None = None) -> None:
+        """Rate a track 1–5 stars, or clear its rating with 0; the change joins the history."""
+        if not 0 <= stars <= 5:
+            raise RiffleError(f"A rating is 0 to 5 stars (0 clears it), not {stars}.")
+        self.db.execute(
+            "INSERT INTO ratings (track_id, stars, rated_at, source) VALUES (?, ?, ?, ?)",
+            (track_id, stars, time.time() if now is None else now, source),
+        )
+
+    def get(self, track_id: int) -> int | None:
+        """Current stars 1–5, or None when unrated or cleared."""
+        stars = self.db.scalar(
+            "SELECT stars FROM ratings WHERE track_id = ? ORDER BY id DESC LIMIT 1", (track_id,)
+        )
+        return stars or None
+
+    def has_history(self, track_id: int) -> bool:
+        return self.db.scalar("SELECT 1 FROM ratings WHERE track_id = ? LIMIT 1",
+                              (track_id,)) is not None
+
+    def current(self) -> dict[int, tuple[int, float]]:
+        """track id → (stars, rated_at) for every track whose current rating is 1–5."""
+        rows = self.db.query(
+            "SELECT r.track_id, r.stars, r.rated_at FROM ratings r JOIN "
+            "(SELECT track_id, max(id) AS id FROM ratings GROUP BY track_id) m ON m.id = r.id "
+            "WHERE r.stars > 0"
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def history(self, track_id: int) -> list[RatingChange]:
+        rows = self.db.query(
+            "SELECT track_id, stars, rated_at, source FROM ratings WHERE track_id = ? "
+            "ORDER BY id", (track_id,)
+        )
+        return [RatingChange(*r) for r in rows]

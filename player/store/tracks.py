@@ -1,0 +1,233 @@
+"""The tracks table: writing what the scanner read, and reading tracks back with their stats."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from player.errors import TrackNotFoundError
+from player.models import Track
+from player.store.database import Database
+
+# Columns written from a Track read off disk (everything but history and bookkeeping).
+_TAG_COLUMNS = (
+    "mtime_ns", "size", "title", "artist", "artists", "album", "albumartist", "albumartists",
+    "genre", "genres", "year", "track_number", "track_total", "disc_number", "disc_total",
+    "duration", "codec", "bitrate", "sample_rate", "channels", "rg_track_gain",
+    "rg_track_peak", "rg_album_gain", "rg_album_peak", "tag_rating",
+)
+
+#: Per-track listening stats and current rating, joined onto tracks for listings.
+STATS_SQL = """
+WITH latest_rating AS (
+    SELECT r.track_id, r.stars FROM ratings r
+    JOIN (SELECT track_id, max(id) AS id FROM ratings GROUP BY track_id) m ON m.id = r.id
+),
+play_stats AS (
+    SELECT track_id,
+           sum(outcome IS NULL OR outcome != 'error') AS play_count,
+           sum(outcome = 'skipped') AS skip_count,
+           max(started_at) AS last_played
+    FROM plays GROUP BY track_id
+)
+SELECT t.*, NULLIF(lr.stars, 0) AS rating,
+       coalesce(ps.play_count, 0) AS play_count,
+       coalesce(ps.skip_count, 0) AS skip_count,
+       ps.last_played AS last_played
+FROM tracks t
+LEFT JOIN latest_rating lr ON lr.track_id = t.id
+LEFT JOIN play_stats ps ON ps.track_id = t.id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What the store remembers of a file, enough to tell whether it changed on disk."""
+
+    id: int
+    mtime_ns: int
+    size: int
+    missing_since: float | None
+    scan_error: str | None
+
+
+def _tag_values(track: Track) -> tuple[Any, ...]:
+    return (
+        track.mtime_ns, track.size, track.title, track.artist, json.dumps(list(track.artists)),
+        track.album, track.albumartist, json.dumps(list(track.albumartists)), track.genre,
+        json.dumps(list(track.genres)), track.year, track.track_number, track.track_total,
+        track.disc_number, track.disc_total, track.duration, track.codec, track.bitrate,
+        track.sample_rate, track.channels, track.rg_track_gain, track.rg_track_peak,
+        track.rg_album_gain, track.rg_album_peak, track.tag_rating,
+    )
+
+
+def row_to_track(row: sqlite3.Row) -> Track:
+    """Build a Track from a tracks row (optionally with the STATS_SQL columns)."""
+    keys = row.keys()
+    track = Track(
+        path=row["path"],
+        title=row["title"],
+        artists=tuple(json.loads(row["artists"] or "[]")),
+        album=row["album"],
+        albumartists=tuple(json.loads(row["albumartists"] or "[]")),
+        genres=tuple(json.loads(row["genres"] or "[]")),
+        year=row["year"],
+        track_number=row["track_number"],
+        track_total=row["track_total"],
+        disc_number=row["disc_number"],
+        disc_total=row["disc_total"],
+        duration=row["duration"],
+        codec=row["codec"],
+        bitrate=row["bitrate"],
+        sample_rate=row["sample_rate"],
+        channels=row["channels"],
+        rg_track_gain=row["rg_track_gain"],
+        rg_track_peak=row["rg_track_peak"],
+        rg_album_gain=row["rg_album_gain"],
+        rg_album_peak=row["rg_album_peak"],
+        tag_rating=row["tag_rating"],
+        mtime_ns=row["mtime_ns"],
+        size=row["size"],
+        id=row["id"],
+        added_at=row["added_at"],
+        missing_since=row["missing_since"],
+        scan_error=row["scan_error"],
+        play_error=row["play_error"],
+    )
+    if "rating" in keys:
+        track.rating = row["rating"]
+        track.play_count = row["play_count"]
+        track.skip_count = row["skip_count"]
+        track.last_played = row["last_played"]
+    return track
+
+
+class TrackStore:
+    """Reads and writes the tracks table. Callers batch writes inside db.transaction()."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def upsert(self, track: Track, *, now: float | None = None) -> int:
+        """Insert a track read from disk, or update the row with its path; returns its id.
+
+        A file read successfully clears a previous scan error and its missing mark.
+        """
+        now = time.time() if now is None else now
+        cols = ", ".join(_TAG_COLUMNS)
+        marks = ", ".join("?" for _ in _TAG_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _TAG_COLUMNS)
+        row = self.db.execute(
+            f"INSERT INTO tracks (path, {cols}, added_at, updated_at) VALUES (?, {marks}, ?, ?) "
+            f"ON CONFLICT(path) DO UPDATE SET {updates}, updated_at = excluded.updated_at, "
+            "missing_since = NULL, scan_error = NULL RETURNING id",
+            (track.path, *_tag_values(track), now, now),
+        ).fetchone()
+        return int(row[0])
+
+    def record_error(
+        self, path: str, mtime_ns: int, size: int, reason: str, *, now: float | None = None
+    ) -> int:
+        """Remember that *path* could not be read and why, keeping any tags read before."""
+        now = time.time() if now is None else now
+        title = os.path.splitext(os.path.basename(path))[0]
+        row = self.db.execute(
+            "INSERT INTO tracks (path, mtime_ns, size, title, added_at, updated_at, scan_error) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+            "mtime_ns = excluded.mtime_ns, size = excluded.size, updated_at = excluded.updated_at,"
+            " scan_error = excluded.scan_error, missing_since = NULL RETURNING id",
+            (path, mtime_ns, size, title, now, now, reason),
+        ).fetchone()
+        return int(row[0])
+
+    def mark_missing(self, ids: Iterable[int], *, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        self.db.executemany(
+            "UPDATE tracks SET missing_since = ? WHERE id = ? AND missing_since IS NULL",
+            ((now, i) for i in ids),
+        )
+
+    def set_play_error(self, track_id: int, reason: str | None) -> None:
+        """Record (or clear, with None) why a track could not be played."""
+        self.db.execute("UPDATE tracks SET play_error = ? WHERE id = ?", (reason, track_id))
+
+    def delete(self, track_id: int) -> None:
+        self.db.execute("DELETE FROM tracks WHERE id = ?", (track_id,))
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def file_states(self, under: str | None = None) -> dict[str, FileState]:
+        """Path → FileState for every known file (below folder *under* when given)."""
+        sql = "SELECT id, path, mtime_ns, size, missing_since, scan_error FROM tracks"
+        params: tuple[Any, ...] = ()
+        if under is not None:
+            prefix = under.rstrip(os.sep) + os.sep
+            sql += " WHERE substr(path, 1, ?) = ?"
+            params = (len(prefix), prefix)
+        cur = self.db.execute(sql, params)
+        return {
+            r["path"]: FileState(r["id"], r["mtime_ns"], r["size"], r["missing_since"],
+                                 r["scan_error"])
+            for r in cur
+        }
+
+    def get(self, track_id: int) -> Track:
+        rows = self.db.query(STATS_SQL + " WHERE t.id = ?", (track_id,))
+        if not rows:
+            raise TrackNotFoundError(f"No track with id {track_id} in the library.")
+        return row_to_track(rows[0])
+
+    def by_path(self, path: str) -> Track | None:
+        rows = self.db.query(STATS_SQL + " WHERE t.path = ?", (path,))
+        return row_to_track(rows[0]) if rows else None
+
+    def get_many(self, ids: Sequence[int]) -> dict[int, Track]:
+        """id → Track for the ids that exist (chunked so any number of ids works)."""
+        out: dict[int, Track] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            marks = ",".join("?" for _ in chunk)
+            for row in self.db.query(STATS_SQL + f" WHERE t.id IN ({marks})", chunk):
+                track = row_to_track(row)
+                out[track.id] = track  # type: ignore[index]
+        return out
+
+    def resolve(self, spec: str) -> Track:
+        """A TRACK argument: a track id, or a file path (relative to the current folder).
+
+        Raises TrackNotFoundError naming what was asked for.
+        """
+        text = spec.strip()
+        if text.isdigit():
+            rows = self.db.query(STATS_SQL + " WHERE t.id = ?", (int(text),))
+            if rows:
+                return row_to_track(rows[0])
+        for candidate in (text, os.path.abspath(os.path.expanduser(text))):
+            track = self.by_path(candidate)
+            if track is not None:
+                return track
+        real = os.path.realpath(os.path.expanduser(text))
+        track = self.by_path(real)
+        if track is not None:
+            return track
+        raise TrackNotFoundError(f"No track matches {spec!r}: give a track id or a file path.")
+
+    def all(self, where: str = "", params: Sequence[Any] = (), order: str = "") -> list[Track]:
+        """Tracks with stats, filtered by an SQL *where* over the STATS_SQL columns."""
+        sql = f"SELECT * FROM ({STATS_SQL})"
+        if where:
+            sql += f" WHERE {where}"
+        sql += f" ORDER BY {order}" if order else " ORDER BY artist COLLATE NOCASE, album " \
+            "COLLATE NOCASE, disc_number, track_number, path"
+        return [row_to_track(r) for r in self.db.query(sql, params)]
+
+    def count(self) -> int:
+        return int(self.db.scalar("SELECT count(*) FROM tracks"))

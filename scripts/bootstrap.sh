@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Prepare a Debian/Ubuntu machine to run or test Riffle: system libraries (through apt when
+# running as root), a .venv with the Python packages. Safe to run again: it only does what
+# is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+# Libraries that Qt's xcb platform and libvlc need at run time, and Xvfb for screenshots.
+SYSTEM_PACKAGES=(
+    libvlc5 vlc-plugin-base
+    libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
+    libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
+    libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
+)
+
+python=${PYTHON:-python3}
+if ! command -v "$python" >/dev/null 2>&1; then
+    echo "Riffle needs Python 3.11 or newer: install it with 'apt-get install python3 python3-venv'." >&2
+    exit 1
+fi
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "Riffle needs Python 3.11 or newer; $python is $("$python" --version 2>&1)." >&2
+    exit 1
+fi
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+    for pkg in "${SYSTEM_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$pkg")
+    done
+    # venv needs ensurepip, which Debian ships apart from python3 itself.
+    "$python" -c 'import ensurepip' >/dev/null 2>&1 || missing+=("python3-venv")
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "Installing system packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        echo "Riffle needs these system packages, which are not installed:" >&2
+        echo "    sudo apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    echo "Creating .venv"
+    "$python" -m venv .venv
+fi
+extras=""
+[ $want_test = 1 ] && extras="[test]"
+stamp=".venv/.riffle-installed${extras}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "Installing Python packages into .venv"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e ".${extras}"
+    touch "$stamp"
+fi

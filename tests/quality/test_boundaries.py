@@ -1,0 +1,76 @@
+"""The house rules that keep the core reusable: no Qt below ui/, no print in the core."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CORE = ["player", "recommender"]
+
+
+def _python_files(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", CORE)
+def test_core_never_imports_qt_or_the_faces(package: str) -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(mods & {"PySide6", "shiboken6", "ui", "main"})
+        for path in _python_files(package)
+        if (mods := _imported_modules(path)) & {"PySide6", "shiboken6", "ui", "main"}
+    }
+    assert offenders == {}
+
+
+def test_player_never_imports_the_recommender() -> None:
+    offenders = [str(p.relative_to(ROOT)) for p in _python_files("player")
+                 if "recommender" in _imported_modules(p)]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("package", CORE)
+def test_core_does_not_print(package: str) -> None:
+    offenders = []
+    for path in _python_files(package):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "print"):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_command_line_loads_no_qt() -> None:
+    """Importing every core and command-line module, and running --help, loads no Qt."""
+    modules = [
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for pkg in [*CORE, "ui/cli"] for p in _python_files(pkg)
+    ]
+    code = (
+        "import sys, importlib, contextlib, io\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "import main\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main.main(['--help'])\n"
+        "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,0 +1,1 @@
+"""Riffle's faces: the command line (ui/cli, no Qt) and the desktop window (Qt)."""

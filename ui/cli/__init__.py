@@ -1,0 +1,1 @@
+"""The command line: `riffle COMMAND ...`. Never imports Qt."""

@@ -1,0 +1,54 @@
+"""Builds the argument parser from the command modules and runs the chosen command.
+
+Each command module has `register(subparsers)`, which adds its sub-parser and sets
+`handler=run`; `run(args, ctx)` returns the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from types import ModuleType
+
+from player.errors import RiffleError
+from ui.cli import library_commands
+from ui.cli.context import CliContext
+
+logger = logging.getLogger(__name__)
+
+#: The modules whose commands `riffle` offers, in the order --help lists them.
+COMMAND_MODULES: list[ModuleType] = [library_commands]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="riffle",
+        description="Riffle: a music player for the music you own. "
+        "With no command, opens the desktop window.",
+    )
+    parser.add_argument("--db", metavar="PATH", help="library database file "
+                        "(default: riffle.sqlite3 in your user data folder)")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log more (-vv for debugging detail)")
+    parser.add_argument("--version", action="version", version="Riffle 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def run_command(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Run the parsed command; a RiffleError becomes a one-line message and status 1."""
+    try:
+        return int(args.handler(args, ctx) or 0)
+    except RiffleError as exc:
+        logger.debug("command failed", exc_info=True)
+        ctx.err(f"riffle: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        ctx.err("riffle: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+    finally:
+        ctx.close()
