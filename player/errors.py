@@ -31,6 +31,10 @@ class TagError(RiffleError):
     """A file's tags cannot be read; the message says why."""
 
 
+class QueryError(RiffleError):
+    """A library query that cannot be understood; the message names the term and the fix."""
+
+
 class TrackNotFoundError(RiffleError):
     """A TRACK argument (id or path) matches no track in the library."""
 

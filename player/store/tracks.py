@@ -57,9 +57,12 @@ class FileState:
 
 
 def _tag_values(track: Track) -> tuple[Any, ...]:
+    # The title column always holds what a person sees: the tag's title, or the file name
+    # when the file has none (as record_error does), so listings and queries agree.
     return (
-        track.mtime_ns, track.size, track.title, track.artist, json.dumps(list(track.artists)),
-        track.album, track.albumartist, json.dumps(list(track.albumartists)), track.genre,
+        track.mtime_ns, track.size, track.display_title, track.artist,
+        json.dumps(list(track.artists)), track.album, track.albumartist,
+        json.dumps(list(track.albumartists)), track.genre,
         json.dumps(list(track.genres)), track.year, track.track_number, track.track_total,
         track.disc_number, track.disc_total, track.duration, track.codec, track.bitrate,
         track.sample_rate, track.channels, track.rg_track_gain, track.rg_track_peak,
