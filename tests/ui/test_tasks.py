@@ -1,0 +1,96 @@
+"""ui/tasks.py: work runs off the GUI thread and its outcome comes back on it."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from player.errors import RiffleError
+from player.store import Store
+from ui.tasks import BackgroundWork, TaskContext
+
+
+@pytest.fixture
+def work(db_path: Path, qtbot: QtBot) -> Iterator[BackgroundWork]:
+    Store.open(db_path).close()
+    w = BackgroundWork(db_path)
+    yield w
+    w.shutdown()
+
+
+def test_result_arrives_on_the_gui_thread(work: BackgroundWork, qtbot: QtBot) -> None:
+    seen: dict[str, object] = {}
+
+    def job(ctx: TaskContext) -> str:
+        seen["worker"] = threading.current_thread()
+        return "done"
+
+    def got(value: object) -> None:
+        seen["value"] = value
+        seen["receiver"] = threading.current_thread()
+
+    task = work.run(job, on_result=got)
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    assert seen["value"] == "done"
+    assert seen["receiver"] is threading.main_thread()
+    assert seen["worker"] is not threading.main_thread()
+
+
+def test_error_and_progress_arrive_and_unhandled_errors_are_announced(
+        work: BackgroundWork, qtbot: QtBot) -> None:
+    progress: list[object] = []
+
+    def job(ctx: TaskContext) -> None:
+        for i in range(3):
+            ctx.progress(i)
+            time.sleep(0.06)
+        raise RiffleError("the disk went away")
+
+    errors: list[BaseException] = []
+    task = work.run(job, on_error=errors.append, on_progress=progress.append)
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    assert progress == [0, 1, 2]
+    assert str(errors[0]) == "the disk went away"
+
+    with qtbot.waitSignal(work.unhandled_error, timeout=5000) as blocker:
+        work.run(lambda ctx: 1 / 0)
+    assert "ZeroDivisionError" in blocker.args[0]
+
+
+def test_cancel_stops_a_long_task(work: BackgroundWork, qtbot: QtBot) -> None:
+    started = threading.Event()
+
+    def job(ctx: TaskContext) -> None:
+        started.set()
+        while True:
+            ctx.check_cancelled()
+            time.sleep(0.01)
+
+    task = work.run(job)
+    assert started.wait(5)
+    with qtbot.waitSignal(task.cancelled, timeout=5000):
+        task.cancel()
+
+
+def test_writes_run_one_after_another_on_one_thread_with_its_own_store(
+        work: BackgroundWork, qtbot: QtBot, db_path: Path) -> None:
+    threads: set[int] = set()
+
+    def add(ctx: TaskContext, n: int) -> None:
+        threads.add(threading.get_ident())
+        with ctx.store.db.transaction():
+            ctx.store.settings.set(f"k{n}", n)
+
+    tasks = [work.write(lambda ctx, n=n: add(ctx, n)) for n in range(20)]
+    qtbot.waitUntil(lambda: all(t.done for t in tasks), timeout=5000)
+    assert len(threads) == 1
+    check = Store.open(db_path)
+    assert [check.settings.get(f"k{n}") for n in range(20)] == list(range(20))
+    check.close()
