@@ -1,0 +1,327 @@
+"""The library as the table holds it: column lists, sort orders and a fast query filter.
+
+Qt-free so it can be built on a worker thread and handed to the model in one piece. Rows
+are kept as parallel lists (one list per column, row i across them) rather than one object
+per track: 100,000 tracks cost a few tens of MB and filtering or sorting is a list
+comprehension, not a Python call per row per repaint.
+
+Filtering uses `player.query` itself: a text term's `needle` is looked for in a haystack
+built once from the term's own getters (so "which fields a word searches" is decided by the
+query module alone); other terms call `term.matches` on a light view of the row.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from enum import IntEnum
+from typing import Any
+
+from player.query import Query, TextTerm
+from player.store.listing import LISTING_COLUMNS
+
+
+class Column(IntEnum):
+    """The table's columns, in their default order."""
+
+    TITLE = 0
+    ARTIST = 1
+    ALBUM = 2
+    YEAR = 3
+    GENRE = 4
+    DURATION = 5
+    RATING = 6
+    PLAYS = 7
+    LAST_PLAYED = 8
+
+
+COLUMN_TITLES = {
+    Column.TITLE: "Title", Column.ARTIST: "Artist", Column.ALBUM: "Album",
+    Column.YEAR: "Year", Column.GENRE: "Genre", Column.DURATION: "Time",
+    Column.RATING: "Rating", Column.PLAYS: "Plays", Column.LAST_PLAYED: "Last played",
+}
+
+#: Browse filters from the side list: field name → which column list it compares with.
+BROWSE_FIELDS = ("artist", "album", "genre")
+
+_SEPARATOR = "\x00"
+_FIELD = {name: n for n, name in enumerate(LISTING_COLUMNS)}
+
+
+def format_duration(seconds: float | None) -> str:
+    """'3:07', '1:02:03', or '' when unknown."""
+    if seconds is None or seconds < 0:
+        return ""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class _RowView:
+    """Looks like a Track to `player.query` terms, for one row at a time (no copies)."""
+
+    __slots__ = ("_d", "i")
+
+    def __init__(self, data: LibraryData) -> None:
+        self._d = data
+        self.i = 0
+
+    @property
+    def id(self) -> int:
+        return self._d.ids[self.i]
+
+    @property
+    def path(self) -> str:
+        return self._d.paths[self.i]
+
+    @property
+    def title(self) -> str:
+        return self._d.titles[self.i]
+
+    display_title = title
+
+    @property
+    def artist(self) -> str | None:
+        return self._d.artists[self.i]
+
+    @property
+    def albumartist(self) -> str | None:
+        return self._d.albumartists[self.i]
+
+    @property
+    def album(self) -> str | None:
+        return self._d.albums[self.i]
+
+    @property
+    def genre(self) -> str | None:
+        return self._d.genres[self.i]
+
+    @property
+    def year(self) -> int | None:
+        return self._d.years[self.i]
+
+    @property
+    def duration(self) -> float | None:
+        return self._d.durations[self.i]
+
+    @property
+    def rating(self) -> int | None:
+        return self._d.ratings[self.i]
+
+    @property
+    def play_count(self) -> int:
+        return self._d.plays[self.i]
+
+    @property
+    def skip_count(self) -> int:
+        return self._d.skips[self.i]
+
+    @property
+    def last_played(self) -> float | None:
+        return self._d.last_played[self.i]
+
+
+class LibraryData:
+    """Every track of the library as parallel column lists, in library order."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Build from `player.store.listing.library_rows` tuples."""
+        f = _FIELD
+        shared: dict[str, str] = {}
+
+        def share(text: str | None) -> str | None:
+            return None if text is None else shared.setdefault(text, text)
+
+        self.ids: list[int] = []
+        self.paths: list[str] = []
+        self.titles: list[str] = []
+        self.artists: list[str | None] = []
+        self.albumartists: list[str | None] = []
+        self.albums: list[str | None] = []
+        self.genres: list[str | None] = []
+        self.years: list[int | None] = []
+        self.durations: list[float | None] = []
+        self.ratings: list[int | None] = []
+        self.plays: list[int] = []
+        self.skips: list[int] = []
+        self.last_played: list[float | None] = []
+        self.missing: list[bool] = []
+        self.errors: list[str | None] = []
+        for row in rows:
+            path = row[f["path"]]
+            self.ids.append(row[f["id"]])
+            self.paths.append(path)
+            self.titles.append(row[f["title"]]
+                               or os.path.splitext(os.path.basename(path))[0] or path)
+            self.artists.append(share(row[f["artist"]]))
+            self.albumartists.append(share(row[f["albumartist"]]))
+            self.albums.append(share(row[f["album"]]))
+            self.genres.append(share(row[f["genre"]]))
+            self.years.append(row[f["year"]])
+            self.durations.append(row[f["duration"]])
+            self.ratings.append(row[f["rating"]])
+            self.plays.append(row[f["play_count"]] or 0)
+            self.skips.append(row[f["skip_count"]] or 0)
+            self.last_played.append(row[f["last_played"]])
+            self.missing.append(row[f["missing_since"]] is not None)
+            self.errors.append(row[f["scan_error"]])
+        self.row_of: dict[int, int] = {tid: i for i, tid in enumerate(self.ids)}
+        self._haystacks: dict[tuple[str, ...], list[str]] = {}
+        self._orders: dict[tuple[int, bool], list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    # -- changes in place --------------------------------------------------------------------
+
+    def set_rating(self, track_id: int, stars: int | None) -> int | None:
+        """Record a new rating; returns the row, or None for a track not listed."""
+        row = self.row_of.get(track_id)
+        if row is not None:
+            self.ratings[row] = stars or None
+            self._forget_orders(Column.RATING)
+        return row
+
+    def set_stats(self, track_id: int, plays: int, skips: int,
+                  last_played: float | None) -> int | None:
+        row = self.row_of.get(track_id)
+        if row is not None:
+            self.plays[row], self.skips[row], self.last_played[row] = plays, skips, last_played
+            self._forget_orders(Column.PLAYS, Column.LAST_PLAYED)
+        return row
+
+    def _forget_orders(self, *columns: Column) -> None:
+        for key in [k for k in self._orders if k[0] in columns]:
+            del self._orders[key]
+
+    # -- sorting -----------------------------------------------------------------------------
+
+    def order(self, column: int, descending: bool = False) -> list[int]:
+        """Row numbers sorted by *column*; ties keep library order (artist, album, track)."""
+        key = (int(column), descending)
+        cached = self._orders.get(key)
+        if cached is None:
+            keys = self._sort_keys(Column(column))
+            cached = sorted(range(len(self.ids)), key=keys.__getitem__, reverse=descending)
+            self._orders[key] = cached
+        return cached
+
+    def warm_up(self) -> None:
+        """Compute what the first keystroke and the first sort would otherwise pay for."""
+        from player.query import parse
+
+        for term in parse("x").terms:
+            if isinstance(term, TextTerm):
+                self._haystack(term)
+        for column in (Column.TITLE, Column.ARTIST, Column.ALBUM):
+            self.order(column)
+
+    def _sort_keys(self, column: Column) -> list[Any]:
+        def text(values: list[str | None]) -> list[tuple[bool, str]]:
+            folded: dict[str | None, tuple[bool, str]] = {}
+            return [folded.get(v) or folded.setdefault(v, (v is None, (v or "").casefold()))
+                    for v in values]
+
+        def number(values: Sequence[float | int | None]) -> list[tuple[bool, float]]:
+            return [(v is None, v or 0) for v in values]
+
+        if column == Column.TITLE:
+            return [t.casefold() for t in self.titles]
+        if column == Column.ARTIST:
+            return text(self.artists)
+        if column == Column.ALBUM:
+            return text(self.albums)
+        if column == Column.GENRE:
+            return text(self.genres)
+        if column == Column.YEAR:
+            return number(self.years)
+        if column == Column.DURATION:
+            return number(self.durations)
+        if column == Column.RATING:
+            return [r or 0 for r in self.ratings]
+        if column == Column.PLAYS:
+            return list(self.plays)
+        return [v or 0.0 for v in self.last_played]
+
+    # -- filtering ---------------------------------------------------------------------------
+
+    def filter(self, query: Query, rows: list[int],
+               browse: Sequence[tuple[str, str]] = ()) -> list[int]:
+        """The rows of *rows* (kept in their order) that match *query* and the browse pick.
+
+        *browse* holds (field, value) pairs from the side list, field one of BROWSE_FIELDS,
+        each matching the whole value (a genre matches one of the track's genres).
+        """
+        for field, value in browse:
+            rows = self._browse(rows, field, value)
+        view = _RowView(self)
+        for term in query.terms:
+            if isinstance(term, TextTerm) and _SEPARATOR not in term.needle:
+                hay, needle = self._haystack(term), term.needle
+                rows = [i for i in rows if needle in hay[i]]
+            else:
+                rows = [i for i in rows if _matches_at(view, i, term.matches)]
+        return rows
+
+    def _browse(self, rows: list[int], field: str, value: str) -> list[int]:
+        if field == "artist":
+            artists, albumartists = self.artists, self.albumartists
+            return [i for i in rows if artists[i] == value or albumartists[i] == value]
+        if field == "album":
+            albums = self.albums
+            return [i for i in rows if albums[i] == value]
+        if field == "genre":
+            genres = self.genres
+            return [i for i in rows if (g := genres[i]) is not None
+                    and (g == value or value in g.split(" / "))]
+        raise ValueError(f"cannot browse by {field!r}")
+
+    def _haystack(self, term: TextTerm) -> list[str]:
+        """Per row, the case-folded values this term's getters read, joined."""
+        hay = self._haystacks.get(term.columns)
+        if hay is None:
+            view = _RowView(self)
+            getters = term.getters
+            hay = []
+            for i in range(len(self.ids)):
+                view.i = i
+                hay.append(_SEPARATOR.join((g(view) or "")  # type: ignore[arg-type]
+                                           for g in getters).casefold())
+            self._haystacks[term.columns] = hay
+        return hay
+
+    # -- browsing ----------------------------------------------------------------------------
+
+    def distinct(self, field: str) -> dict[str, int]:
+        """Value → number of tracks, for the side list (genres split into single ones)."""
+        counts: dict[str, int] = {}
+        if field == "genre":
+            for g in self.genres:
+                if g:
+                    for one in g.split(" / "):
+                        counts[one] = counts.get(one, 0) + 1
+            return counts
+        values = self.artists if field == "artist" else self.albums
+        for v in values:
+            if v:
+                counts[v] = counts.get(v, 0) + 1
+        return counts
+
+    def albums_by_artist(self) -> dict[str, dict[str, int]]:
+        """Artist → album → number of tracks (album artist preferred), for the side tree."""
+        tree: dict[str, dict[str, int]] = {}
+        for artist, albumartist, album in zip(self.artists, self.albumartists, self.albums,
+                                              strict=True):
+            who = albumartist or artist
+            if not who:
+                continue
+            albums = tree.setdefault(who, {})
+            if album:
+                albums[album] = albums.get(album, 0) + 1
+        return tree
+
+
+def _matches_at(view: _RowView, i: int, matches: Callable[[Any], bool]) -> bool:
+    view.i = i
+    return matches(view)
