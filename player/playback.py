@@ -1,0 +1,568 @@
+"""The playback engine: a small Backend protocol, its events, and the libvlc implementation.
+
+The engine plays; the player decides. A Backend opens one file at a time, plays, pauses,
+seeks and reports what happens as events to ONE callback given to its constructor. It knows
+nothing of queues or play logs: player/session.py owns those.
+
+Events (all carry the *serial* of the track they concern, a number the backend gives every
+track it opens, so a late event about an earlier track can be told apart):
+
+- Started: the track began to play (once per serial; resuming after a pause is not a start).
+- Position: the playing position moved, in milliseconds, a few times a second.
+- Ended: the track played to its end. If a next track was prepared with `set_next`, the
+  backend has already started it (`next_started`), and its Started event follows.
+- Failed: the track cannot be played (missing file, undecodable data, no audio output).
+
+Threads: the callback may run on a thread of the backend's own, or inside a Backend method
+on the caller's thread. It must only hand the event on (to a queue, or a queued Qt signal)
+and never call the backend from inside itself; see EventQueue.
+
+Importing this module never needs libvlc: `load_vlc()` runs when a VlcBackend is built, and
+says exactly what is missing (and the apt command that installs it) as a PlaybackError.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import ModuleType
+from typing import Any, Protocol
+
+from player.errors import PlaybackError
+
+logger = logging.getLogger(__name__)
+
+#: The Debian/Ubuntu packages that provide libvlc and the plugins Riffle plays through.
+APT_INSTALL = "apt-get install libvlc5 vlc-plugin-base"
+#: The oldest libvlc whose API and events VlcBackend relies on.
+MIN_LIBVLC = (3, 0)
+#: Highest volume libvlc accepts, in percent (above 100 it amplifies in software).
+MAX_ENGINE_VOLUME = 200
+
+
+# -- events -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """The track *path* began to play. *duration_ms* is the engine's length (None: unknown).
+
+    *prepared* is True when this track was the one given to `set_next` and the backend
+    started it by itself at the end of the previous one.
+    """
+
+    serial: int
+    path: str
+    duration_ms: int | None
+    prepared: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """The playing position of *path* is now *position_ms* milliseconds from its start."""
+
+    serial: int
+    path: str
+    position_ms: int
+    duration_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Ended:
+    """*path* played to its end. *next_started*: the prepared next track is already playing."""
+
+    serial: int
+    path: str
+    next_started: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """*path* cannot be played; *message* says why, for a person. Never a skip."""
+
+    serial: int
+    path: str
+    message: str
+
+
+PlaybackEvent = Started | Position | Ended | Failed
+EventCallback = Callable[[PlaybackEvent], None]
+
+
+class PlayerState(StrEnum):
+    STOPPED = "stopped"
+    PLAYING = "playing"
+    PAUSED = "paused"
+
+
+class Backend(Protocol):
+    """What the player needs from an audio engine. Times are in milliseconds.
+
+    Every method is called from the owner's thread; events go to the callback given to the
+    constructor (see the module docstring for its threading rules).
+    """
+
+    def load(self, path: str, *, gain_db: float = 0.0, start_ms: int = 0) -> int:
+        """Stop what plays and open *path* (not yet playing); returns the new serial.
+
+        *gain_db* is the ReplayGain adjustment for this track in dB (see replaygain_db);
+        *start_ms* starts playback that far into the track. A file that cannot be opened is
+        reported as a Failed event, not raised.
+        """
+        ...
+
+    def set_next(self, path: str | None, *, gain_db: float = 0.0) -> None:
+        """Prepare *path* to start the moment the current track ends (None: nothing)."""
+        ...
+
+    def play(self) -> None:
+        """Start the loaded track (from its start after a stop); resume if paused."""
+        ...
+
+    def pause(self) -> None:
+        """Pause; the position holds until `resume`."""
+        ...
+
+    def resume(self) -> None:
+        """Continue after `pause`."""
+        ...
+
+    def stop(self) -> None:
+        """Stop; no Ended event follows. `play` starts the loaded track again from its
+        start, under a new serial (with a new Started event)."""
+        ...
+
+    def seek(self, position_ms: int) -> None:
+        """Jump to *position_ms* milliseconds from the start of the current track."""
+        ...
+
+    def position(self) -> int | None:
+        """Current position in milliseconds, None when nothing is loaded."""
+        ...
+
+    def duration(self) -> int | None:
+        """Length of the current track in milliseconds, None when not known (yet)."""
+        ...
+
+    @property
+    def state(self) -> PlayerState: ...
+
+    @property
+    def volume(self) -> int:
+        """The user's volume in percent, 0–100 (before ReplayGain)."""
+        ...
+
+    def set_volume(self, percent: int) -> None:
+        """Set the user's volume, 0–100 percent; values outside are clamped."""
+        ...
+
+    @property
+    def muted(self) -> bool: ...
+
+    def set_mute(self, muted: bool) -> None: ...
+
+    def close(self) -> None:
+        """Stop and release the engine; no event is delivered afterwards."""
+        ...
+
+
+class EventQueue:
+    """A thread-safe mailbox for events: pass `put` as a backend's callback, and read with
+    `get` or `drain` on the thread that owns the player (the command line's main loop)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[PlaybackEvent] = queue.Queue()
+
+    def put(self, event: PlaybackEvent) -> None:
+        self._queue.put(event)
+
+    def get(self, timeout: float | None = None) -> PlaybackEvent | None:
+        """The next event, waiting up to *timeout* seconds; None when none came."""
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def drain(self) -> list[PlaybackEvent]:
+        """Every event waiting now, oldest first, without blocking."""
+        out: list[PlaybackEvent] = []
+        while True:
+            try:
+                out.append(self._queue.get_nowait())
+            except queue.Empty:
+                return out
+
+
+# -- ReplayGain -----------------------------------------------------------------------------
+
+
+def replaygain_db(mode: str, track_gain: float | None, track_peak: float | None,
+                  album_gain: float | None, album_peak: float | None) -> float:
+    """The gain in dB to apply to a track under ReplayGain *mode* ('track', 'album', 'off').
+
+    A mode whose gain is missing falls back to the other one, then to 0 dB. A positive gain
+    is limited so that the track's peak (linear, 1.0 = full scale) does not clip.
+    """
+    if mode == "off":
+        return 0.0
+    pairs = [(track_gain, track_peak), (album_gain, album_peak)]
+    if mode == "album":
+        pairs.reverse()
+    for gain, peak in pairs:
+        if gain is not None and math.isfinite(gain):
+            if gain > 0 and peak and peak > 0:
+                gain = min(gain, -20.0 * math.log10(peak))
+            return float(gain)
+    return 0.0
+
+
+def engine_volume(percent: int, gain_db: float) -> int:
+    """The engine volume (0–MAX_ENGINE_VOLUME percent) for user *percent* after *gain_db*."""
+    scaled = percent * 10.0 ** (gain_db / 20.0)
+    return max(0, min(MAX_ENGINE_VOLUME, round(scaled)))
+
+
+def clamp_volume(percent: int) -> int:
+    return max(0, min(100, int(percent)))
+
+
+# -- libvlc ----------------------------------------------------------------------------------
+
+
+def _parse_version(raw: Any) -> tuple[int, ...]:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    head = text.split()[0] if text.split() else ""
+    parts = []
+    for piece in head.split("."):
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def load_vlc(importer: Callable[[], ModuleType] | None = None) -> ModuleType:
+    """Import python-vlc and check the libvlc under it; returns the `vlc` module.
+
+    Raises PlaybackError saying what is missing or too old and how to install it.
+    *importer* replaces the import (tests use it to simulate a machine without libvlc).
+    """
+
+    def default_import() -> ModuleType:
+        import vlc
+
+        return vlc
+
+    try:
+        vlc = (importer or default_import)()
+    except ImportError as exc:
+        raise PlaybackError(
+            f"The python-vlc package is missing ({exc}); reinstall Riffle with its "
+            f"dependencies. Riffle also needs libvlc: {APT_INSTALL}"
+        ) from exc
+    except (OSError, NotImplementedError, SystemExit) as exc:
+        raise PlaybackError(
+            "libvlc, the library Riffle plays audio with, is not installed or cannot be "
+            f"loaded ({exc or 'not found'}). Install it with: {APT_INSTALL}"
+        ) from exc
+    version = _parse_version(vlc.libvlc_get_version())
+    if version < MIN_LIBVLC:
+        shown = ".".join(map(str, version)) or "unknown"
+        need = ".".join(map(str, MIN_LIBVLC))
+        raise PlaybackError(
+            f"libvlc {shown} is too old: Riffle needs libvlc {need} or newer. "
+            f"Update it with: {APT_INSTALL}"
+        )
+    return vlc
+
+
+@dataclass
+class _Media:
+    serial: int
+    path: str
+    gain_db: float
+    started: bool = False
+    max_position: int = 0
+    last_position: int = -1
+    length: int | None = None
+    prepared: bool = False
+
+
+@dataclass
+class _Prepared:
+    path: str
+    gain_db: float
+    media: Any = field(repr=False)
+
+
+#: Arguments every VlcBackend passes to libvlc: audio only, quiet, no network look-ups.
+VLC_ARGS = ("--no-video", "--quiet", "--no-xlib", "--no-metadata-network-access")
+
+
+class VlcBackend:
+    """Backend on libvlc through python-vlc.
+
+    libvlc reports from its own threads; those callbacks only post a note to an internal
+    queue. One worker thread of the backend reads the notes, polls the position a few times
+    a second, starts the prepared next track at the end of the current one (libvlc must not
+    be called from inside its own callbacks), and calls *callback* with the events.
+    """
+
+    def __init__(self, callback: EventCallback, *, audio_output: str | None = None,
+                 extra_args: Sequence[str] = (), poll_interval: float = 0.2,
+                 volume: int = 100, vlc_module: ModuleType | None = None) -> None:
+        """*audio_output* names libvlc's output module ('pulse', 'alsa', 'dummy', ...);
+        None lets libvlc choose. *poll_interval* is in seconds. Raises PlaybackError."""
+        vlc = vlc_module or load_vlc()
+        self._vlc = vlc
+        args = [*VLC_ARGS, *extra_args]
+        if audio_output:
+            args.append(f"--aout={audio_output}")
+        self._instance = vlc.Instance(args)
+        if self._instance is None:
+            raise PlaybackError(
+                "libvlc is installed but could not start (its plugins are missing or "
+                f"broken). Install them with: {APT_INSTALL}"
+            )
+        self._player = self._instance.media_player_new()
+        self._callback = callback
+        self._poll = poll_interval
+        self._lock = threading.RLock()
+        self._notes: queue.Queue[tuple[str, int]] = queue.Queue()
+        self._serial = 0
+        self._current: _Media | None = None
+        self._next: _Prepared | None = None
+        self._state = PlayerState.STOPPED
+        self._volume = clamp_volume(volume)
+        self._muted = False
+        self._closed = False
+        events = self._player.event_manager()
+        for kind, note in ((vlc.EventType.MediaPlayerPlaying, "playing"),
+                           (vlc.EventType.MediaPlayerEndReached, "end"),
+                           (vlc.EventType.MediaPlayerEncounteredError, "error")):
+            events.event_attach(kind, self._on_vlc_event, note)
+        self._worker = threading.Thread(target=self._run, name="riffle-playback", daemon=True)
+        self._worker.start()
+
+    # libvlc thread: post a note, touch nothing else.
+    def _on_vlc_event(self, _event: Any, note: str) -> None:
+        self._notes.put((note, self._serial))
+
+    # -- control (owner's thread) ---------------------------------------------------------
+
+    def load(self, path: str, *, gain_db: float = 0.0, start_ms: int = 0) -> int:
+        with self._lock:
+            self._player.stop()
+            self._serial += 1
+            serial = self._serial
+            self._current = _Media(serial, path, gain_db)
+            self._state = PlayerState.STOPPED
+            prepared, self._next = self._next, None
+            if not os.path.isfile(path):
+                self._player.set_media(None)
+                return serial
+            if prepared is not None and prepared.path == path and not start_ms:
+                media = prepared.media
+            else:
+                media = self._instance.media_new_path(path)
+                if start_ms > 0:
+                    media.add_option(f":start-time={start_ms / 1000.0:.3f}")
+            self._player.set_media(media)
+            self._apply_volume()
+            return serial
+
+    def set_next(self, path: str | None, *, gain_db: float = 0.0) -> None:
+        with self._lock:
+            if path is None or not os.path.isfile(path):
+                self._next = None
+                return
+            if self._next is not None and self._next.path == path:
+                self._next.gain_db = gain_db
+                return
+            media = self._instance.media_new_path(path)
+            self._next = _Prepared(path, gain_db, media)
+
+    def play(self) -> None:
+        with self._lock:
+            current = self._current
+            if current is None:
+                raise PlaybackError("Nothing to play: no track is loaded.")
+            if self._state is PlayerState.PAUSED:
+                self._player.set_pause(0)
+            elif not os.path.isfile(current.path):
+                self._notes.put(("missing", current.serial))
+                return
+            elif self._player.play() != 0:
+                self._notes.put(("error", current.serial))
+                return
+            self._state = PlayerState.PLAYING
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._state is PlayerState.PLAYING:
+                self._player.set_pause(1)
+                self._state = PlayerState.PAUSED
+
+    def resume(self) -> None:
+        with self._lock:
+            if self._state is PlayerState.PAUSED:
+                self._player.set_pause(0)
+                self._state = PlayerState.PLAYING
+
+    def stop(self) -> None:
+        with self._lock:
+            self._player.stop()
+            self._state = PlayerState.STOPPED
+            if self._current is not None:
+                self._serial += 1
+                self._current = _Media(self._serial, self._current.path,
+                                       self._current.gain_db)
+
+    def seek(self, position_ms: int) -> None:
+        with self._lock:
+            if self._state is not PlayerState.STOPPED:
+                self._player.set_time(max(0, int(position_ms)))
+
+    def position(self) -> int | None:
+        with self._lock:
+            if self._current is None:
+                return None
+            if self._state is PlayerState.STOPPED:
+                return 0
+            return max(0, int(self._player.get_time()))
+
+    def duration(self) -> int | None:
+        with self._lock:
+            length = int(self._player.get_length()) if self._current is not None else 0
+            return length if length > 0 else None
+
+    @property
+    def state(self) -> PlayerState:
+        return self._state
+
+    @property
+    def volume(self) -> int:
+        return self._volume
+
+    def set_volume(self, percent: int) -> None:
+        with self._lock:
+            self._volume = clamp_volume(percent)
+            self._apply_volume()
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    def set_mute(self, muted: bool) -> None:
+        with self._lock:
+            self._muted = bool(muted)
+            self._player.audio_set_mute(self._muted)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._notes.put(("close", 0))
+        self._worker.join(timeout=5.0)
+        with self._lock:
+            self._player.stop()
+            self._player.release()
+            self._instance.release()
+
+    def _apply_volume(self) -> None:
+        gain = self._current.gain_db if self._current is not None else 0.0
+        # Fails (harmlessly) before libvlc has opened the audio output; "playing" re-applies.
+        self._player.audio_set_volume(engine_volume(self._volume, gain))
+        self._player.audio_set_mute(self._muted)
+
+    # -- worker thread ------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            try:
+                note, serial = self._notes.get(timeout=self._poll)
+            except queue.Empty:
+                note, serial = "", -1
+            if note == "close":
+                return
+            try:
+                with self._lock:
+                    if self._closed:
+                        return
+                    events = self._handle(note, serial) if note else []
+                    events.extend(self._poll_position())
+            except Exception:  # a libvlc failure must not kill the event thread
+                logger.exception("playback worker failed on %r", note)
+                continue
+            for event in events:
+                try:
+                    self._callback(event)
+                except Exception:
+                    logger.exception("playback event callback failed on %r", event)
+
+    def _handle(self, note: str, serial: int) -> list[PlaybackEvent]:
+        current = self._current
+        if current is None or serial != current.serial:
+            return []
+        if note == "playing":
+            self._apply_volume()
+            if current.started:
+                return []
+            current.started = True
+            length = int(self._player.get_length())
+            current.length = length if length > 0 else None
+            return [Started(serial, current.path, current.length, current.prepared)]
+        if note == "missing":
+            self._state = PlayerState.STOPPED
+            return [Failed(serial, current.path, f"The file is gone: {current.path}")]
+        if note == "error":
+            self._state = PlayerState.STOPPED
+            return [Failed(serial, current.path,
+                           f"libvlc cannot open or decode {current.path}")]
+        if note == "end":
+            return self._ended(current)
+        return []
+
+    def _ended(self, current: _Media) -> list[PlaybackEvent]:
+        length = int(self._player.get_length())
+        if current.max_position <= 0 and length <= 0:
+            self._state = PlayerState.STOPPED
+            return [Failed(current.serial, current.path,
+                           f"No audio could be decoded from {current.path}")]
+        events: list[PlaybackEvent] = []
+        prepared, self._next = self._next, None
+        if prepared is None:
+            self._state = PlayerState.STOPPED
+            events.append(Ended(current.serial, current.path, next_started=False))
+            return events
+        self._player.stop()
+        self._serial += 1
+        nxt = _Media(self._serial, prepared.path, prepared.gain_db, prepared=True)
+        self._current = nxt
+        self._player.set_media(prepared.media)
+        if self._player.play() != 0:
+            self._notes.put(("error", nxt.serial))
+        self._state = PlayerState.PLAYING
+        events.append(Ended(current.serial, current.path, next_started=True))
+        return events
+
+    def _poll_position(self) -> list[PlaybackEvent]:
+        current = self._current
+        if current is None or not current.started or self._state is not PlayerState.PLAYING:
+            return []
+        position = int(self._player.get_time())
+        if position < 0 or position == current.last_position:
+            return []
+        current.last_position = position
+        current.max_position = max(current.max_position, position)
+        if current.length is None:
+            length = int(self._player.get_length())
+            current.length = length if length > 0 else None
+        return [Position(current.serial, current.path, position, current.length)]
