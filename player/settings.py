@@ -69,10 +69,14 @@ AUTO_SHUFFLE = Setting("queue.auto_shuffle", True,
 AUTO_AHEAD = Setting("queue.auto_ahead", 10,
                      "How many auto-shuffle picks the queue keeps ahead.", minimum=1,
                      maximum=100)
+REPEAT = Setting("queue.repeat", "off",
+                 "Repeat: 'off', 'one' (the current track) or 'queue' (the queued tracks).",
+                 choices=("off", "one", "queue"))
+MUTED = Setting("playback.muted", False, "Whether playback is muted.")
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     REPLAYGAIN_MODE, VOLUME, ANALYSIS_WORKERS, RECENT_PLAYS, RECENT_HOURS, DISCOVER,
-    AUTO_SHUFFLE, AUTO_AHEAD,
+    AUTO_SHUFFLE, AUTO_AHEAD, REPEAT, MUTED,
 )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from player.paths import default_db_path
 from player.store.database import Database
 from player.store.plays import PlayStore
+from player.store.queue_state import QueueStateStore
 from player.store.ratings import RatingStore
 from player.store.roots import RootStore
 from player.store.settings import SettingsStore
@@ -32,6 +33,7 @@ class Store:
         self.settings = SettingsStore(db)
         self.ratings = RatingStore(db)
         self.plays = PlayStore(db)
+        self.queue_state = QueueStateStore(db)
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Store:

@@ -107,8 +107,25 @@ CREATE TABLE ratings (
 CREATE INDEX ratings_track ON ratings(track_id, id)
 """
 
+# The play queue, so it survives a restart: what was played (for "previous"), what plays
+# now (with the position reached, in milliseconds), what the user queued, the auto-shuffle's
+# picks with their reasons, and the cycle that "repeat queue" plays again. Rows keep their
+# order by id within each part.
+_V2 = """
+CREATE TABLE queue_entries (
+    id INTEGER PRIMARY KEY,
+    part TEXT NOT NULL CHECK (part IN ('history', 'current', 'user', 'auto', 'cycle')),
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    source TEXT NOT NULL DEFAULT 'user' CHECK (source IN ('user', 'auto')),
+    reason TEXT,
+    position_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX queue_entries_track ON queue_entries(track_id)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: roots, settings, tracks, features, plays, ratings", _script(_V1)),
+    Migration(2, "play queue that survives a restart", _script(_V2)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

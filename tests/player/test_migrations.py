@@ -31,7 +31,12 @@ def _seed_v1(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO ratings (track_id, stars, rated_at) VALUES (1, 5, 4.0)")
 
 
-SEEDERS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _seed_v1}
+def _seed_v2(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO queue_entries (part, track_id, source, reason, position_ms) "
+                 "VALUES ('current', 1, 'auto', 'random pick', 61000)")
+
+
+SEEDERS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _seed_v1, 2: _seed_v2}
 
 
 def _check_upgraded(store: Store, built_at: int) -> None:
@@ -43,6 +48,10 @@ def _check_upgraded(store: Store, built_at: int) -> None:
             ("Song", ("A",), 5, 1)
         assert store.roots.list() == ["/music"]
         assert store.settings.get("replaygain") == "album"
+    if built_at >= 2:
+        saved = store.queue_state.load()
+        assert [(e.part, e.track_id, e.source, e.reason, e.position_ms) for e in saved] == \
+            [("current", 1, "auto", "random pick", 61000)]
 
 
 def test_every_version_has_a_seeder() -> None:
