@@ -1,0 +1,352 @@
+"""Reading one audio file's tags and stream facts into Riffle's single Track shape.
+
+Only this module talks to mutagen. Each tag container mutagen knows (ID3 for MP3, WAV and
+AIFF; Vorbis comments for FLAC, Ogg Vorbis and Opus; MP4 atoms; ASF attributes; APEv2 for
+WavPack, Monkey's Audio and Musepack) has one small function, registered by its mutagen
+class in TAG_READERS, that lists the values under Riffle's field names. One shared step
+then turns those into a Track (player/tag_values.py does the parsing), so every format
+gets the same rules for years, numbers, ReplayGain, multi-values and ratings.
+
+Every failure, from a missing file to a bug in a tag parser tripped by a broken file,
+leaves as TagError with a reason a person can read.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import mutagen
+from mutagen._vorbis import VComment
+from mutagen.aac import AAC
+from mutagen.aiff import AIFF
+from mutagen.apev2 import APETextValue, APEv2
+from mutagen.asf import ASF, ASFTags
+from mutagen.flac import FLAC
+from mutagen.id3 import ID3
+from mutagen.monkeysaudio import MonkeysAudio
+from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4, MP4Tags
+from mutagen.musepack import Musepack
+from mutagen.oggflac import OggFLAC
+from mutagen.oggopus import OggOpus
+from mutagen.oggspeex import OggSpeex
+from mutagen.oggvorbis import OggVorbis
+from mutagen.trueaudio import TrueAudio
+from mutagen.wave import WAVE
+from mutagen.wavpack import WavPack
+
+from player import tag_values as tv
+from player.errors import TagError
+from player.models import Track
+
+logger = logging.getLogger(__name__)
+
+#: File name endings the scanner offers to read_track; anything else is not music to us.
+AUDIO_EXTENSIONS = frozenset({
+    ".mp3", ".mp2", ".flac", ".ogg", ".oga", ".opus", ".spx", ".m4a", ".m4b", ".aac",
+    ".wma", ".asf", ".wav", ".aif", ".aiff", ".aifc", ".wv", ".ape", ".mpc", ".mp+", ".mpp",
+    ".tta",
+})
+
+#: Values listed under Riffle's field names, as one tag reader found them.
+Fields = dict[str, list[Any]]
+
+# -- per-container readers --------------------------------------------------------------------
+
+# Field names shared by the key=value containers (Vorbis comments, APEv2, ASF, MP4), with
+# each container's own spellings mapped onto them (keys compared in lower case).
+_COMMON_KEYS = {
+    "title": "title", "artist": "artist", "album": "album", "genre": "genre",
+    "albumartist": "albumartist", "album artist": "albumartist", "album_artist": "albumartist",
+    "date": "date", "year": "date", "originaldate": "originaldate",
+    "tracknumber": "track", "track": "track", "tracktotal": "tracktotal",
+    "totaltracks": "tracktotal", "discnumber": "disc", "disc": "disc",
+    "disctotal": "disctotal", "totaldiscs": "disctotal",
+    "replaygain_track_gain": "rg_track_gain", "replaygain_track_peak": "rg_track_peak",
+    "replaygain_album_gain": "rg_album_gain", "replaygain_album_peak": "rg_album_peak",
+    "r128_track_gain": "r128_track_gain", "r128_album_gain": "r128_album_gain",
+    "rating": "rating", "fmps_rating": "fmps_rating",
+}
+_ASF_KEYS = {
+    **_COMMON_KEYS, "author": "artist", "wm/albumtitle": "album",
+    "wm/albumartist": "albumartist", "wm/genre": "genre", "wm/year": "date",
+    "wm/originalreleaseyear": "originaldate", "wm/tracknumber": "track",
+    "wm/partofset": "disc", "wm/shareduserrating": "wmp_rating", "fmps/rating": "fmps_rating",
+}
+_ITUNES = "----:com.apple.itunes:"
+_MP4_KEYS = {
+    "©nam": "title", "©art": "artist", "©alb": "album", "aart": "albumartist",
+    "©gen": "genre", "©day": "date", "rate": "rating",
+    **{_ITUNES + key: field for key, field in _COMMON_KEYS.items()},
+}
+_ID3_TEXT_FRAMES = {
+    "TIT2": "title", "TPE1": "artist", "TALB": "album", "TPE2": "albumartist",
+    "TDRC": "date", "TYER": "date", "TDOR": "originaldate", "TRCK": "track", "TPOS": "disc",
+}
+
+
+def _vorbis_fields(tags: Any) -> Fields:
+    """Vorbis comments (FLAC, Ogg Vorbis, Opus): a list of (key, value) pairs."""
+    fields: Fields = defaultdict(list)
+    for key, value in tags:
+        if (name := _field_name(key, _COMMON_KEYS)) is not None:
+            fields[name].append(value)
+    return fields
+
+
+def _field_name(key: str, table: dict[str, str]) -> str | None:
+    lower = key.lower()
+    # Quod Libet and others write per-user ratings as "rating:user@example.org".
+    if lower.startswith("rating:"):
+        return "rating"
+    if lower.startswith("fmps_rating"):
+        return "fmps_rating"
+    return table.get(lower)
+
+
+def _ape_fields(tags: APEv2) -> Fields:
+    """APEv2 (WavPack, Monkey's Audio, Musepack): text values hold NUL-separated lists."""
+    fields: Fields = defaultdict(list)
+    for key, value in tags.items():
+        if isinstance(value, APETextValue) and (name := _field_name(key, _COMMON_KEYS)):
+            fields[name].extend(value)
+    return fields
+
+
+def _asf_fields(tags: ASFTags) -> Fields:
+    """ASF (WMA) attributes: typed values, numbers for track and rating in some files."""
+    fields: Fields = defaultdict(list)
+    for key, attribute in list.__iter__(tags):
+        value = attribute.value
+        if isinstance(value, bytes | bool):
+            continue
+        if (name := _field_name(key, _ASF_KEYS)) is not None:
+            fields[name].append(str(value))
+    return fields
+
+
+def _mp4_fields(tags: MP4Tags) -> Fields:
+    """MP4 atoms: text lists, (number, total) pairs, and bytes for iTunes free-form keys."""
+    fields: Fields = defaultdict(list)
+    for key, values in tags.items():
+        lower = key.lower()
+        if lower in ("trkn", "disk"):
+            name = "track" if lower == "trkn" else "disc"
+            for pair in values:
+                number, total = (*tuple(pair), 0, 0)[:2]
+                fields[name].append(f"{number}/{total}" if total else str(number))
+            continue
+        if (name := _MP4_KEYS.get(lower)) is None:
+            continue
+        for value in values:
+            if isinstance(value, bytes):  # MP4FreeForm
+                fields[name].append(value.decode("utf-8", "replace"))
+            elif isinstance(value, str | int | float):
+                fields[name].append(str(value))
+    return fields
+
+
+def _id3_fields(tags: ID3) -> Fields:
+    """ID3v2 (and ID3v1, which mutagen presents as v2 frames): text, TXXX, RVA2, POPM."""
+    fields: Fields = defaultdict(list)
+    for frame_id, name in _ID3_TEXT_FRAMES.items():
+        for frame in tags.getall(frame_id):
+            fields[name].extend(str(text) for text in frame.text)
+    for frame in tags.getall("TCON"):
+        fields["genre"].extend(frame.genres)
+    for frame in tags.getall("TXXX"):
+        if (name := _field_name(frame.desc, _COMMON_KEYS)) is not None:
+            fields[name].extend(str(text) for text in frame.text)
+    for frame in tags.getall("RVA2"):
+        kind = frame.desc.lower()
+        if frame.channel == 1 and kind in ("track", "album"):
+            fields[f"rg_{kind}_gain"].append(str(frame.gain))
+            fields[f"rg_{kind}_peak"].append(str(frame.peak))
+    for frame in sorted(tags.getall("POPM"), key=lambda f: f.email):
+        fields["popm"].append(frame.rating)
+    return fields
+
+
+#: mutagen tag container class → the function that lists its values by Riffle field name.
+#: Looked up along the class's MRO, so ID3 also serves WAV and AIFF, and the Vorbis
+#: comment class serves FLAC's subclass.
+TAG_READERS: dict[type, Callable[[Any], Fields]] = {
+    ID3: _id3_fields,
+    VComment: _vorbis_fields,
+    MP4Tags: _mp4_fields,
+    ASFTags: _asf_fields,
+    APEv2: _ape_fields,
+}
+
+#: mutagen file class → the codec name Riffle shows and stores.
+CODECS: dict[type, Callable[[Any], str]] = {
+    MP3: lambda info: f"mp{getattr(info, 'layer', 3)}",
+    FLAC: lambda info: "flac",
+    OggFLAC: lambda info: "flac",
+    OggVorbis: lambda info: "vorbis",
+    OggOpus: lambda info: "opus",
+    OggSpeex: lambda info: "speex",
+    MP4: lambda info: _mp4_codec(getattr(info, "codec", "")),
+    AAC: lambda info: "aac",
+    ASF: lambda info: "wma",
+    WAVE: lambda info: "pcm",
+    AIFF: lambda info: "pcm",
+    WavPack: lambda info: "wavpack",
+    MonkeysAudio: lambda info: "ape",
+    Musepack: lambda info: "musepack",
+    TrueAudio: lambda info: "tta",
+}
+
+
+def _mp4_codec(codec: str) -> str:
+    if codec.startswith("mp4a.40"):
+        return "aac"
+    return {"mp4a.69": "mp3", "mp4a.6b": "mp3", "alac": "alac"}.get(codec, codec or "mp4")
+
+
+def _lookup(table: dict[type, Any], obj: object) -> Any:
+    for cls in type(obj).__mro__:
+        if cls in table:
+            return table[cls]
+    return None
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def read_track(path: str, *, stat: os.stat_result | None = None) -> Track:
+    """Read the tags and stream facts of the audio file at *path*.
+
+    *stat* saves a system call when the caller already has the file's stat. Raises
+    TagError with the reason when the file cannot be read as audio.
+    """
+    try:
+        st = stat if stat is not None else os.stat(path)
+    except OSError as exc:
+        raise TagError(f"cannot be opened: {exc.strerror or exc}") from exc
+    if st.st_size == 0:
+        raise TagError("empty file (0 bytes)")
+    try:
+        audio = mutagen.File(path)
+    except mutagen.MutagenError as exc:
+        cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else None
+        if cause is not None or isinstance(exc, OSError):
+            os_error = cause or exc
+            raise TagError(f"cannot be opened: {getattr(os_error, 'strerror', None) or exc}"
+                           ) from exc
+        raise TagError(f"damaged, or not a valid {_kind(path)} ({_message(exc)})") from exc
+    except OSError as exc:
+        raise TagError(f"cannot be opened: {exc.strerror or exc}") from exc
+    except Exception as exc:  # mutagen tripping over a broken file must not stop a scan
+        logger.debug("mutagen failed on %r", path, exc_info=True)
+        raise TagError(f"damaged or unreadable ({type(exc).__name__}: {_message(exc)})"
+                       ) from exc
+    if audio is None:
+        raise TagError("not an audio file Riffle can read (its content matches no known format)")
+    try:
+        return _build(path, audio, st)
+    except Exception as exc:  # odd tag content must never break a scan
+        logger.debug("mapping tags of %r failed", path, exc_info=True)
+        raise TagError(f"tags could not be understood ({type(exc).__name__}: "
+                       f"{_message(exc)})") from exc
+
+
+def _kind(path: str) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    return f"{ext} file" if ext else "file"
+
+
+def _message(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:200]
+
+
+def _build(path: str, audio: Any, st: os.stat_result) -> Track:
+    reader = _lookup(TAG_READERS, audio.tags) if audio.tags is not None else None
+    raw: Fields = reader(audio.tags) if reader is not None else {}
+    fields = {name: tv.clean_values(values) for name, values in raw.items()
+              if name != "popm"}
+    info = audio.info
+    codec_of = _lookup(CODECS, audio)
+    codec = codec_of(info) if codec_of is not None else type(audio).__name__.lower()
+
+    def get(name: str) -> tuple[str, ...]:
+        return fields.get(name, ())
+
+    track_number, track_total = tv.parse_number_pair(get("track"))
+    disc_number, disc_total = tv.parse_number_pair(get("disc"))
+    duration = _positive_float(getattr(info, "length", None))
+    bitrate = _positive_int(getattr(info, "bitrate", None))
+    if bitrate is None and duration:
+        bitrate = int(st.st_size * 8 / duration)
+    sample_rate = _positive_int(getattr(info, "sample_rate", None))
+    if sample_rate is None and codec == "opus":
+        sample_rate = 48_000  # Opus always decodes at 48 kHz
+    return Track(
+        path=path,
+        title=next(iter(get("title")), None),
+        artists=get("artist"),
+        album=next(iter(get("album")), None),
+        albumartists=get("albumartist"),
+        genres=get("genre"),
+        year=tv.parse_year(get("date")) or tv.parse_year(get("originaldate")),
+        track_number=track_number,
+        track_total=track_total or tv.parse_number(get("tracktotal")),
+        disc_number=disc_number,
+        disc_total=disc_total or tv.parse_number(get("disctotal")),
+        duration=duration,
+        codec=codec,
+        bitrate=bitrate,
+        sample_rate=sample_rate,
+        channels=_positive_int(getattr(info, "channels", None)),
+        rg_track_gain=_gain(get("rg_track_gain"), get("r128_track_gain"),
+                            getattr(info, "title_gain", None)),
+        rg_track_peak=tv.parse_float(get("rg_track_peak")),
+        rg_album_gain=_gain(get("rg_album_gain"), get("r128_album_gain"),
+                            getattr(info, "album_gain", None)),
+        rg_album_peak=tv.parse_float(get("rg_album_peak")),
+        tag_rating=_stars(raw.get("popm", ()), get("wmp_rating"), get("rating"),
+                          get("fmps_rating")),
+        mtime_ns=st.st_mtime_ns,
+        size=st.st_size,
+    )
+
+
+def _gain(replaygain: tuple[str, ...], r128: tuple[str, ...], header: Any) -> float | None:
+    """ReplayGain from its tag, else from Opus R128 tags, else from a Musepack header."""
+    gain = tv.parse_float(replaygain)
+    if gain is None:
+        gain = tv.r128_to_replaygain(r128)
+    if gain is None and isinstance(header, int | float) and header:
+        gain = float(header)
+    return gain
+
+
+def _stars(popm: Iterable[Any], wmp: Iterable[str], rating: Iterable[str],
+           fmps: Iterable[str]) -> int | None:
+    """The rating another player left in the tags, in the order of how precise it is:
+    the format's own rating field first, then FMPS_RATING."""
+    for byte in popm:
+        if isinstance(byte, int) and (stars := tv.stars_from_popm(byte)) is not None:
+            return stars
+    for value in wmp:
+        number = tv.parse_number([value])
+        if number is not None and (stars := tv.stars_from_wmp(number)) is not None:
+            return stars
+    return tv.first_text_stars(rating) or tv.first_fraction_stars(fmps)
+
+
+def _positive_float(value: Any) -> float | None:
+    if isinstance(value, int | float) and value > 0 and value == value and value < 1e7:
+        return float(value)
+    return None
+
+
+def _positive_int(value: Any) -> int | None:
+    if isinstance(value, int | float) and 0 < value < 2**40:
+        return int(value)
+    return None
