@@ -13,6 +13,7 @@ from pathlib import Path
 
 from player.paths import default_db_path
 from player.store.database import Database
+from player.store.features import FeatureStore
 from player.store.plays import PlayStore
 from player.store.queue_state import QueueStateStore
 from player.store.ratings import RatingStore
@@ -33,6 +34,7 @@ class Store:
         self.settings = SettingsStore(db)
         self.ratings = RatingStore(db)
         self.plays = PlayStore(db)
+        self.features = FeatureStore(db)
         self.queue_state = QueueStateStore(db)
 
     @classmethod
