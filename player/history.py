@@ -1,0 +1,206 @@
+"""The play log: turns what the backend reports into `plays` rows the recommender learns from.
+
+A row is written the moment a track starts and finished when it stops, so a crash loses at
+most the last few seconds of listening, never the play. Seconds listened count only real
+progress of the playing position: a pause adds nothing, and neither does a seek (a jump of
+the position larger than the time that passed).
+
+How a play ended (see `judge`):
+- completed: it reached its end, or the listener moved on in its last seconds (moving on
+  during the closing bars is finishing the song, not rejecting it);
+- skipped: the listener moved on (next, previous, another track, stop) before hearing
+  min(30 s, half the track);
+- stopped: the listener stopped or moved on later than that, or the program closed;
+- error: the track could not be played. An error is never a skip: it says nothing of taste.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from enum import StrEnum
+
+from player.models import PlayOutcome, PlaySource
+from player.store.plays import PlayStore
+
+logger = logging.getLogger(__name__)
+
+#: A skip is moving on before min(SKIP_SECONDS, half the track) was heard.
+SKIP_SECONDS = 30.0
+#: Moving on within the last min(END_GRACE_SECONDS, END_GRACE_SHARE × duration) completes.
+END_GRACE_SECONDS = 10.0
+END_GRACE_SHARE = 0.1
+#: How often the seconds listened so far are written while a track plays, in seconds.
+FLUSH_SECONDS = 1.0
+#: A position step larger than the time passed plus this slack (seconds) is a seek.
+SEEK_SLACK_SECONDS = 0.6
+#: At a natural end, the stretch between the last reported position and the end is
+#: credited, up to this many seconds (engines report the end a little before the sound).
+END_REMAINDER_SECONDS = 5.0
+
+
+class ChangeReason(StrEnum):
+    """Why the playing track changed or stopped; the queue and the play log both use it."""
+
+    ENDED = "ended"  #: it played to its end (the next track follows on its own)
+    NEXT = "next"  #: the user asked for the next track
+    PREVIOUS = "previous"  #: the user went back to the previous track
+    PICKED = "picked"  #: the user chose another track to play now
+    STOPPED = "stopped"  #: the user stopped playback
+    ERROR = "error"  #: the track could not be played
+    QUIT = "quit"  #: the program closed
+
+    @property
+    def by_user(self) -> bool:
+        """True when a person chose to leave the track (the moves that can be skips)."""
+        return self in (ChangeReason.NEXT, ChangeReason.PREVIOUS, ChangeReason.PICKED,
+                        ChangeReason.STOPPED)
+
+
+def skip_threshold(duration: float | None) -> float:
+    """Seconds a listener must hear before moving on stops being a skip."""
+    if duration is None or duration <= 0:
+        return SKIP_SECONDS
+    return min(SKIP_SECONDS, duration / 2.0)
+
+
+def judge(reason: ChangeReason, listened: float, position: float | None,
+          duration: float | None) -> PlayOutcome:
+    """The outcome of a play that ended for *reason* after *listened* seconds, with the
+    playing position at *position* seconds of a *duration*-second track."""
+    if reason is ChangeReason.ERROR:
+        return PlayOutcome.ERROR
+    if reason is ChangeReason.ENDED:
+        return PlayOutcome.COMPLETED
+    heard_enough = listened >= skip_threshold(duration)
+    if duration and position is not None and heard_enough:
+        grace = min(END_GRACE_SECONDS, END_GRACE_SHARE * duration)
+        if position >= duration - grace:
+            return PlayOutcome.COMPLETED
+    if reason.by_user and not heard_enough:
+        return PlayOutcome.SKIPPED
+    return PlayOutcome.STOPPED
+
+
+class PlayTracker:
+    """Keeps the open play row of the track that plays now and its seconds listened.
+
+    Call `begin` when the backend reports Started, `position` on every Position event,
+    `seeked` after asking the backend to seek, and `finish` when the track stops for any
+    reason. *clock* is monotonic seconds (injectable for tests); *wall* gives the Unix time
+    written to the rows.
+    """
+
+    def __init__(self, plays: PlayStore, *, clock: Callable[[], float] = time.monotonic,
+                 wall: Callable[[], float] = time.time,
+                 flush_interval: float = FLUSH_SECONDS) -> None:
+        self._plays = plays
+        self._clock = clock
+        self._wall = wall
+        self._flush_interval = flush_interval
+        self._play_id: int | None = None
+        self._track_id: int | None = None
+        self._duration: float | None = None
+        self._listened = 0.0
+        self._last_pos: float | None = None
+        self._last_at = 0.0
+        self._flushed_at = 0.0
+        self._flushed_value = 0.0
+
+    @property
+    def active(self) -> bool:
+        """True while a play row is open."""
+        return self._play_id is not None
+
+    @property
+    def play_id(self) -> int | None:
+        return self._play_id
+
+    @property
+    def track_id(self) -> int | None:
+        return self._track_id
+
+    @property
+    def listened(self) -> float:
+        """Seconds of the current play heard so far."""
+        return self._listened
+
+    def begin(self, track_id: int, *, duration: float | None, source: PlaySource,
+              position: float = 0.0) -> int:
+        """Open the play row of *track_id* (duration in seconds), starting at *position*
+        seconds; an open play of another track is finished as stopped first."""
+        if self._play_id is not None:
+            self.finish(ChangeReason.QUIT)
+        self._play_id = self._plays.start(track_id, duration=duration, source=source,
+                                          started_at=self._wall())
+        self._track_id = track_id
+        self._duration = duration
+        self._listened = 0.0
+        self._last_pos = position
+        self._last_at = self._flushed_at = self._clock()
+        self._flushed_value = 0.0
+        logger.debug("play %d of track %d opened", self._play_id, track_id)
+        return self._play_id
+
+    def position(self, position: float, duration: float | None = None) -> None:
+        """The backend reports the playing position in seconds; counts real progress."""
+        if self._play_id is None:
+            return
+        if duration and not self._duration:
+            self._duration = duration
+        now = self._clock()
+        if self._last_pos is not None:
+            step = position - self._last_pos
+            if 0 < step <= (now - self._last_at) + SEEK_SLACK_SECONDS:
+                self._listened += step
+        self._last_pos = position
+        self._last_at = now
+        if now - self._flushed_at >= self._flush_interval:
+            self.flush()
+
+    def seeked(self, position: float) -> None:
+        """The owner moved the position to *position* seconds; the jump is not listening."""
+        self._last_pos = position
+        self._last_at = self._clock()
+
+    def flush(self) -> None:
+        """Write the seconds listened so far, so a crash keeps them."""
+        if self._play_id is None:
+            return
+        self._flushed_at = self._clock()
+        if self._listened != self._flushed_value:
+            self._plays.update_listened(self._play_id, round(self._listened, 3))
+            self._flushed_value = self._listened
+
+    def finish(self, reason: ChangeReason, *, position: float | None = None) -> PlayOutcome | None:
+        """Close the open play because of *reason*; *position* (seconds) is where playback
+        was when it stopped. Returns the outcome written, or None when nothing was open."""
+        if self._play_id is None:
+            return None
+        if position is not None and reason is not ChangeReason.ENDED:
+            self.position(position)
+        if reason is ChangeReason.ENDED and self._duration and self._last_pos is not None:
+            remainder = self._duration - self._last_pos
+            self._listened += max(0.0, min(remainder, END_REMAINDER_SECONDS))
+        last = self._duration if reason is ChangeReason.ENDED else self._last_pos
+        outcome = judge(reason, self._listened, last, self._duration)
+        self._plays.finish(self._play_id, listened=round(self._listened, 3), outcome=outcome,
+                           ended_at=self._wall())
+        logger.debug("play %d of track %s finished: %s after %.1f s (%s)", self._play_id,
+                     self._track_id, outcome, self._listened, reason)
+        self._play_id = None
+        self._track_id = None
+        self._last_pos = None
+        return outcome
+
+    def record_error(self, track_id: int, *, source: PlaySource,
+                     duration: float | None = None) -> None:
+        """Log a failed attempt to play *track_id*: the open play of that track ends as an
+        error, or an error row with nothing listened is written."""
+        if self._play_id is not None and self._track_id == track_id:
+            self.finish(ChangeReason.ERROR)
+            return
+        now = self._wall()
+        play_id = self._plays.start(track_id, duration=duration, source=source, started_at=now)
+        self._plays.finish(play_id, listened=0.0, outcome=PlayOutcome.ERROR, ended_at=now)

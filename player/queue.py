@@ -1,0 +1,388 @@
+"""The play queue: what plays now, what the user queued, then the auto-shuffle's picks.
+
+    history (for "previous")  |  current  |  user part (the user's order)  |  auto part
+
+The user part plays first, in the order the user gave; only the user changes it. The auto
+part comes after it and is asked from an injected Filler, topped up so that `ahead` picks
+are always visible; `redraw_auto` throws the not-yet-played picks away and asks again (after
+a rating or a skip), never touching the user part. Every change is saved (when a store is
+given) and announced to the listeners, plain callables with no arguments, so a window can
+refresh without the queue knowing about it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from player.history import ChangeReason
+from player.models import PlaySource
+from player.store.queue_state import QueueStateStore, SavedEntry
+
+logger = logging.getLogger(__name__)
+
+#: How many played entries the queue keeps for "previous".
+HISTORY_LIMIT = 200
+
+
+class RepeatMode(StrEnum):
+    OFF = "off"
+    ONE = "one"  #: the current track plays again when it ends (next still moves on)
+    QUEUE = "queue"  #: the tracks played since the queue was set play again; no auto part
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    """One place in the queue. *key* tells two entries of the same track apart."""
+
+    key: int
+    track_id: int
+    source: PlaySource = PlaySource.USER
+    #: Why the auto-shuffle chose it, for a person ("similar to ★★★★★ 'Song'"); None if user.
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A track the filler proposes, with a short reason a person can read."""
+
+    track_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FillContext:
+    """What a filler knows when asked for more: track ids only, cheap to build."""
+
+    current: int | None  #: the track playing now
+    history: tuple[int, ...]  #: tracks played from this queue, oldest first
+    queued: tuple[int, ...]  #: tracks already ahead, in play order (user part, then auto)
+
+
+class Filler(Protocol):
+    """Supplies the auto part. The recommender implements it; RandomFiller stands in."""
+
+    def fill(self, count: int, context: FillContext) -> list[Pick]:
+        """Up to *count* picks to play after `context.queued`, best-ordered first. Fewer
+        (or none) is fine when the library has nothing suitable left."""
+        ...
+
+
+class Queue:
+    """The queue of one player. Not thread-safe: use it from the thread that owns it."""
+
+    def __init__(self, filler: Filler | None = None, *, ahead: int = 10, auto: bool = True,
+                 repeat: RepeatMode = RepeatMode.OFF, state: QueueStateStore | None = None,
+                 history_limit: int = HISTORY_LIMIT) -> None:
+        """*ahead*: auto picks kept visible; *auto*: whether the auto part is filled at all;
+        *state*: where the queue is saved and restored from (None: kept in memory only)."""
+        self._filler = filler
+        self._ahead = max(0, ahead)
+        self._auto_on = auto
+        self._repeat = RepeatMode(repeat)
+        self._state = state
+        self._history_limit = history_limit
+        self._keys = itertools.count(1)
+        self._history: list[QueueEntry] = []
+        self._cycle: list[QueueEntry] = []
+        self._current: QueueEntry | None = None
+        self._user: list[QueueEntry] = []
+        self._auto: list[QueueEntry] = []
+        self.resume_position_ms = 0  # where the restored current track had got to
+        self.listeners: list[Callable[[], None]] = []
+        self._restore()
+        self._top_up()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> QueueEntry | None:
+        return self._current
+
+    @property
+    def history(self) -> tuple[QueueEntry, ...]:
+        """Played entries, oldest first."""
+        return tuple(self._history)
+
+    @property
+    def user_part(self) -> tuple[QueueEntry, ...]:
+        return tuple(self._user)
+
+    @property
+    def auto_part(self) -> tuple[QueueEntry, ...]:
+        return tuple(self._auto)
+
+    @property
+    def upcoming(self) -> tuple[QueueEntry, ...]:
+        """Everything ahead, in play order: the user part, then the auto part."""
+        return (*self._user, *self._auto)
+
+    @property
+    def repeat(self) -> RepeatMode:
+        return self._repeat
+
+    @property
+    def auto_enabled(self) -> bool:
+        """Whether the auto part is being filled (never under repeat queue)."""
+        return self._auto_on and self._filler is not None and self._repeat is not RepeatMode.QUEUE
+
+    def peek_next(self, reason: ChangeReason = ChangeReason.ENDED) -> QueueEntry | None:
+        """What `advance(reason)` would make current, without changing anything."""
+        if reason is ChangeReason.ENDED and self._repeat is RepeatMode.ONE:
+            return self._current
+        if self._user:
+            return self._user[0]
+        if self._auto:
+            return self._auto[0]
+        if self._repeat is RepeatMode.QUEUE and self._cycle:
+            return self._cycle[0]
+        return None
+
+    # -- moving through the queue --------------------------------------------------------------
+
+    def advance(self, reason: ChangeReason = ChangeReason.NEXT) -> QueueEntry | None:
+        """Move to the next entry because of *reason*; returns the new current (None: the
+        queue ran out). Repeat one replays the current track only when it ENDED."""
+        if reason is ChangeReason.ENDED and self._repeat is RepeatMode.ONE and self._current:
+            self._changed()
+            return self._current
+        if not self._user and not self._auto and self._repeat is RepeatMode.QUEUE:
+            self._user = [self._new(e.track_id, e.source, e.reason) for e in self._cycle]
+            self._cycle = []
+        self._retire_current()
+        if self._user:
+            self._current = self._user.pop(0)
+        elif self._auto:
+            self._current = self._auto.pop(0)
+        if self._current is not None:
+            self._cycle.append(self._current)
+        self.resume_position_ms = 0
+        self._top_up()
+        self._changed()
+        return self._current
+
+    def previous(self) -> QueueEntry | None:
+        """Go back to the last played entry; the current one becomes next again. With no
+        history, the current entry stays (the caller restarts it)."""
+        if not self._history:
+            return self._current
+        back = self._history.pop()
+        if self._current is not None:
+            if self._cycle and self._cycle[-1].key == self._current.key:
+                self._cycle.pop()
+            self._user.insert(0, self._current)
+        self._current = back
+        self.resume_position_ms = 0
+        self._changed()
+        return back
+
+    def play_now(self, track_ids: Sequence[int],
+                 source: PlaySource = PlaySource.USER) -> QueueEntry | None:
+        """Play the first of *track_ids* now and the rest right after it (ahead of what was
+        queued); the entry playing so far goes to the history."""
+        if not track_ids:
+            return self._current
+        entries = [self._new(t, source) for t in track_ids]
+        self._retire_current()
+        self._current = entries[0]
+        self._user[0:0] = entries[1:]
+        self._cycle = [self._current]
+        self.resume_position_ms = 0
+        self._top_up()
+        self._changed()
+        return self._current
+
+    def jump_to(self, key: int) -> QueueEntry | None:
+        """Play the upcoming entry *key* now; the entries before it stay where they are."""
+        taken = self._take(key)
+        if taken is None:
+            return self._current
+        entry = taken[0]
+        self._retire_current()
+        self._current = entry
+        self._cycle.append(entry)
+        self.resume_position_ms = 0
+        self._top_up()
+        self._changed()
+        return entry
+
+    # -- editing ---------------------------------------------------------------------------------
+
+    def enqueue(self, track_ids: Iterable[int]) -> list[QueueEntry]:
+        """Add tracks at the end of the user part (before the auto picks)."""
+        entries = [self._new(t, PlaySource.USER) for t in track_ids]
+        self._user.extend(entries)
+        self._top_up()
+        self._changed()
+        return entries
+
+    def enqueue_next(self, track_ids: Iterable[int]) -> list[QueueEntry]:
+        """Add tracks at the front of the user part, in the given order, to play next."""
+        entries = [self._new(t, PlaySource.USER) for t in track_ids]
+        self._user[0:0] = entries
+        self._top_up()
+        self._changed()
+        return entries
+
+    def remove(self, keys: Iterable[int]) -> None:
+        """Take upcoming entries out of the queue (user or auto); the auto part refills."""
+        drop = set(keys)
+        self._user = [e for e in self._user if e.key not in drop]
+        self._auto = [e for e in self._auto if e.key not in drop]
+        self._top_up()
+        self._changed()
+
+    def move(self, key: int, index: int) -> None:
+        """Move upcoming entry *key* to position *index* of `upcoming`.
+
+        An auto pick moved among the user's entries joins the user part (the user placed
+        it); a user entry never leaves the user part: moved past its end, it goes last in it.
+        """
+        taken = self._take(key)
+        if taken is None:
+            return
+        entry, was_user = taken
+        index = max(0, index)
+        if index < len(self._user) or was_user:
+            self._user.insert(min(index, len(self._user)), entry)
+        else:
+            self._auto.insert(min(index - len(self._user), len(self._auto)), entry)
+        self._top_up()
+        self._changed()
+
+    def clear(self) -> None:
+        """Empty everything ahead (user and auto part); the auto part then refills."""
+        self._user.clear()
+        self._auto.clear()
+        self._cycle = [self._current] if self._current is not None else []
+        self._top_up()
+        self._changed()
+
+    def redraw_auto(self) -> None:
+        """Throw the auto picks away and ask the filler again (after a rating or a skip)."""
+        self._auto.clear()
+        self._top_up()
+        self._changed()
+
+    def set_repeat(self, mode: RepeatMode) -> None:
+        """Repeat queue drops the auto part (an endless part cannot be repeated)."""
+        self._repeat = RepeatMode(mode)
+        if self._repeat is RepeatMode.QUEUE:
+            self._auto.clear()
+        self._top_up()
+        self._changed()
+
+    def set_auto(self, enabled: bool, ahead: int | None = None) -> None:
+        """Turn the auto part on or off, and optionally change how many picks it keeps."""
+        self._auto_on = enabled
+        if ahead is not None:
+            self._ahead = max(0, ahead)
+            del self._auto[self._ahead:]
+        if not enabled:
+            self._auto.clear()
+        self._top_up()
+        self._changed()
+
+    def set_filler(self, filler: Filler | None) -> None:
+        """Use another filler from now on; the current auto picks are redrawn."""
+        self._filler = filler
+        self.redraw_auto()
+
+    def save_position(self, position_ms: int) -> None:
+        """Remember how far the current track has played (restored as resume_position_ms)."""
+        self.resume_position_ms = int(position_ms)
+        if self._state is not None:
+            self._state.save_position(position_ms)
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _new(self, track_id: int, source: PlaySource, reason: str | None = None) -> QueueEntry:
+        return QueueEntry(next(self._keys), int(track_id), PlaySource(source), reason)
+
+    def _take(self, key: int) -> tuple[QueueEntry, bool] | None:
+        """Remove upcoming entry *key*; returns it and whether it was in the user part."""
+        for part in (self._user, self._auto):
+            for i, entry in enumerate(part):
+                if entry.key == key:
+                    return part.pop(i), part is self._user
+        return None
+
+    def _retire_current(self) -> None:
+        if self._current is not None:
+            self._history.append(self._current)
+            del self._history[:-self._history_limit]
+            self._current = None
+
+    def _top_up(self) -> None:
+        if not self.auto_enabled:
+            if self._repeat is RepeatMode.QUEUE or not self._auto_on:
+                self._auto.clear()
+            return
+        need = self._ahead - len(self._auto)
+        if need <= 0 or self._filler is None:
+            return
+        context = FillContext(
+            current=self._current.track_id if self._current else None,
+            history=tuple(e.track_id for e in self._history),
+            queued=tuple(e.track_id for e in (*self._user, *self._auto)),
+        )
+        try:
+            picks = self._filler.fill(need, context)
+        except Exception:  # a failing filler must not stop the music
+            logger.exception("the auto-shuffle could not pick tracks")
+            return
+        for pick in picks[:need]:
+            self._auto.append(self._new(pick.track_id, PlaySource.AUTO, pick.reason))
+
+    def _changed(self) -> None:
+        self._save()
+        for listener in list(self.listeners):
+            try:
+                listener()
+            except Exception:
+                logger.exception("a queue listener failed")
+
+    def _save(self) -> None:
+        if self._state is None:
+            return
+        rows: list[SavedEntry] = []
+        parts: list[tuple[str, Sequence[QueueEntry]]] = [
+            ("history", self._history), ("cycle", self._cycle),
+            ("current", [self._current] if self._current else []),
+            ("user", self._user), ("auto", self._auto),
+        ]
+        for part, entries in parts:
+            for e in entries:
+                position = self.resume_position_ms if part == "current" else 0
+                rows.append(SavedEntry(part, e.track_id, str(e.source), e.reason, position))
+        self._state.save(rows)
+
+    def _restore(self) -> None:
+        if self._state is None:
+            return
+        for saved in self._state.load():
+            source = PlaySource.AUTO if saved.source == "auto" else PlaySource.USER
+            entry = self._new(saved.track_id, source, saved.reason)
+            if saved.part == "history":
+                self._history.append(entry)
+            elif saved.part == "cycle":
+                self._cycle.append(entry)
+            elif saved.part == "current":
+                self._current = entry
+                self.resume_position_ms = saved.position_ms
+            elif saved.part == "user":
+                self._user.append(entry)
+            elif saved.part == "auto":
+                self._auto.append(entry)
+        if self._current is not None and self._cycle and self._cycle[-1].track_id == \
+                self._current.track_id:
+            self._cycle[-1] = self._current
+        logger.debug("queue restored: %d ahead", len(self._user) + len(self._auto))
+
+
+__all__ = ["ChangeReason", "FillContext", "Filler", "Pick", "Queue", "QueueEntry",
+           "RepeatMode"]

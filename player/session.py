@@ -1,0 +1,387 @@
+"""The player: one Backend, one Queue and one PlayTracker, driven by the faces.
+
+A face (the window, the command line) calls the commands (play, pause, next, ...) and feeds
+every backend event to `handle_event`, all on the one thread that owns the Session: the
+backend's callback must only forward events to that thread (a queued Qt signal, or an
+EventQueue read by a loop). The Session then decides what plays next, logs the plays with
+the reason each track changed, and marks tracks that cannot be played.
+
+Faults at play time: a vanished file is marked missing, an undecodable one gets its play
+error recorded, the face gets a message (`on_message`), and the queue moves on; after
+`max_failures` failures in a row playback stops instead of spinning through the library.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from player.errors import TrackNotFoundError
+from player.history import ChangeReason, PlayTracker
+from player.models import Track
+from player.playback import (
+    Backend,
+    Ended,
+    Failed,
+    PlaybackEvent,
+    PlayerState,
+    Position,
+    Started,
+    replaygain_db,
+)
+from player.queue import Queue, QueueEntry, RepeatMode
+from player.store.tracks import TrackStore
+
+logger = logging.getLogger(__name__)
+
+#: "Previous" later than this into a track (milliseconds) restarts it instead.
+RESTART_MS = 3000
+#: How often the position reached is saved with the queue while playing, in milliseconds.
+SAVE_POSITION_MS = 5000
+
+
+class Session:
+    """The player the faces drive. Not thread-safe: call it from its owner's thread.
+
+    *listeners* are called with no argument whenever what plays or the play state changes;
+    *on_message* receives sentences for a person ("Cannot play …: the file is gone").
+    """
+
+    def __init__(self, backend: Backend, queue: Queue, tracker: PlayTracker,
+                 tracks: TrackStore, *, replaygain: str = "track",
+                 on_message: Callable[[str], None] | None = None, max_failures: int = 3) -> None:
+        self.backend = backend
+        self.queue = queue
+        self.tracker = tracker
+        self.tracks = tracks
+        self.replaygain = replaygain
+        self.on_message = on_message
+        self.max_failures = max_failures
+        self.listeners: list[Callable[[], None]] = []
+        self._serial = -1
+        self._entry: QueueEntry | None = None  # the entry loaded in the backend
+        self._track: Track | None = None
+        self._prepared: int | None = None  # track id given to backend.set_next
+        self._failures = 0
+        self._saved_at = 0
+        self._busy = False
+        queue.listeners.append(self._queue_changed)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> PlayerState:
+        return self.backend.state
+
+    @property
+    def track(self) -> Track | None:
+        """The track loaded now (playing, paused, or stopped at its start)."""
+        return self._track
+
+    @property
+    def entry(self) -> QueueEntry | None:
+        return self._entry
+
+    @property
+    def active(self) -> bool:
+        """True while something plays or is paused."""
+        return self.backend.state is not PlayerState.STOPPED
+
+    def position_ms(self) -> int | None:
+        return self.backend.position()
+
+    def duration_ms(self) -> int | None:
+        duration = self.backend.duration()
+        if duration is None and self._track is not None and self._track.duration:
+            return int(self._track.duration * 1000)
+        return duration
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def play(self) -> None:
+        """Resume, or start the queue's current entry (the first one ahead if none)."""
+        if self.backend.state is PlayerState.PAUSED:
+            self.backend.resume()
+            self._notify()
+            return
+        if self.backend.state is PlayerState.PLAYING:
+            return
+        entry = self.queue.current or self.queue.advance(ChangeReason.NEXT)
+        if entry is None:
+            self._say("Nothing to play: the queue is empty.")
+            return
+        self._start(entry, start_ms=self.queue.resume_position_ms)
+
+    def pause(self) -> None:
+        self.backend.pause()
+        self.tracker.flush()
+        self._save_position()
+        self._notify()
+
+    def toggle(self) -> None:
+        """Play/pause, for one button or a media key."""
+        if self.backend.state is PlayerState.PLAYING:
+            self.pause()
+        else:
+            self.play()
+
+    def stop(self) -> None:
+        """Stop playback; the current entry stays and `play` starts it again."""
+        self.tracker.finish(ChangeReason.STOPPED, position=self._position_s())
+        self.backend.stop()
+        self.queue.resume_position_ms = 0
+        self._notify()
+
+    def next(self) -> None:
+        """The user moves on to the next entry (a skip if done early)."""
+        self._leave(ChangeReason.NEXT)
+        with self._driving():
+            self._start_or_stop(self.queue.advance(ChangeReason.NEXT))
+
+    def previous(self) -> None:
+        """Back to the previous entry, or to the start of this one if well into it."""
+        position = self.backend.position() or 0
+        if self.active and position > RESTART_MS:
+            self.seek(0)
+            return
+        self._leave(ChangeReason.PREVIOUS)
+        with self._driving():
+            self._start_or_stop(self.queue.previous())
+
+    def play_now(self, track_ids: list[int]) -> None:
+        """Play these tracks now, in this order, ahead of everything queued."""
+        if not track_ids:
+            return
+        self._leave(ChangeReason.PICKED)
+        with self._driving():
+            self._start_or_stop(self.queue.play_now(track_ids))
+
+    def jump_to(self, key: int) -> None:
+        """Play the upcoming queue entry *key* now."""
+        self._leave(ChangeReason.PICKED)
+        with self._driving():
+            self._start_or_stop(self.queue.jump_to(key))
+
+    def seek(self, position_ms: int) -> None:
+        """Jump to *position_ms*; the jump itself does not count as listening."""
+        before = self._position_s()
+        if before is not None:
+            self.tracker.position(before)
+        self.backend.seek(position_ms)
+        self.tracker.seeked(position_ms / 1000.0)
+
+    def set_volume(self, percent: int) -> None:
+        self.backend.set_volume(percent)
+
+    def set_mute(self, muted: bool) -> None:
+        self.backend.set_mute(muted)
+
+    def set_repeat(self, mode: RepeatMode) -> None:
+        self.queue.set_repeat(mode)
+
+    def shutdown(self) -> None:
+        """The program closes: the open play ends as stopped, the position is kept."""
+        self.tracker.finish(ChangeReason.QUIT, position=self._position_s())
+        self._save_position()
+        self.backend.stop()
+        if self._queue_changed in self.queue.listeners:
+            self.queue.listeners.remove(self._queue_changed)
+
+    # -- backend events ------------------------------------------------------------------------
+
+    def handle_event(self, event: PlaybackEvent) -> None:
+        """Act on one backend event; stale events about an earlier track are ignored."""
+        if event.serial < self._serial:
+            return
+        if isinstance(event, Started):
+            self._on_started(event)
+        elif isinstance(event, Position):
+            if event.serial == self._serial:
+                self._on_position(event)
+        elif isinstance(event, Ended):
+            if event.serial == self._serial:
+                self._on_ended(event)
+        elif isinstance(event, Failed) and event.serial == self._serial:
+            self._on_failed(event.message)
+
+    def _on_started(self, event: Started) -> None:
+        self._serial = event.serial
+        if self._entry is None:
+            return
+        duration = event.duration_ms / 1000.0 if event.duration_ms else None
+        self.tracker.begin(self._entry.track_id, duration=duration or self._duration_s(),
+                           source=self._entry.source,
+                           position=self.queue.resume_position_ms / 1000.0)
+        self.queue.resume_position_ms = 0
+        logger.info("playing %s", self._track.path if self._track else self._entry.track_id)
+        self._notify()
+
+    def _on_position(self, event: Position) -> None:
+        duration = event.duration_ms / 1000.0 if event.duration_ms else None
+        self.tracker.position(event.position_ms / 1000.0, duration)
+        if event.position_ms > 0 and self._failures:
+            self._failures = 0
+        track, entry = self._track, self._entry
+        if event.position_ms > 0 and track is not None and track.play_error and entry:
+            self.tracks.set_play_error(entry.track_id, None)  # it plays after all
+            track.play_error = None
+        if abs(event.position_ms - self._saved_at) >= SAVE_POSITION_MS:
+            self._saved_at = event.position_ms
+            self.queue.save_position(event.position_ms)
+
+    def _on_ended(self, event: Ended) -> None:
+        self.tracker.finish(ChangeReason.ENDED)
+        prepared = self._prepared
+        with self._driving():
+            entry = self.queue.advance(ChangeReason.ENDED)
+        if event.next_started and entry is not None and entry.track_id == prepared:
+            # The backend already plays it: adopt it, its Started event follows.
+            self._serial = event.serial + 1
+            self._set_loaded(entry, self._lookup(entry))
+            self._prepare_next()
+            return
+        if event.next_started:
+            self.backend.stop()
+        self._start_or_stop(entry)
+
+    def _on_failed(self, message: str) -> None:
+        entry, track = self._entry, self._track
+        if entry is None:
+            return
+        self.tracker.record_error(entry.track_id, source=entry.source,
+                                  duration=self._duration_s())
+        if track is not None:
+            self._mark_unplayable(entry.track_id, track.path, message)
+        self._say(f"Cannot play {self._describe(track, entry)}: {message}")
+        self._fail_and_move_on()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _save_position(self) -> None:
+        position = self.backend.position()
+        if position is not None and self._entry is not None:
+            self.queue.save_position(position)
+
+    def _leave(self, reason: ChangeReason) -> None:
+        self.tracker.finish(reason, position=self._position_s())
+
+    def _start_or_stop(self, entry: QueueEntry | None) -> None:
+        if entry is None:
+            self.backend.stop()
+            self._set_loaded(None, None)
+            self._notify()
+            return
+        self._start(entry)
+
+    def _start(self, entry: QueueEntry, start_ms: int = 0) -> None:
+        """Load and play *entry*; failures before libvlc even opens the file land here."""
+        track = self._lookup(entry)
+        if track is None:
+            self._say(f"Track {entry.track_id} is no longer in the library; skipping it.")
+            self._fail_and_move_on()
+            return
+        self._set_loaded(entry, track)
+        if not os.path.isfile(track.path):
+            self.tracker.record_error(entry.track_id, source=entry.source,
+                                      duration=track.duration)
+            self._mark_unplayable(entry.track_id, track.path, "the file is gone")
+            self._say(f"Cannot play {self._describe(track, entry)}: the file is gone "
+                      f"({track.path}).")
+            self._fail_and_move_on()
+            return
+        with self._driving():
+            self._serial = self.backend.load(track.path, gain_db=self._gain(track),
+                                             start_ms=start_ms)
+            self._prepared = None
+            self.backend.play()
+            self._prepare_next()
+        self._saved_at = start_ms
+        self._notify()
+
+    def _fail_and_move_on(self) -> None:
+        self._failures += 1
+        if self._failures >= self.max_failures:
+            self.backend.stop()
+            with self._driving():
+                self.queue.advance(ChangeReason.ERROR)  # `play` goes on after the failed one
+            self._set_loaded(None, None)
+            self._say(f"Playback stopped: {self._failures} tracks in a row could not be "
+                      "played.")
+            self._failures = 0
+            self._notify()
+            return
+        with self._driving():
+            self._start_or_stop(self.queue.advance(ChangeReason.ERROR))
+
+    def _mark_unplayable(self, track_id: int, path: str, message: str) -> None:
+        logger.warning("cannot play track %d (%s): %s", track_id, path, message)
+        if not os.path.exists(path):
+            self.tracks.mark_missing([track_id])
+        else:
+            self.tracks.set_play_error(track_id, message)
+
+    def _prepare_next(self) -> None:
+        """Tell the backend what follows, so it can start it the moment this one ends."""
+        nxt = self.queue.peek_next(ChangeReason.ENDED)
+        track = self._lookup(nxt) if nxt is not None else None
+        if track is None or not os.path.isfile(track.path):
+            self._prepared = None
+            self.backend.set_next(None)
+            return
+        self._prepared = track.id
+        self.backend.set_next(track.path, gain_db=self._gain(track))
+
+    def _queue_changed(self) -> None:
+        if not self._busy and self.active:
+            self._prepare_next()
+
+    @contextmanager
+    def _driving(self) -> Iterator[None]:
+        """The Session itself changes the queue: it prepares the next track when done."""
+        outer, self._busy = self._busy, True
+        try:
+            yield
+        finally:
+            self._busy = outer
+
+    def _set_loaded(self, entry: QueueEntry | None, track: Track | None) -> None:
+        self._entry = entry
+        self._track = track
+
+    def _lookup(self, entry: QueueEntry) -> Track | None:
+        try:
+            return self.tracks.get(entry.track_id)
+        except TrackNotFoundError:
+            return None
+
+    def _gain(self, track: Track) -> float:
+        return replaygain_db(self.replaygain, track.rg_track_gain, track.rg_track_peak,
+                             track.rg_album_gain, track.rg_album_peak)
+
+    def _position_s(self) -> float | None:
+        position = self.backend.position()
+        return None if position is None else position / 1000.0
+
+    def _duration_s(self) -> float | None:
+        duration = self.duration_ms()
+        return duration / 1000.0 if duration else None
+
+    @staticmethod
+    def _describe(track: Track | None, entry: QueueEntry) -> str:
+        if track is None:
+            return f"track {entry.track_id}"
+        return f"{track.display_artist} – {track.display_title}"
+
+    def _say(self, text: str) -> None:
+        logger.info("%s", text)
+        if self.on_message is not None:
+            self.on_message(text)
+
+    def _notify(self) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener()
+            except Exception:
+                logger.exception("a player listener failed")

@@ -1,0 +1,179 @@
+"""The player controller on the in-memory backend: plays, skips, faults, gapless hand-over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from player.fake_backend import FakeBackend, ManualClock
+from player.history import PlayTracker
+from player.models import PlayOutcome, PlaySource, Track
+from player.playback import EventQueue, PlayerState, Started
+from player.queue import Queue, RepeatMode
+from player.session import Session
+from player.store import Store
+from player.store.plays import Play
+
+
+class Rig:
+    """A Session on a FakeBackend whose clock the test moves."""
+
+    def __init__(self, store: Store, folder: Path, seconds: float = 3.0, count: int = 5) -> None:
+        self.store = store
+        self.clock = ManualClock()
+        self.inbox = EventQueue()
+        self.backend = FakeBackend(self.inbox.put, clock=self.clock)
+        self.ids: list[int] = []
+        self.paths: list[str] = []
+        with store.db.transaction():
+            for i in range(count):
+                path = folder / f"t{i}.mp3"
+                path.write_bytes(b"audio")
+                self.backend.add_media(str(path), int(seconds * 1000))
+                self.ids.append(store.tracks.upsert(Track(
+                    path=str(path), title=f"Song {i}", artists=(f"Artist {i}",),
+                    duration=seconds, rg_track_gain=-6.0)))
+                self.paths.append(str(path))
+        self.queue = Queue(None, auto=False, state=store.queue_state)
+        self.tracker = PlayTracker(store.plays, clock=self.clock, wall=self.clock)
+        self.messages: list[str] = []
+        self.session = Session(self.backend, self.queue, self.tracker, store.tracks,
+                               on_message=self.messages.append)
+        self.started: list[Started] = []
+
+    def pump(self) -> None:
+        for event in self.inbox.drain():
+            if isinstance(event, Started):
+                self.started.append(event)
+            self.session.handle_event(event)
+
+    def run(self, seconds: float, step: float = 0.05) -> None:
+        self.pump()
+        for _ in range(round(seconds / step)):
+            self.clock.advance(step)
+            self.backend.tick()
+            self.pump()
+
+    def plays(self) -> list[Play]:
+        return self.store.plays.all()
+
+
+@pytest.fixture
+def rig(store: Store, tmp_path: Path) -> Rig:
+    return Rig(store, tmp_path)
+
+
+def test_a_track_that_runs_out_is_completed_and_the_next_follows(rig: Rig) -> None:
+    rig.session.play_now(rig.ids[:2])
+    rig.run(3.5)
+    plays = rig.plays()
+    assert [(p.track_id, p.outcome) for p in plays] == [(rig.ids[0], PlayOutcome.COMPLETED),
+                                                        (rig.ids[1], None)]
+    assert plays[0].listened == pytest.approx(3.0, abs=0.06)
+    assert plays[0].source is PlaySource.USER
+    assert [e.prepared for e in rig.started] == [False, True]
+    assert rig.session.track is not None and rig.session.track.id == rig.ids[1]
+    assert rig.backend.gain_db == -6.0  # ReplayGain (track mode) reaches the engine
+
+
+def test_moving_on_early_is_a_skip_later_is_a_stop(rig: Rig) -> None:
+    rig.session.play_now(rig.ids[:3])
+    rig.run(1.0)
+    rig.session.next()
+    rig.run(2.0)
+    rig.session.next()
+    rig.run(0.5)
+    outcomes = [(p.track_id, p.outcome) for p in rig.plays()]
+    assert outcomes == [(rig.ids[0], PlayOutcome.SKIPPED), (rig.ids[1], PlayOutcome.STOPPED),
+                        (rig.ids[2], None)]
+    assert rig.plays()[0].listened == pytest.approx(1.0, abs=0.06)
+
+
+def test_moving_on_in_the_last_seconds_is_a_completion(store: Store, tmp_path: Path) -> None:
+    rig = Rig(store, tmp_path, seconds=200.0, count=2)
+    rig.session.play_now(rig.ids)
+    rig.run(195.0, step=0.25)
+    rig.session.next()
+    assert rig.plays()[0].outcome is PlayOutcome.COMPLETED
+
+
+def test_pauses_and_seeks_are_not_listening(rig: Rig) -> None:
+    rig.session.play_now(rig.ids[:1])
+    rig.run(1.0)
+    rig.session.pause()
+    rig.run(5.0)
+    rig.session.play()
+    rig.run(0.5)
+    rig.session.seek(2000)
+    rig.run(0.2)
+    rig.session.stop()
+    play = rig.plays()[0]
+    assert play.listened == pytest.approx(1.7, abs=0.06)
+    assert play.outcome is PlayOutcome.STOPPED
+
+
+def test_listened_seconds_are_flushed_while_playing(rig: Rig) -> None:
+    rig.session.play_now(rig.ids[:1])
+    rig.run(2.2)
+    assert rig.plays()[0].outcome is None
+    assert 1.0 <= rig.plays()[0].listened <= 2.2
+
+
+def test_vanished_and_corrupt_files_are_marked_and_playback_goes_on(rig: Rig) -> None:
+    Path(rig.paths[1]).unlink()
+    rig.backend.break_media(rig.paths[2], "cannot decode the audio")
+    rig.session.play_now(rig.ids[:4])
+    rig.run(3.5)
+    plays = [(p.track_id, p.outcome) for p in rig.plays()]
+    assert plays == [(rig.ids[0], PlayOutcome.COMPLETED), (rig.ids[1], PlayOutcome.ERROR),
+                     (rig.ids[2], PlayOutcome.ERROR), (rig.ids[3], None)]
+    assert rig.store.tracks.get(rig.ids[1]).missing
+    assert "cannot decode" in (rig.store.tracks.get(rig.ids[2]).play_error or "")
+    assert rig.session.state is PlayerState.PLAYING
+    assert len(rig.messages) == 2 and "the file is gone" in rig.messages[0]
+    # Errors are never counted as plays or skips.
+    assert (rig.store.tracks.get(rig.ids[2]).play_count,
+            rig.store.tracks.get(rig.ids[2]).skip_count) == (0, 0)
+
+
+def test_three_failures_in_a_row_stop_playback(rig: Rig) -> None:
+    for path in rig.paths[:4]:
+        rig.backend.break_media(path)
+    rig.session.play_now(rig.ids)
+    rig.run(0.5)
+    assert rig.session.state is PlayerState.STOPPED
+    assert "3 tracks in a row" in rig.messages[-1]
+    assert [p.outcome for p in rig.plays()] == [PlayOutcome.ERROR] * 3
+    assert rig.queue.current is None or rig.queue.current.track_id == rig.ids[3]
+
+
+def test_queue_end_stops_and_repeat_one_replays(rig: Rig) -> None:
+    rig.session.set_repeat(RepeatMode.ONE)
+    rig.session.play_now(rig.ids[:1])
+    rig.run(6.5)
+    assert [p.outcome for p in rig.plays()] == [PlayOutcome.COMPLETED] * 2 + [None]
+    rig.session.set_repeat(RepeatMode.OFF)
+    rig.run(3.0)
+    assert rig.session.state is PlayerState.STOPPED and not rig.session.active
+
+
+def test_previous_restarts_late_and_goes_back_early(rig: Rig) -> None:
+    rig.session.play_now(rig.ids[:3])
+    rig.run(3.2)  # first ran out, second plays
+    rig.session.previous()
+    assert rig.session.track is not None and rig.session.track.id == rig.ids[0]
+    rig.run(0.5)
+    rig.session.next()
+    assert rig.session.track is not None and rig.session.track.id == rig.ids[1]
+
+
+def test_shutdown_keeps_the_play_and_the_position(rig: Rig, store: Store) -> None:
+    rig.session.play_now(rig.ids[:2])
+    rig.run(1.5)
+    rig.session.shutdown()
+    play = rig.plays()[0]
+    assert play.outcome is PlayOutcome.STOPPED and play.listened == pytest.approx(1.5, abs=0.06)
+    restored = Queue(None, auto=False, state=store.queue_state)
+    assert restored.current is not None and restored.current.track_id == rig.ids[0]
+    assert restored.resume_position_ms == pytest.approx(1500, abs=60)
