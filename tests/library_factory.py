@@ -12,6 +12,7 @@ read headers and APEv2 tags); a decoder would not, which tests of tags never nee
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
 from collections.abc import Sequence
@@ -262,3 +263,100 @@ def write_musepack(path: Path, seconds: float = 0.5, rate: int = 44100, channels
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+# -- a whole library with the awkward cases --------------------------------------------------
+
+#: A file name that is not UTF-8 (Latin-1 "café"), as Python sees it: surrogate escapes.
+NON_UTF8_NAME = os.fsdecode(b"caf\xe9 latin-1 name.ogg")
+#: A file name of 250 bytes in UTF-8 (the usual limit is 255).
+LONG_NAME = "ü" * 118 + " long name.wav"
+
+#: (relative path, tags) of the readable files of standard_library(); every format appears.
+STANDARD_TRACKS: list[tuple[str, TagSet | None]] = [
+    ("Sigur Rós/Ágætis byrjun/01 Svefn-g-englar.flac",
+     TagSet(title="Svefn-g-englar", artists=["Sigur Rós"], album="Ágætis byrjun",
+            genres=["Post-rock"], date="1999-06-12", track="1/10")),
+    ("Sigur Rós/Ágætis byrjun/02 Starálfur.mp3",
+     TagSet(title="Starálfur", artists=["Sigur Rós"], album="Ágætis byrjun",
+            genres=["Post-rock"], date="1999", track="2/10",
+            extra={"popm": id3.POPM(email="Windows Media Player 9 Series", rating=196)})),
+    ("New Order/Power Corruption and Lies/03 Blue Monday.ogg",
+     TagSet(title="Blue Monday", artists=["New Order"], album="Power, Corruption & Lies",
+            genres=["Synth-pop", "Dance"], date="1983", track="3")),
+    ("New Order/Singles/Age of Consent.opus",
+     TagSet(title="Age of Consent", artists=["New Order"], album="Singles", date="1983")),
+    ("Various/Hits 2004/01 - Song A.m4a",
+     TagSet(title="Song A", artists=["Artist A", "Artist B"], album="Hits 2004",
+            albumartists=["Various Artists"], date="2004-05-01", track="1/3", disc="1/2")),
+    ("Various/Hits 2004/02 - Song B.alac.m4a",
+     TagSet(title="Song B", artists=["Artist B"], album="Hits 2004",
+            albumartists=["Various Artists"], date="2004", track="2/3", disc="1/2")),
+    ("Windows/Media Song.wma",
+     TagSet(title="Media Song", artists=["WMA Artist"], album="WMA Album", date="2001")),
+    ("Lossless/pcm song.wav",
+     TagSet(title="PCM Song", artists=["Wave Artist"], album="Lossless", date="1990")),
+    ("Lossless/apple song.aiff",
+     TagSet(title="Apple Song", artists=["AIFF Artist"], album="Lossless", date="1991")),
+    ("Lossless/pack song.wv",
+     TagSet(title="Pack Song", artists=["WavPack Artist"], album="Lossless", date="1992")),
+    ("Lossless/monkey song.ape",
+     TagSet(title="Monkey Song", artists=["APE Artist"], album="Lossless", date="1993")),
+    ("Lossless/muse song.mpc",
+     TagSet(title="Muse Song", artists=["MPC Artist"], album="Lossless", date="1994")),
+    ("Untagged/just a file name.flac", None),
+    (f"Odd Names/{NON_UTF8_NAME}", TagSet(title="Café", artists=["Latin One"])),
+    (f"Odd Names/{LONG_NAME}", TagSet(title="Long", artists=["Long Artist"])),
+    ("Odd Names/garbage after.mp3", TagSet(title="Garbage After", artists=["Tail"])),
+]
+
+#: Relative path → the reason the scan records, for the files of standard_library() that
+#: cannot be read. (locked.mp3 is added by the tests that are not root.)
+BAD_FILES: dict[str, str] = {
+    "Bad/zero bytes.mp3": "empty file (0 bytes)",
+    "Bad/notes.ogg": "not an audio file Riffle can read (its content matches no known format)",
+    "Bad/truncated.flac": "damaged, or not a valid .flac file (file said 34 bytes, read 12 "
+                          "bytes)",
+}
+
+#: Files the walk must not even look at: hidden, or not audio.
+SKIPPED_FILES = (".hidden/secret.mp3", "Sigur Rós/.cover.mp3", "Sigur Rós/cover.jpg",
+                 "Sigur Rós/notes.txt")
+
+
+def standard_library(root: Path) -> Path:
+    """Build the awkward test library under *root* (see STANDARD_TRACKS and BAD_FILES).
+
+    Besides the files: a symlink loop ("Loop/again" → "Loop", "Loop/self" → itself) and a
+    symlinked folder ("Linked" → a folder outside *root* with one track in it).
+    """
+    for index, (relpath, tags) in enumerate(STANDARD_TRACKS):
+        make_track(root / relpath, tags, freq=220.0 + 40 * index)
+    with open(root / "Odd Names/garbage after.mp3", "ab") as f:
+        f.write(bytes(range(256)) * 8)
+    bad = root / "Bad"
+    bad.mkdir(parents=True)
+    (bad / "zero bytes.mp3").write_bytes(b"")
+    (bad / "notes.ogg").write_text("shopping list: milk, eggs\n" * 20)
+    whole = make_track(bad / "whole.flac", TagSet(title="whole"))
+    (bad / "truncated.flac").write_bytes(whole.read_bytes()[:20])
+    whole.unlink()
+    for relpath in SKIPPED_FILES:
+        target = root / relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if relpath.endswith(".mp3"):
+            make_track(target, TagSet(title="should never be read"))
+        else:
+            target.write_bytes(b"not music")
+    loop = root / "Loop"
+    loop.mkdir()
+    (loop / "again").symlink_to(".", target_is_directory=True)
+    (loop / "self").symlink_to("self")
+    outside = root.parent / f"{root.name}-outside"
+    make_track(outside / "linked song.flac", TagSet(title="Linked Song", artists=["Link"]))
+    (root / "Linked").symlink_to(outside, target_is_directory=True)
+    return root
+
+
+#: Relative paths (under the root) of every readable track of standard_library().
+STANDARD_READABLE = [relpath for relpath, _ in STANDARD_TRACKS] + ["Linked/linked song.flac"]

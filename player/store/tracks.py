@@ -45,6 +45,34 @@ LEFT JOIN play_stats ps ON ps.track_id = t.id
 """
 
 
+def db_path(path: str) -> str | bytes:
+    """The value stored in tracks.path for a file path.
+
+    A name that is not valid UTF-8 (Python holds its raw bytes as surrogate escapes) cannot
+    be SQLite text; it is stored as the file name's exact bytes (a BLOB) so the file can
+    still be found, compared and opened. fs_path() turns either form back into a path.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
+
+
+def fs_path(value: str | bytes) -> str:
+    """A path as Python's os functions take it, from a tracks.path value."""
+    return os.fsdecode(value) if isinstance(value, bytes) else value
+
+
+def _storable(text: str) -> str:
+    """*text* with anything that is not valid UTF-8 shown as U+FFFD (names shown to people)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "replace")
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class FileState:
     """What the store remembers of a file, enough to tell whether it changed on disk."""
@@ -60,7 +88,7 @@ def _tag_values(track: Track) -> tuple[Any, ...]:
     # The title column always holds what a person sees: the tag's title, or the file name
     # when the file has none (as record_error does), so listings and queries agree.
     return (
-        track.mtime_ns, track.size, track.display_title, track.artist,
+        track.mtime_ns, track.size, _storable(track.display_title), track.artist,
         json.dumps(list(track.artists)), track.album, track.albumartist,
         json.dumps(list(track.albumartists)), track.genre,
         json.dumps(list(track.genres)), track.year, track.track_number, track.track_total,
@@ -74,7 +102,7 @@ def row_to_track(row: sqlite3.Row) -> Track:
     """Build a Track from a tracks row (optionally with the STATS_SQL columns)."""
     keys = row.keys()
     track = Track(
-        path=row["path"],
+        path=fs_path(row["path"]),
         title=row["title"],
         artists=tuple(json.loads(row["artists"] or "[]")),
         album=row["album"],
@@ -132,22 +160,38 @@ class TrackStore:
             f"INSERT INTO tracks (path, {cols}, added_at, updated_at) VALUES (?, {marks}, ?, ?) "
             f"ON CONFLICT(path) DO UPDATE SET {updates}, updated_at = excluded.updated_at, "
             "missing_since = NULL, scan_error = NULL RETURNING id",
-            (track.path, *_tag_values(track), now, now),
+            (db_path(track.path), *_tag_values(track), now, now),
         ).fetchone()
         return int(row[0])
+
+    def move(self, track_id: int, track: Track, *, now: float | None = None) -> None:
+        """Give an existing track (and so its plays, ratings and features) a new path and
+        the tags read there: the file was moved or renamed."""
+        now = time.time() if now is None else now
+        updates = ", ".join(f"{c} = ?" for c in _TAG_COLUMNS)
+        self.db.execute(
+            f"UPDATE tracks SET path = ?, {updates}, updated_at = ?, missing_since = NULL, "
+            "scan_error = NULL WHERE id = ?",
+            (db_path(track.path), *_tag_values(track), now, track_id),
+        )
+
+    def clear_missing(self, ids: Iterable[int]) -> None:
+        """Files that are back where they were: no longer missing."""
+        self.db.executemany("UPDATE tracks SET missing_since = NULL WHERE id = ?",
+                            ((i,) for i in ids))
 
     def record_error(
         self, path: str, mtime_ns: int, size: int, reason: str, *, now: float | None = None
     ) -> int:
         """Remember that *path* could not be read and why, keeping any tags read before."""
         now = time.time() if now is None else now
-        title = os.path.splitext(os.path.basename(path))[0]
+        title = _storable(os.path.splitext(os.path.basename(path))[0])
         row = self.db.execute(
             "INSERT INTO tracks (path, mtime_ns, size, title, added_at, updated_at, scan_error) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
             "mtime_ns = excluded.mtime_ns, size = excluded.size, updated_at = excluded.updated_at,"
             " scan_error = excluded.scan_error, missing_since = NULL RETURNING id",
-            (path, mtime_ns, size, title, now, now, reason),
+            (db_path(path), mtime_ns, size, title, now, now, _storable(reason)),
         ).fetchone()
         return int(row[0])
 
@@ -172,12 +216,13 @@ class TrackStore:
         sql = "SELECT id, path, mtime_ns, size, missing_since, scan_error FROM tracks"
         params: tuple[Any, ...] = ()
         if under is not None:
-            prefix = under.rstrip(os.sep) + os.sep
-            sql += " WHERE substr(path, 1, ?) = ?"
+            # Compared as bytes, so paths stored as text and as BLOB both match.
+            prefix = os.fsencode(under.rstrip(os.sep) + os.sep)
+            sql += " WHERE substr(CAST(path AS BLOB), 1, ?) = ?"
             params = (len(prefix), prefix)
         cur = self.db.execute(sql, params)
         return {
-            r["path"]: FileState(r["id"], r["mtime_ns"], r["size"], r["missing_since"],
+            fs_path(r["path"]): FileState(r["id"], r["mtime_ns"], r["size"], r["missing_since"],
                                  r["scan_error"])
             for r in cur
         }
@@ -189,7 +234,7 @@ class TrackStore:
         return row_to_track(rows[0])
 
     def by_path(self, path: str) -> Track | None:
-        rows = self.db.query(STATS_SQL + " WHERE t.path = ?", (path,))
+        rows = self.db.query(STATS_SQL + " WHERE t.path = ?", (db_path(path),))
         return row_to_track(rows[0]) if rows else None
 
     def get_many(self, ids: Sequence[int]) -> dict[int, Track]:
@@ -231,6 +276,14 @@ class TrackStore:
         sql += f" ORDER BY {order}" if order else " ORDER BY artist COLLATE NOCASE, album " \
             "COLLATE NOCASE, disc_number, track_number, path"
         return [row_to_track(r) for r in self.db.query(sql, params)]
+
+    def errors(self) -> list[tuple[str, str]]:
+        """(path, reason) of every present file that could not be read, by path."""
+        rows = self.db.query(
+            "SELECT path, scan_error FROM tracks WHERE scan_error IS NOT NULL "
+            "AND missing_since IS NULL ORDER BY path"
+        )
+        return [(fs_path(r[0]), r[1]) for r in rows]
 
     def count(self) -> int:
         return int(self.db.scalar("SELECT count(*) FROM tracks"))

@@ -1,0 +1,69 @@
+"""Counts over the whole library for `riffle stats` and the window's summary."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from player.store.database import Database
+from player.store.tracks import fs_path
+
+
+@dataclass(frozen=True)
+class LibraryStats:
+    """Units: total_seconds in seconds, total_bytes in bytes. Missing files are not tracks."""
+
+    tracks: int = 0  # present and readable
+    missing: int = 0
+    errors: int = 0  # present but unreadable
+    artists: int = 0
+    albums: int = 0
+    total_seconds: float = 0.0
+    total_bytes: int = 0
+    rated: int = 0
+    plays: int = 0  # plays that started (a playback error is not a play)
+    skips: int = 0
+    never_played: int = 0
+    codecs: dict[str, int] = field(default_factory=dict)
+    roots: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_PRESENT = "missing_since IS NULL AND scan_error IS NULL"
+
+
+def library_stats(db: Database) -> LibraryStats:
+    """Count the library in a handful of queries (fast at 100k tracks)."""
+    row = db.query(
+        f"SELECT sum({_PRESENT}), sum(missing_since IS NOT NULL),"
+        " sum(missing_since IS NULL AND scan_error IS NOT NULL),"
+        f" count(DISTINCT CASE WHEN {_PRESENT} THEN lower(coalesce(albumartist, artist)) END),"
+        f" count(DISTINCT CASE WHEN {_PRESENT} THEN lower(coalesce(albumartist, artist, ''))"
+        " || char(31) || lower(album) END),"
+        f" total(CASE WHEN {_PRESENT} THEN duration END),"
+        f" total(CASE WHEN {_PRESENT} THEN size END) FROM tracks"
+    )[0]
+    plays = db.query(
+        "SELECT sum(outcome IS NULL OR outcome != 'error'), sum(outcome = 'skipped') FROM plays"
+    )[0]
+    rated = db.scalar(
+        "SELECT count(*) FROM ratings r JOIN (SELECT track_id, max(id) AS id FROM ratings "
+        "GROUP BY track_id) m ON m.id = r.id WHERE r.stars > 0"
+    )
+    never = db.scalar(
+        f"SELECT count(*) FROM tracks t WHERE {_PRESENT} AND NOT EXISTS "
+        "(SELECT 1 FROM plays p WHERE p.track_id = t.id AND "
+        "(p.outcome IS NULL OR p.outcome != 'error'))"
+    )
+    codecs = {str(r[0]): int(r[1]) for r in db.query(
+        f"SELECT coalesce(codec, '?'), count(*) FROM tracks WHERE {_PRESENT} "
+        "GROUP BY 1 ORDER BY 2 DESC, 1")}
+    roots = [fs_path(r[0]) for r in db.query("SELECT path FROM roots ORDER BY path")]
+    return LibraryStats(
+        tracks=int(row[0] or 0), missing=int(row[1] or 0), errors=int(row[2] or 0),
+        artists=int(row[3] or 0), albums=int(row[4] or 0), total_seconds=float(row[5] or 0),
+        total_bytes=int(row[6] or 0), rated=int(rated or 0), plays=int(plays[0] or 0),
+        skips=int(plays[1] or 0), never_played=int(never or 0), codecs=codecs, roots=roots,
+    )
