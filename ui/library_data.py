@@ -150,6 +150,8 @@ class LibraryData:
         self.errors: list[str | None] = []
         for row in rows:
             path = row[f["path"]]
+            if isinstance(path, bytes):  # a non-UTF-8 file name, stored as its raw bytes
+                path = os.fsdecode(path)
             self.ids.append(row[f["id"]])
             self.paths.append(path)
             self.titles.append(row[f["title"]]

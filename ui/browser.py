@@ -1,0 +1,210 @@
+"""The side list: browse the library by artist (with their albums), album or genre.
+
+A pick narrows the table to (field, value) pairs; "All" clears it. The lists are built
+from the table's `LibraryData`, so they always agree with what the table can show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QTabBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.library_data import LibraryData
+
+_TABS = ("Artists", "Albums", "Genres")
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass
+class Entry:
+    """One line of the side list: what it shows and the table filter it stands for."""
+
+    text: str
+    count: int
+    picks: list[tuple[str, str]]
+    label: str
+    children: list[Entry] = field(default_factory=list)
+
+
+class BrowseModel(QAbstractItemModel):
+    """Top-level entries with at most one level of children (artist → albums)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.entries: list[Entry] = []
+
+    def set_entries(self, entries: list[Entry]) -> None:
+        self.beginResetModel()
+        self.entries = entries
+        self.endResetModel()
+
+    def entry(self, index: _Index) -> Entry | None:
+        if not index.isValid():
+            return None
+        parent = index.internalId()
+        if parent == 0:
+            return self.entries[index.row()]
+        return self.entries[parent - 1].children[index.row()]
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if column != 0 or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, 0, 0) if row < len(self.entries) else QModelIndex()
+        if parent.internalId() != 0:
+            return QModelIndex()
+        if row < len(self.entries[parent.row()].children):
+            return self.createIndex(row, 0, parent.row() + 1)
+        return QModelIndex()
+
+    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self.entries)
+        if parent.internalId() == 0:
+            return len(self.entries[parent.row()].children)
+        return 0
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 1
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self.entry(index)
+        if entry is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{entry.text}  ({entry.count:,})" if entry.count else entry.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{entry.text}: {entry.count:,} tracks" if entry.count else entry.text
+        return None
+
+
+
+
+class BrowserPanel(QWidget):
+    """Artists, albums and genres of the library; a click narrows the table."""
+
+    picked = Signal(list, str)  # (field, value) pairs, a label for them ('' = everything)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._data: LibraryData | None = None
+        self._built = -1
+        self.tabs = QTabBar()
+        self.tabs.setExpanding(True)
+        self.tabs.setDocumentMode(True)
+        for name in _TABS:
+            self.tabs.addTab(name)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Find in the side list")
+        self.items = BrowseModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.items)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setRecursiveFilteringEnabled(True)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.tree = QTreeView()
+        self.tree.setModel(self.proxy)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree, 1)
+
+    def set_library(self, data: LibraryData) -> None:
+        """Show the lists of a newly read library (built when their tab is shown)."""
+        self._data = data
+        self._built = -1
+        if self.isVisible():
+            self._build(self.tabs.currentIndex())
+
+    def current_tab(self) -> int:
+        return self.tabs.currentIndex()
+
+    def set_current_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(max(0, min(len(_TABS) - 1, index)))
+
+    def clear_pick(self) -> None:
+        """Go back to the whole library."""
+        self.tree.setCurrentIndex(self.proxy.index(0, 0))
+
+    def showEvent(self, event: object) -> None:
+        if self._built != self.tabs.currentIndex():
+            self._build(self.tabs.currentIndex())
+
+    def _tab_changed(self, index: int) -> None:
+        self._build(index)
+        self.picked.emit([], "")
+
+    def _build(self, tab: int) -> None:
+        self._built = tab
+        self.items.set_entries(self._entries(tab) if self._data is not None else [])
+
+    def _entries(self, tab: int) -> list[Entry]:
+        data = self._data
+        assert data is not None
+        if tab == 0:
+            tree = data.albums_by_artist()
+            entries = [Entry(f"All artists ({len(tree):,})", 0, [], "")]
+            for artist in sorted(tree, key=str.casefold):
+                albums = tree[artist]
+                entries.append(Entry(artist, sum(albums.values()), [("artist", artist)], artist,
+                                     [Entry(album, albums[album],
+                                            [("artist", artist), ("album", album)],
+                                            f"{artist} — {album}")
+                                      for album in sorted(albums, key=str.casefold)]))
+            return entries
+        if tab == 1:
+            pairs: dict[tuple[str, str], int] = {}
+            for artist, albums in data.albums_by_artist().items():
+                for album, count in albums.items():
+                    pairs[(album, artist)] = count
+            entries = [Entry(f"All albums ({len(pairs):,})", 0, [], "")]
+            entries.extend(Entry(f"{album} — {artist}", pairs[(album, artist)],
+                                 [("album", album), ("artist", artist)], f"{album} — {artist}")
+                           for album, artist in sorted(pairs, key=lambda p: (p[0].casefold(),
+                                                                             p[1])))
+            return entries
+        genres = data.distinct("genre")
+        entries = [Entry(f"All genres ({len(genres):,})", 0, [], "")]
+        entries.extend(Entry(genre, genres[genre], [("genre", genre)], genre)
+                       for genre in sorted(genres, key=str.casefold))
+        return entries
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        entry = self.items.entry(self.proxy.mapToSource(current))
+        if entry is not None:
+            self.picked.emit(entry.picks, entry.label)

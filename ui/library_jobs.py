@@ -1,0 +1,224 @@
+"""Library work in the background: reading the table's rows, scanning, analysing.
+
+`LibraryLoader` reads the library into a `LibraryData` off the GUI thread. `LibraryJobs`
+runs a scan and then the audio analysis, one job at a time, reporting `JobProgress`; the
+scan and analysis functions themselves are passed in (main.py wires the real ones), so a
+test can hand in a slow fake to cancel.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from player.store.listing import library_rows
+from ui.library_data import LibraryData
+from ui.tasks import BackgroundWork, Task, TaskContext
+
+logger = logging.getLogger(__name__)
+
+#: During a scan the table is re-read at most this often (seconds), so it fills as it goes.
+RELOAD_DURING_SCAN = 4.0
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    """How far a job is: *done* of *total* items (total 0: unknown), and what it is on."""
+
+    text: str
+    done: int = 0
+    total: int = 0
+
+
+#: scan(ctx, roots) -> report; reports JobProgress through ctx.progress, stops on ctx.cancelled.
+ScanFunction = Callable[[TaskContext, list[str]], Any]
+#: analyse(ctx) -> report; same rules.
+AnalyseFunction = Callable[[TaskContext], Any]
+
+
+class LibraryLoader(QObject):
+    """Reads the whole library for the table in the background; `loaded` brings it."""
+
+    loaded = Signal(object)  # LibraryData
+
+    def __init__(self, work: BackgroundWork, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._work = work
+        self._task: Task | None = None
+        self._again = False
+        self.loads = 0
+
+    def reload(self) -> None:
+        """Read the library again; a request during a read runs once that read ends."""
+        if self._task is not None:
+            self._again = True
+            return
+        self._task = self._work.run(_read_library, on_result=self._done, name="read library")
+        self._task.finished.connect(self._finished)
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None
+
+    def _done(self, data: LibraryData) -> None:
+        self.loads += 1
+        self.loaded.emit(data)
+
+    def _finished(self) -> None:
+        self._task = None
+        if self._again:
+            self._again = False
+            self.reload()
+
+
+def _read_library(ctx: TaskContext) -> LibraryData:
+    started = time.perf_counter()
+    data = LibraryData(library_rows(ctx.store.db))
+    data.warm_up()
+    logger.info("read %d tracks for the table in %.2f s", len(data),
+                time.perf_counter() - started)
+    return data
+
+
+class LibraryJobs(QObject):
+    """Scan, then analyse, in the background; one job at a time, cancellable."""
+
+    progress = Signal(object)  # JobProgress
+    scan_finished = Signal(object)  # the scan's report
+    analysis_finished = Signal(object)  # the analysis' report
+    cancelled = Signal(str)  # which job stopped early
+    failed = Signal(str)  # a message for a person
+    library_changed = Signal()  # tracks were added or changed: read the table again
+    idle = Signal()
+
+    def __init__(self, work: BackgroundWork, scan: ScanFunction | None,
+                 analyse: AnalyseFunction | None = None,
+                 roots: Callable[[], list[str]] | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._work = work
+        self._scan = scan
+        self._analyse = analyse
+        self._roots = roots or (lambda: [])
+        self._task: Task | None = None
+        self._kind = ""
+        self._pending: list[str] = []
+        self._last_reload = 0.0
+
+    @property
+    def running(self) -> str:
+        """'scan', 'analysis' or '' when idle."""
+        return self._kind if self._task is not None else ""
+
+    @property
+    def can_scan(self) -> bool:
+        return self._scan is not None
+
+    def scan(self, then_analyse: bool = True) -> None:
+        """Scan the library folders (then analyse new tracks); queued if a job runs."""
+        self._queue("scan")
+        if then_analyse:
+            self._queue("analysis")
+
+    def analyse(self) -> None:
+        self._queue("analysis")
+
+    def cancel(self) -> None:
+        """Stop the running job and drop the queued ones."""
+        self._pending.clear()
+        if self._task is not None:
+            self._task.cancel()
+
+    # -- inside ------------------------------------------------------------------------------
+
+    def _queue(self, kind: str) -> None:
+        if kind == "scan" and self._scan is None:
+            self.failed.emit("Scanning is not available in this version of Riffle.")
+            return
+        if kind == "analysis" and self._analyse is None:
+            return
+        if kind not in self._pending:  # a running job of this kind runs again after it
+            if kind == "scan" and "analysis" in self._pending:
+                self._pending.insert(self._pending.index("analysis"), kind)
+            else:
+                self._pending.append(kind)
+        self._next()
+
+    def _next(self) -> None:
+        if self._task is not None or not self._pending:
+            if self._task is None:
+                self.idle.emit()
+            return
+        kind = self._pending.pop(0)
+        self._kind = kind
+        if kind == "scan":
+            roots = self._roots()
+            scan = self._scan
+            assert scan is not None
+            self.progress.emit(JobProgress("Looking for music…"))
+            task = self._work.run(lambda ctx: scan(ctx, roots), name="scan",
+                                  on_progress=self._scan_progress,
+                                  on_result=self._scan_done)
+        else:
+            analyse = self._analyse
+            assert analyse is not None
+            self.progress.emit(JobProgress("Listening to new tracks…"))
+            task = self._work.run(analyse, name="analysis", on_progress=self.progress.emit,
+                                  on_result=self.analysis_finished.emit)
+        task.failed.connect(self._failed)
+        task.cancelled.connect(lambda k=kind: self.cancelled.emit(k))
+        task.finished.connect(self._finished)
+        self._task = task
+
+    def _scan_progress(self, progress: JobProgress) -> None:
+        self.progress.emit(progress)
+        now = time.monotonic()
+        if now - self._last_reload >= RELOAD_DURING_SCAN:
+            self._last_reload = now
+            self.library_changed.emit()
+
+    def _scan_done(self, report: Any) -> None:
+        self.scan_finished.emit(report)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.failed.emit(str(exc) or exc.__class__.__name__)
+
+    def _finished(self) -> None:
+        if self._kind == "scan":
+            self.library_changed.emit()  # even a cancelled scan kept what it read
+        self._task = None
+        self._kind = ""
+        self._next()
+
+
+def scanner_function() -> ScanFunction | None:
+    """The library scanner (player.library) as LibraryJobs runs it; None if unavailable."""
+    try:
+        from player.library import Scanner
+    except ImportError:
+        logger.warning("this Riffle has no library scanner")
+        return None
+
+    def scan(ctx: TaskContext, roots: list[str]) -> Any:
+        def progress(*args: Any) -> None:
+            ctx.progress(JobProgress(f"Scanning {args}"))
+
+        return Scanner(ctx.store).scan(roots, progress=progress, cancel=ctx.cancelled)
+
+    return scan
+
+
+def analysis_function() -> AnalyseFunction | None:
+    """The audio analysis (recommender.analysis) as LibraryJobs runs it; None if unavailable."""
+    try:
+        from recommender import analysis
+    except ImportError:
+        logger.info("this Riffle has no audio analysis")
+        return None
+    logger.debug("analysis module %s found; not wired yet", analysis.__name__)
+    return None
