@@ -1,0 +1,198 @@
+"""`riffle scan|list|stats|errors`: the library commands, their text and their JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from library_factory import BAD_FILES, NON_UTF8_NAME, STANDARD_READABLE, standard_library
+
+from player.store import Store
+from ui.cli.app import build_parser, run_command
+from ui.cli.context import CliContext
+
+ROOT_DIR = Path(__file__).resolve().parents[2]
+REQUIRED_KEYS = {"id", "path", "title", "artist", "album", "albumartist", "genre", "year",
+                 "track", "duration", "rating", "play_count", "skip_count", "last_played",
+                 "missing"}
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def riffle(db: Path, *argv: str, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), stderr if stderr is not None else io.StringIO()
+    args = build_parser().parse_args(["--db", str(db), *argv])
+    code = run_command(args, CliContext(db_path=db, stdout=out, stderr=err))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def music(tmp_path: Path) -> Path:
+    return standard_library(tmp_path / "music")
+
+
+@pytest.fixture
+def scanned(db_path: Path, music: Path) -> Path:
+    code, _, _ = riffle(db_path, "scan", str(music))
+    assert code == 0
+    return db_path
+
+
+def test_scan_adds_the_folder_and_prints_the_summary(db_path: Path, music: Path) -> None:
+    code, out, err = riffle(db_path, "scan", str(music))
+    assert code == 0
+    assert out == (f"added {len(STANDARD_READABLE)}, updated 0, moved 0, missing 0, "
+                   f"errors {len(BAD_FILES)}\n")
+    assert err == "riffle scan: 3 files could not be read; see: riffle errors\n"
+    assert riffle(db_path, "roots")[1] == f"{music}\n"
+    code, out, _ = riffle(db_path, "scan")
+    assert (code, out) == (0, "added 0, updated 0, moved 0, missing 0, errors 0\n")
+
+
+def test_scan_json_report(db_path: Path, music: Path) -> None:
+    code, out, _ = riffle(db_path, "scan", "--json", str(music))
+    report = json.loads(out)
+    assert code == 0
+    assert {k: report[k] for k in ("added", "updated", "moved", "missing", "errors",
+                                   "unchanged", "cancelled", "absent_roots")} == {
+        "added": len(STANDARD_READABLE), "updated": 0, "moved": 0, "missing": 0,
+        "errors": len(BAD_FILES), "unchanged": 0, "cancelled": False, "absent_roots": []}
+
+
+def test_scan_progress_bar_only_on_a_terminal(db_path: Path, music: Path) -> None:
+    terminal = Terminal()
+    riffle(db_path, "scan", str(music), stderr=terminal)
+    assert "Reading tags" in terminal.getvalue()
+    riffle(db_path, "scan", "--retry-errors", str(music))
+    code, _, err = riffle(db_path, "scan", "--retry-errors", str(music))
+    assert code == 0 and "Reading tags" not in err and "\r" not in err
+
+
+def test_scan_refuses_what_is_not_a_folder_and_an_empty_library(db_path: Path,
+                                                                tmp_path: Path) -> None:
+    code, out, err = riffle(db_path, "scan", str(tmp_path / "nope"))
+    assert (code, out, err) == (2, "", f"riffle scan: {tmp_path / 'nope'} is not a folder\n")
+    code, _, err = riffle(db_path, "scan")
+    assert code == 2 and "no library folders yet" in err
+
+
+def test_scan_reports_an_absent_root(scanned: Path, music: Path) -> None:
+    music.rename(music.with_name("unplugged"))
+    code, out, err = riffle(scanned, "scan")
+    assert code == 0 and out.startswith("added 0, updated 0, moved 0, missing 0, errors 0")
+    assert f"{music} is not there (a disk not mounted?)" in err
+
+
+def _by_title(items: list[dict[str, object]]) -> dict[object, dict[str, object]]:
+    return {item["title"]: item for item in items}
+
+
+def test_list_json_has_every_field(scanned: Path, music: Path) -> None:
+    code, out, _ = riffle(scanned, "list", "--json")
+    assert code == 0
+    items = json.loads(out)
+    assert len(items) == len(STANDARD_READABLE)  # unreadable files are under `errors`
+    assert all(item.keys() >= REQUIRED_KEYS for item in items)
+    blue = _by_title(items)["Blue Monday"]
+    assert {k: blue[k] for k in REQUIRED_KEYS - {"id", "duration"}} == {
+        "path": str(music / "New Order/Power Corruption and Lies/03 Blue Monday.ogg"),
+        "title": "Blue Monday", "artist": "New Order", "album": "Power, Corruption & Lies",
+        "albumartist": None, "genre": "Synth-pop / Dance", "year": 1983, "track": 3,
+        "rating": None, "play_count": 0, "skip_count": 0, "last_played": None,
+        "missing": False,
+    }
+    assert blue["genres"] == ["Synth-pop", "Dance"] and blue["duration"] == pytest.approx(0.504)
+    untagged = _by_title(items)["just a file name"]
+    assert (untagged["artist"], untagged["artists"], untagged["album"]) == (
+        "Unknown Artist", [], None)
+    starálfur = _by_title(items)["Starálfur"]
+    assert starálfur["rating"] == 4
+
+
+def test_list_json_keeps_a_non_utf8_path_exact(scanned: Path, music: Path) -> None:
+    _, out, _ = riffle(scanned, "list", "--json", "title:café")
+    out.encode("utf-8")  # the document itself is valid UTF-8
+    [item] = json.loads(out)
+    assert os.fsencode(item["path"]) == os.fsencode(str(music / "Odd Names" / NON_UTF8_NAME))
+    assert os.path.exists(item["path"])
+
+
+@pytest.mark.parametrize(("query", "titles"), [
+    (['artist:"new order"'], {"Blue Monday", "Age of Consent"}),
+    (["artist:new", "order"], {"Blue Monday", "Age of Consent"}),
+    (["rating:>=4"], {"Starálfur"}),
+    (["year:1990..1992"], {"PCM Song", "Apple Song", "Pack Song"}),
+    (["ágætis"], {"Svefn-g-englar", "Starálfur"}),
+    (["genre:dance"], {"Blue Monday"}),
+    (["nothing", "matches", "this"], set()),
+])
+def test_list_query(scanned: Path, query: list[str], titles: set[str]) -> None:
+    code, out, _ = riffle(scanned, "list", "--json", *query)
+    assert code == 0
+    assert {item["title"] for item in json.loads(out)} == titles
+
+
+def test_list_text_lines(scanned: Path) -> None:
+    code, out, _ = riffle(scanned, "list", "rating:4")
+    store = Store.open(scanned)
+    try:
+        track_id = store.tracks.all("rating = 4")[0].id
+    finally:
+        store.close()
+    assert code == 0
+    assert out.splitlines() == [
+        f"{track_id:>6}  ★★★★☆  Sigur Rós – Starálfur  (Ágætis byrjun, 1999)  0:01"]
+    code, out, _ = riffle(scanned, "list", "just a file")
+    assert out.splitlines()[0].endswith("Unknown Artist – just a file name  0:00")
+
+
+def test_bad_query_is_a_clear_message(scanned: Path) -> None:
+    code, out, err = riffle(scanned, "list", "colour:blue")
+    assert (code, out) == (1, "")
+    assert err.startswith("riffle: Unknown filter 'colour:' in 'colour:blue'.")
+    assert "Traceback" not in err
+
+
+def test_errors_text_and_json(scanned: Path, music: Path) -> None:
+    code, out, _ = riffle(scanned, "errors", "--json")
+    assert code == 0
+    assert json.loads(out) == [{"path": str(music / p), "reason": r}
+                               for p, r in sorted(BAD_FILES.items())]
+    code, out, _ = riffle(scanned, "errors")
+    assert out.splitlines() == [f"{music / p}: {r}" for p, r in sorted(BAD_FILES.items())]
+
+
+def test_stats(scanned: Path, music: Path) -> None:
+    code, out, _ = riffle(scanned, "stats", "--json")
+    stats = json.loads(out)
+    assert code == 0
+    assert {k: stats[k] for k in ("tracks", "missing", "errors", "rated", "plays", "skips",
+                                  "never_played", "roots")} == {
+        "tracks": len(STANDARD_READABLE), "missing": 0, "errors": len(BAD_FILES), "rated": 1,
+        "plays": 0, "skips": 0, "never_played": len(STANDARD_READABLE), "roots": [str(music)]}
+    assert stats["codecs"] == {"flac": 3, "mp3": 2, "pcm": 3, "vorbis": 2, "aac": 1, "alac": 1,
+                               "ape": 1, "musepack": 1, "opus": 1, "wavpack": 1, "wma": 1}
+    # Album artist first, then artist: "Various Artists" counts once for its two tracks.
+    # "Lossless" holds five albums: one title, five artists.
+    assert stats["artists"] == 13 and stats["albums"] == 10
+    code, out, _ = riffle(scanned, "stats")
+    assert out.splitlines()[0].startswith(f"tracks        {len(STANDARD_READABLE)} (")
+    assert "unreadable    3" in out
+
+
+def test_the_real_command_line_without_a_terminal(tmp_path: Path, music: Path) -> None:
+    db = tmp_path / "cli.sqlite3"
+    result = subprocess.run(
+        [sys.executable, str(ROOT_DIR / "main.py"), "--db", str(db), "scan", str(music)],
+        capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"added {len(STANDARD_READABLE)}, updated 0, moved 0")
+    assert "\r" not in result.stderr and "Reading tags" not in result.stderr
