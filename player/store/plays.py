@@ -34,6 +34,26 @@ def _row_to_play(row: tuple) -> Play:  # type: ignore[type-arg]
 
 _COLUMNS = "id, track_id, started_at, ended_at, listened, duration, outcome, source"
 
+#: Per-track statistics over the plays table. tracks.STATS_SQL joins this very query, so the
+#: listing and PlayStore.stats count alike: a failed attempt (outcome 'error') is neither a
+#: play nor a skip and does not move "last played"; a play still open counts as a play.
+PLAY_STATS_SQL = """
+SELECT track_id,
+       sum(outcome IS NULL OR outcome != 'error') AS play_count,
+       sum(outcome = 'skipped') AS skip_count,
+       max(CASE WHEN outcome IS NULL OR outcome != 'error' THEN started_at END) AS last_played
+FROM plays GROUP BY track_id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PlayStats:
+    """How often a track was played and skipped, and when it last played (Unix seconds)."""
+
+    play_count: int = 0
+    skip_count: int = 0
+    last_played: float | None = None
+
 
 class PlayStore:
     def __init__(self, db: Database) -> None:
@@ -79,4 +99,23 @@ class PlayStore:
 
     def all(self) -> list[Play]:
         rows = self.db.query(f"SELECT {_COLUMNS} FROM plays ORDER BY started_at, id")
+        return [_row_to_play(tuple(r)) for r in rows]
+
+    def stats(self, track_id: int) -> PlayStats:
+        """Play count, skip count and last played time of one track."""
+        rows = self.db.query(f"SELECT * FROM ({PLAY_STATS_SQL}) WHERE track_id = ?",
+                             (track_id,))
+        if not rows:
+            return PlayStats()
+        return PlayStats(int(rows[0][1] or 0), int(rows[0][2] or 0), rows[0][3])
+
+    def all_stats(self) -> dict[int, PlayStats]:
+        """track id → PlayStats for every track that has a play row."""
+        return {r[0]: PlayStats(int(r[1] or 0), int(r[2] or 0), r[3])
+                for r in self.db.query(PLAY_STATS_SQL)}
+
+    def unfinished(self) -> list[Play]:
+        """Plays left open (outcome NULL): the one playing now, or those cut by a crash."""
+        rows = self.db.query(
+            f"SELECT {_COLUMNS} FROM plays WHERE outcome IS NULL ORDER BY started_at, id")
         return [_row_to_play(tuple(r)) for r in rows]

@@ -13,6 +13,7 @@ from typing import Any
 from player.errors import TrackNotFoundError
 from player.models import Track
 from player.store.database import Database
+from player.store.plays import PLAY_STATS_SQL
 
 # Columns written from a Track read off disk (everything but history and bookkeeping).
 _TAG_COLUMNS = (
@@ -23,18 +24,12 @@ _TAG_COLUMNS = (
 )
 
 #: Per-track listening stats and current rating, joined onto tracks for listings.
-STATS_SQL = """
+STATS_SQL = f"""
 WITH latest_rating AS (
     SELECT r.track_id, r.stars FROM ratings r
     JOIN (SELECT track_id, max(id) AS id FROM ratings GROUP BY track_id) m ON m.id = r.id
 ),
-play_stats AS (
-    SELECT track_id,
-           sum(outcome IS NULL OR outcome != 'error') AS play_count,
-           sum(outcome = 'skipped') AS skip_count,
-           max(started_at) AS last_played
-    FROM plays GROUP BY track_id
-)
+play_stats AS ({PLAY_STATS_SQL})
 SELECT t.*, NULLIF(lr.stars, 0) AS rating,
        coalesce(ps.play_count, 0) AS play_count,
        coalesce(ps.skip_count, 0) AS skip_count,

@@ -1,0 +1,191 @@
+"""The play log: outcomes, seconds listened, crash safety, per-track stats, and the whole
+chain on real libvlc (generated 3 s files to the dummy audio output)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from audio_factory import sine, write_audio
+
+from player.fake_backend import ManualClock
+from player.history import ChangeReason, PlayTracker, judge, skip_threshold
+from player.models import PlayOutcome, PlaySource, Track
+from player.playback import Ended, EventQueue, Started, VlcBackend
+from player.queue import Queue
+from player.session import Session
+from player.store import Store
+
+# -- outcomes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("reason", "listened", "position", "duration", "outcome"), [
+    (ChangeReason.ENDED, 3.0, 3.0, 3.0, PlayOutcome.COMPLETED),
+    (ChangeReason.NEXT, 1.0, 1.0, 3.0, PlayOutcome.SKIPPED),  # before half of 3 s
+    (ChangeReason.NEXT, 29.0, 29.0, 240.0, PlayOutcome.SKIPPED),  # before 30 s
+    (ChangeReason.NEXT, 31.0, 31.0, 240.0, PlayOutcome.STOPPED),
+    (ChangeReason.NEXT, 232.0, 232.0, 240.0, PlayOutcome.COMPLETED),  # in the last seconds
+    (ChangeReason.NEXT, 5.0, 235.0, 240.0, PlayOutcome.SKIPPED),  # sought to the end
+    (ChangeReason.PREVIOUS, 2.0, 2.0, 240.0, PlayOutcome.SKIPPED),
+    (ChangeReason.PICKED, 2.0, 2.0, 240.0, PlayOutcome.SKIPPED),
+    (ChangeReason.STOPPED, 2.0, 2.0, 240.0, PlayOutcome.SKIPPED),
+    (ChangeReason.STOPPED, 60.0, 60.0, 240.0, PlayOutcome.STOPPED),
+    (ChangeReason.QUIT, 2.0, 2.0, 240.0, PlayOutcome.STOPPED),  # closing is not a skip
+    (ChangeReason.ERROR, 0.0, 0.0, 240.0, PlayOutcome.ERROR),  # an error is never a skip
+    (ChangeReason.ERROR, 100.0, 100.0, 240.0, PlayOutcome.ERROR),
+    (ChangeReason.NEXT, 10.0, 10.0, None, PlayOutcome.SKIPPED),  # unknown length: 30 s
+])
+def test_judge(reason: ChangeReason, listened: float, position: float,
+               duration: float | None, outcome: PlayOutcome) -> None:
+    assert judge(reason, listened, position, duration) is outcome
+
+
+def test_skip_threshold_is_30_s_or_half_the_track() -> None:
+    assert skip_threshold(240.0) == 30.0
+    assert skip_threshold(40.0) == 20.0
+    assert skip_threshold(None) == 30.0
+
+
+# -- the tracker on a manual clock -----------------------------------------------------------
+
+
+def _track(store: Store, path: str = "/music/a.flac", duration: float = 240.0) -> int:
+    return store.tracks.upsert(Track(path=path, title="A", artists=("X",), duration=duration))
+
+
+def _feed(tracker: PlayTracker, clock: ManualClock, start: float, end: float,
+          step: float = 0.25) -> float:
+    position = start
+    while position < end - 1e-9:
+        clock.advance(step)
+        position += step
+        tracker.position(position)
+    return position
+
+
+def test_row_is_written_at_start_and_seconds_flushed_while_playing(store: Store) -> None:
+    clock = ManualClock()
+    tracker = PlayTracker(store.plays, clock=clock, wall=clock, flush_interval=1.0)
+    track = _track(store)
+    play_id = tracker.begin(track, duration=240.0, source=PlaySource.AUTO)
+    row = store.plays.get(play_id)
+    assert row is not None and row.outcome is None and row.listened == 0
+    _feed(tracker, clock, 0.0, 5.0)
+    row = store.plays.get(play_id)
+    assert row is not None and 4.0 <= row.listened <= 5.0 and row.outcome is None
+    assert [p.id for p in store.plays.unfinished()] == [play_id]
+
+
+def test_seek_jumps_and_backward_moves_are_not_listening(store: Store) -> None:
+    clock = ManualClock()
+    tracker = PlayTracker(store.plays, clock=clock, wall=clock)
+    tracker.begin(_track(store), duration=240.0, source=PlaySource.USER)
+    _feed(tracker, clock, 0.0, 10.0)
+    clock.advance(0.25)
+    tracker.position(100.0)  # a seek nobody announced: a jump far beyond the time passed
+    _feed(tracker, clock, 100.0, 105.0)
+    clock.advance(0.25)
+    tracker.position(20.0)  # backwards
+    _feed(tracker, clock, 20.0, 22.0)
+    assert tracker.listened == pytest.approx(17.0, abs=0.01)
+
+
+def test_natural_end_credits_the_last_stretch(store: Store) -> None:
+    clock = ManualClock()
+    tracker = PlayTracker(store.plays, clock=clock, wall=clock)
+    play_id = tracker.begin(_track(store, duration=3.0), duration=3.0, source=PlaySource.USER)
+    _feed(tracker, clock, 0.0, 2.0)
+    assert tracker.finish(ChangeReason.ENDED) is PlayOutcome.COMPLETED
+    row = store.plays.get(play_id)
+    assert row is not None and row.listened == pytest.approx(3.0)
+
+
+def test_record_error_writes_an_error_row_without_a_skip(store: Store) -> None:
+    tracker = PlayTracker(store.plays)
+    track = _track(store)
+    tracker.record_error(track, source=PlaySource.AUTO)
+    assert [p.outcome for p in store.plays.for_track(track)] == [PlayOutcome.ERROR]
+    stats = store.plays.stats(track)
+    assert (stats.play_count, stats.skip_count, stats.last_played) == (0, 0, None)
+
+
+def test_stats_count_plays_skips_and_last_played(store: Store) -> None:
+    clock = ManualClock(5000.0)
+    tracker = PlayTracker(store.plays, clock=clock, wall=clock)
+    track = _track(store)
+    for reason, seconds in [(ChangeReason.ENDED, 240.0), (ChangeReason.NEXT, 5.0),
+                            (ChangeReason.NEXT, 3.0)]:
+        tracker.begin(track, duration=240.0, source=PlaySource.USER)
+        _feed(tracker, clock, 0.0, seconds, step=1.0)
+        tracker.finish(reason)
+        clock.advance(10)
+    last_start = store.plays.all()[-1].started_at
+    tracker.record_error(track, source=PlaySource.USER)
+    stats = store.plays.stats(track)
+    assert (stats.play_count, stats.skip_count, stats.last_played) == (3, 2, last_start)
+    listed = store.tracks.get(track)  # the library listing counts the same way
+    assert (listed.play_count, listed.skip_count, listed.last_played) == (3, 2, last_start)
+    assert store.plays.all_stats() == {track: stats}
+
+
+# -- the whole chain on real libvlc ---------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_real_playback_logs_completed_skipped_and_paused_plays(store: Store,
+                                                               tmp_path: Path) -> None:
+    """Three generated 3 s files: the first runs out, the second is skipped after 1 s, the
+    third is paused for 1 s in the middle and runs out."""
+    ids = []
+    with store.db.transaction():
+        for i, freq in enumerate((440, 550, 660)):
+            path = write_audio(tmp_path / f"t{i}.mp3", sine(freq, 3.0))
+            ids.append(store.tracks.upsert(Track(path=str(path), title=f"T{i}",
+                                                 artists=(f"A{i}",), duration=3.0)))
+    inbox = EventQueue()
+    backend = VlcBackend(inbox.put, audio_output="dummy")
+    session = Session(backend, Queue(None, auto=False), PlayTracker(store.plays),
+                      store.tracks)
+    seen: list[object] = []
+
+    def pump_until(done: object, timeout: float = 8.0) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            event = inbox.get(timeout=0.05)
+            if event is not None:
+                seen.append(event)
+                session.handle_event(event)
+            if callable(done) and done():
+                return
+        raise AssertionError(f"timed out; events: {seen[-5:]}")
+
+    def started(track_index: int) -> bool:
+        return any(isinstance(e, Started) and e.path.endswith(f"t{track_index}.mp3")
+                   for e in seen)
+
+    try:
+        session.play_now(ids)
+        pump_until(lambda: started(1))  # the first ran out and the next one started
+        assert any(isinstance(e, Ended) and e.path.endswith("t0.mp3") for e in seen)
+        begun = time.monotonic()
+        pump_until(lambda: time.monotonic() - begun >= 1.0)
+        session.next()  # skip the second after about 1 s
+        pump_until(lambda: started(2))
+        begun = time.monotonic()
+        pump_until(lambda: time.monotonic() - begun >= 0.8)
+        session.pause()
+        time.sleep(1.0)
+        inbox.drain()
+        session.play()
+        pump_until(lambda: not session.active)
+    finally:
+        session.shutdown()
+        backend.close()
+    plays = store.plays.all()
+    assert [(p.track_id, p.outcome) for p in plays] == [
+        (ids[0], PlayOutcome.COMPLETED), (ids[1], PlayOutcome.SKIPPED),
+        (ids[2], PlayOutcome.COMPLETED)]
+    assert plays[0].listened == pytest.approx(3.0, abs=0.5)
+    assert plays[1].listened == pytest.approx(1.0, abs=0.5)
+    assert plays[2].listened == pytest.approx(3.0, abs=0.5)  # the 1 s pause is not counted
