@@ -17,6 +17,7 @@ from player.store.features import FeatureStore
 from player.store.plays import PlayStore
 from player.store.queue_state import QueueStateStore
 from player.store.ratings import RatingStore
+from player.store.removals import RemovalStore
 from player.store.roots import RootStore
 from player.store.settings import SettingsStore
 from player.store.tracks import TrackStore
@@ -36,6 +37,7 @@ class Store:
         self.plays = PlayStore(db)
         self.features = FeatureStore(db)
         self.queue_state = QueueStateStore(db)
+        self.removals = RemovalStore(db)
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Store:

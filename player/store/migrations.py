@@ -123,9 +123,20 @@ CREATE TABLE queue_entries (
 CREATE INDEX queue_entries_track ON queue_entries(track_id)
 """
 
+_V3 = """
+CREATE TABLE removals (
+    id INTEGER PRIMARY KEY,
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    removed_at REAL NOT NULL
+);
+CREATE INDEX removals_track ON removals(track_id)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: roots, settings, tracks, features, plays, ratings", _script(_V1)),
     Migration(2, "play queue that survives a restart", _script(_V2)),
+    Migration(3, "auto picks the listener removed from the queue, a taste signal",
+              _script(_V3)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

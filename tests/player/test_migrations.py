@@ -36,7 +36,13 @@ def _seed_v2(conn: sqlite3.Connection) -> None:
                  "VALUES ('current', 1, 'auto', 'random pick', 61000)")
 
 
-SEEDERS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _seed_v1, 2: _seed_v2}
+def _seed_v3(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO removals (track_id, removed_at) VALUES (1, 5.0)")
+
+
+SEEDERS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _seed_v1, 2: _seed_v2, 3: _seed_v3,
+}
 
 
 def _check_upgraded(store: Store, built_at: int) -> None:
@@ -52,6 +58,8 @@ def _check_upgraded(store: Store, built_at: int) -> None:
         saved = store.queue_state.load()
         assert [(e.part, e.track_id, e.source, e.reason, e.position_ms) for e in saved] == \
             [("current", 1, "auto", "random pick", 61000)]
+    if built_at >= 3:
+        assert store.removals.all() == [(1, 5.0)]
 
 
 def test_every_version_has_a_seeder() -> None:

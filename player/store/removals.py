@@ -1,0 +1,27 @@
+"""The removals table: auto-shuffle picks the listener took out of the queue.
+
+A removal is a mild "not now" about that track, which the taste model weighs in.
+"""
+
+from __future__ import annotations
+
+import time
+
+from player.store.database import Database
+
+
+class RemovalStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(self, track_id: int, *, now: float | None = None) -> None:
+        self.db.execute("INSERT INTO removals (track_id, removed_at) VALUES (?, ?)",
+                        (track_id, time.time() if now is None else now))
+
+    def all(self) -> list[tuple[int, float]]:
+        """(track id, removed at) for every removal, oldest first."""
+        return [(r[0], r[1]) for r in
+                self.db.query("SELECT track_id, removed_at FROM removals ORDER BY id")]
+
+    def latest_id(self) -> int:
+        return int(self.db.scalar("SELECT coalesce(max(id), 0) FROM removals"))
