@@ -17,20 +17,22 @@ MAX_TEXT = 1000
 #: Largest track or disc number taken as real; bigger ones are junk.
 MAX_NUMBER = 9999
 
-_CONTROL = re.compile(r"[\x01-\x08\x0b-\x1f\x7f]")
-_WHITESPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x01-\x1f\x7f]")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _NUMBER_PAIR = re.compile(r"^\s*(\d+)\s*(?:(?:/|of)\s*(\d+))?")
 _FLOAT = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 
 
 def clean_text(value: object) -> list[str]:
-    """The non-empty strings in one tag value.
+    """The non-empty strings in one tag value, stripped of surrounding white space.
 
     A NUL byte separates values (as in ID3v2.4 and APEv2), control characters become
     spaces, text that cannot be stored as UTF-8 (stray surrogates from a wrong encoding)
     becomes U+FFFD, and each value is cut to MAX_TEXT characters.
     """
+    if isinstance(value, str) and value.isprintable():  # the common case, checked in C
+        value = value.strip()
+        return [value[:MAX_TEXT]] if value else []
     text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
     try:
         text.encode("utf-8")
@@ -38,7 +40,7 @@ def clean_text(value: object) -> list[str]:
         text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     out = []
     for part in text.split("\x00"):
-        part = _WHITESPACE.sub(" ", _CONTROL.sub(" ", part)).strip()
+        part = _CONTROL.sub(" ", part).strip()
         if part:
             out.append(part[:MAX_TEXT])
     return out

@@ -153,21 +153,24 @@ def _mp4_fields(tags: MP4Tags) -> Fields:
 def _id3_fields(tags: ID3) -> Fields:
     """ID3v2 (and ID3v1, which mutagen presents as v2 frames): text, TXXX, RVA2, POPM."""
     fields: Fields = defaultdict(list)
-    for frame_id, name in _ID3_TEXT_FRAMES.items():
-        for frame in tags.getall(frame_id):
+    popm = []
+    for frame in tags.values():  # one pass over the frames, dispatched by frame id
+        frame_id = frame.FrameID
+        if (name := _ID3_TEXT_FRAMES.get(frame_id)) is not None:
             fields[name].extend(str(text) for text in frame.text)
-    for frame in tags.getall("TCON"):
-        fields["genre"].extend(frame.genres)
-    for frame in tags.getall("TXXX"):
-        if (name := _field_name(frame.desc, _COMMON_KEYS)) is not None:
-            fields[name].extend(str(text) for text in frame.text)
-    for frame in tags.getall("RVA2"):
-        kind = frame.desc.lower()
-        if frame.channel == 1 and kind in ("track", "album"):
-            fields[f"rg_{kind}_gain"].append(str(frame.gain))
-            fields[f"rg_{kind}_peak"].append(str(frame.peak))
-    for frame in sorted(tags.getall("POPM"), key=lambda f: f.email):
-        fields["popm"].append(frame.rating)
+        elif frame_id == "TCON":
+            fields["genre"].extend(frame.genres)
+        elif frame_id == "TXXX":
+            if (name := _field_name(frame.desc, _COMMON_KEYS)) is not None:
+                fields[name].extend(str(text) for text in frame.text)
+        elif frame_id == "RVA2":
+            kind = frame.desc.lower()
+            if frame.channel == 1 and kind in ("track", "album"):
+                fields[f"rg_{kind}_gain"].append(str(frame.gain))
+                fields[f"rg_{kind}_peak"].append(str(frame.peak))
+        elif frame_id == "POPM":
+            popm.append(frame)
+    fields["popm"] = [frame.rating for frame in sorted(popm, key=lambda f: f.email)]
     return fields
 
 
@@ -202,6 +205,19 @@ CODECS: dict[type, Callable[[Any], str]] = {
 }
 
 
+#: The mutagen classes worth trying first for a file name ending, so a file is not scored
+#: against every format mutagen knows; a file they all reject is then tried against every
+#: format (its content may not match its name).
+KINDS_BY_EXTENSION: dict[str, list[type]] = {
+    ".mp3": [MP3], ".mp2": [MP3], ".flac": [FLAC, OggFLAC],
+    ".ogg": [OggVorbis, OggOpus, OggFLAC, OggSpeex], ".oga": [OggVorbis, OggFLAC, OggOpus],
+    ".opus": [OggOpus], ".spx": [OggSpeex], ".m4a": [MP4], ".m4b": [MP4], ".aac": [AAC, MP4],
+    ".wma": [ASF], ".asf": [ASF], ".wav": [WAVE], ".aif": [AIFF], ".aiff": [AIFF],
+    ".aifc": [AIFF], ".wv": [WavPack], ".ape": [MonkeysAudio], ".mpc": [Musepack],
+    ".mp+": [Musepack], ".mpp": [Musepack], ".tta": [TrueAudio],
+}
+
+
 def _mp4_codec(codec: str) -> str:
     if codec.startswith("mp4a.40"):
         return "aac"
@@ -231,7 +247,10 @@ def read_track(path: str, *, stat: os.stat_result | None = None) -> Track:
     if st.st_size == 0:
         raise TagError("empty file (0 bytes)")
     try:
-        audio = mutagen.File(path)
+        kinds = KINDS_BY_EXTENSION.get(os.path.splitext(path)[1].lower())
+        audio = mutagen.File(path, options=kinds) if kinds else None
+        if audio is None:
+            audio = mutagen.File(path)
     except mutagen.MutagenError as exc:
         cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else None
         if cause is not None or isinstance(exc, OSError):

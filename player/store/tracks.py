@@ -23,6 +23,17 @@ _TAG_COLUMNS = (
     "rg_track_peak", "rg_album_gain", "rg_album_peak", "tag_rating",
 )
 
+_UPSERT_SQL = (
+    f"INSERT INTO tracks (path, {', '.join(_TAG_COLUMNS)}, added_at, updated_at) "
+    f"VALUES (?, {', '.join('?' for _ in _TAG_COLUMNS)}, ?, ?) ON CONFLICT(path) DO UPDATE SET "
+    f"{', '.join(f'{c} = excluded.{c}' for c in _TAG_COLUMNS)}, "
+    "updated_at = excluded.updated_at, missing_since = NULL, scan_error = NULL RETURNING id"
+)
+_MOVE_SQL = (
+    f"UPDATE tracks SET path = ?, {', '.join(f'{c} = ?' for c in _TAG_COLUMNS)}, "
+    "updated_at = ?, missing_since = NULL, scan_error = NULL WHERE id = ?"
+)
+
 #: Per-track listening stats and current rating, joined onto tracks for listings.
 STATS_SQL = f"""
 WITH latest_rating AS (
@@ -148,14 +159,8 @@ class TrackStore:
         A file read successfully clears a previous scan error and its missing mark.
         """
         now = time.time() if now is None else now
-        cols = ", ".join(_TAG_COLUMNS)
-        marks = ", ".join("?" for _ in _TAG_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _TAG_COLUMNS)
         row = self.db.execute(
-            f"INSERT INTO tracks (path, {cols}, added_at, updated_at) VALUES (?, {marks}, ?, ?) "
-            f"ON CONFLICT(path) DO UPDATE SET {updates}, updated_at = excluded.updated_at, "
-            "missing_since = NULL, scan_error = NULL RETURNING id",
-            (db_path(track.path), *_tag_values(track), now, now),
+            _UPSERT_SQL, (db_path(track.path), *_tag_values(track), now, now)
         ).fetchone()
         return int(row[0])
 
@@ -163,12 +168,7 @@ class TrackStore:
         """Give an existing track (and so its plays, ratings and features) a new path and
         the tags read there: the file was moved or renamed."""
         now = time.time() if now is None else now
-        updates = ", ".join(f"{c} = ?" for c in _TAG_COLUMNS)
-        self.db.execute(
-            f"UPDATE tracks SET path = ?, {updates}, updated_at = ?, missing_since = NULL, "
-            "scan_error = NULL WHERE id = ?",
-            (db_path(track.path), *_tag_values(track), now, track_id),
-        )
+        self.db.execute(_MOVE_SQL, (db_path(track.path), *_tag_values(track), now, track_id))
 
     def clear_missing(self, ids: Iterable[int]) -> None:
         """Files that are back where they were: no longer missing."""
