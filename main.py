@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ui.cli.app import build_parser, run_command
 from ui.cli.context import CliContext
@@ -41,6 +43,22 @@ def run_gui(db_path: Path | None) -> int:
     return 2
 
 
+def _cli_factories() -> dict[str, Callable[..., Any]]:
+    """What commands build on demand: the playback engine, and the filler that keeps the
+    queue's auto part full (plain random picks until the recommender supplies its own)."""
+    from player.playback import VlcBackend
+    from player.random_filler import RandomFiller
+    from player.settings import RECENT_HOURS, RECENT_PLAYS, Settings
+    from player.store import Store as LibraryStore
+
+    def filler(store: LibraryStore) -> RandomFiller:
+        settings = Settings(store.settings)
+        return RandomFiller(store, recent_plays=settings.get(RECENT_PLAYS),
+                            recent_hours=settings.get(RECENT_HOURS))
+
+    return {"backend": VlcBackend, "filler": filler}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -48,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     db_path = Path(args.db).expanduser() if args.db else None
     if not args.command:
         return run_gui(db_path)
-    ctx = CliContext(db_path=db_path)
+    ctx = CliContext(db_path=db_path, factories=_cli_factories())
     return run_command(args, ctx)
 
 

@@ -287,7 +287,8 @@ class _Media:
     serial: int
     path: str
     gain_db: float
-    started: bool = False
+    playing: bool = False  # libvlc said "playing"
+    started: bool = False  # Started was sent
     max_position: int = 0
     last_position: int = -1
     length: int | None = None
@@ -513,12 +514,8 @@ class VlcBackend:
             return []
         if note == "playing":
             self._apply_volume()
-            if current.started:
-                return []
-            current.started = True
-            length = int(self._player.get_length())
-            current.length = length if length > 0 else None
-            return [Started(serial, current.path, current.length, current.prepared)]
+            current.playing = True
+            return self._maybe_started(current)
         if note == "missing":
             self._state = PlayerState.STOPPED
             return [Failed(serial, current.path, f"The file is gone: {current.path}")]
@@ -532,7 +529,7 @@ class VlcBackend:
 
     def _ended(self, current: _Media) -> list[PlaybackEvent]:
         length = int(self._player.get_length())
-        if current.max_position <= 0 and length <= 0:
+        if not current.started and length <= 0:
             self._state = PlayerState.STOPPED
             return [Failed(current.serial, current.path,
                            f"No audio could be decoded from {current.path}")]
@@ -553,16 +550,31 @@ class VlcBackend:
         events.append(Ended(current.serial, current.path, next_started=True))
         return events
 
+    def _maybe_started(self, current: _Media) -> list[PlaybackEvent]:
+        """Started is sent once libvlc plays and the stream has a length or a position:
+        an undecodable file also reaches "playing", but never gets either."""
+        if current.started or not current.playing:
+            return []
+        length = int(self._player.get_length())
+        if length <= 0 and int(self._player.get_time()) <= 0:
+            return []
+        current.started = True
+        current.length = length if length > 0 else None
+        return [Started(current.serial, current.path, current.length, current.prepared)]
+
     def _poll_position(self) -> list[PlaybackEvent]:
         current = self._current
-        if current is None or not current.started or self._state is not PlayerState.PLAYING:
+        if current is None or self._state is not PlayerState.PLAYING:
+            return []
+        started = self._maybe_started(current)
+        if not current.started:
             return []
         position = int(self._player.get_time())
         if position < 0 or position == current.last_position:
-            return []
+            return started
         current.last_position = position
         current.max_position = max(current.max_position, position)
         if current.length is None:
             length = int(self._player.get_length())
             current.length = length if length > 0 else None
-        return [Position(current.serial, current.path, position, current.length)]
+        return [*started, Position(current.serial, current.path, position, current.length)]

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 #: How many played entries the queue keeps for "previous".
 HISTORY_LIMIT = 200
+#: How many of the user's played entries repeat queue can play again.
+CYCLE_LIMIT = 5000
 
 
 class RepeatMode(StrEnum):
@@ -159,7 +161,7 @@ class Queue:
         elif self._auto:
             self._current = self._auto.pop(0)
         if self._current is not None:
-            self._cycle.append(self._current)
+            self._remember(self._current)
         self.resume_position_ms = 0
         self._top_up()
         self._changed()
@@ -190,7 +192,8 @@ class Queue:
         self._retire_current()
         self._current = entries[0]
         self._user[0:0] = entries[1:]
-        self._cycle = [self._current]
+        self._cycle = []
+        self._remember(self._current)
         self.resume_position_ms = 0
         self._top_up()
         self._changed()
@@ -204,7 +207,7 @@ class Queue:
         entry = taken[0]
         self._retire_current()
         self._current = entry
-        self._cycle.append(entry)
+        self._remember(entry)
         self.resume_position_ms = 0
         self._top_up()
         self._changed()
@@ -258,7 +261,9 @@ class Queue:
         """Empty everything ahead (user and auto part); the auto part then refills."""
         self._user.clear()
         self._auto.clear()
-        self._cycle = [self._current] if self._current is not None else []
+        self._cycle = []
+        if self._current is not None:
+            self._remember(self._current)
         self._top_up()
         self._changed()
 
@@ -299,6 +304,12 @@ class Queue:
             self._state.save_position(position_ms)
 
     # -- internals -------------------------------------------------------------------------------
+
+    def _remember(self, entry: QueueEntry) -> None:
+        """Note a user's entry that started, for repeat queue (auto picks never repeat)."""
+        if entry.source is PlaySource.USER:
+            self._cycle.append(entry)
+            del self._cycle[:-CYCLE_LIMIT]
 
     def _new(self, track_id: int, source: PlaySource, reason: str | None = None) -> QueueEntry:
         return QueueEntry(next(self._keys), int(track_id), PlaySource(source), reason)

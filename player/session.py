@@ -67,13 +67,21 @@ class Session:
         self._failures = 0
         self._saved_at = 0
         self._busy = False
+        self._running = False
+        self._started = False
         queue.listeners.append(self._queue_changed)
 
     # -- reading -------------------------------------------------------------------------------
 
     @property
     def state(self) -> PlayerState:
-        return self.backend.state
+        """Playing from the moment a track is asked to start until the Session has handled
+        the end of the queue (or a stop); paused while the backend holds."""
+        if not self._running:
+            return PlayerState.STOPPED
+        if self.backend.state is PlayerState.PAUSED:
+            return PlayerState.PAUSED
+        return PlayerState.PLAYING
 
     @property
     def track(self) -> Track | None:
@@ -85,9 +93,15 @@ class Session:
         return self._entry
 
     @property
+    def started(self) -> bool:
+        """True once the backend reported that the loaded track really plays (False while
+        it is only being opened, and for a file that then fails)."""
+        return self._started
+
+    @property
     def active(self) -> bool:
-        """True while something plays or is paused."""
-        return self.backend.state is not PlayerState.STOPPED
+        """True while something plays or is paused (or is about to)."""
+        return self._running
 
     def position_ms(self) -> int | None:
         return self.backend.position()
@@ -102,17 +116,18 @@ class Session:
 
     def play(self) -> None:
         """Resume, or start the queue's current entry (the first one ahead if none)."""
-        if self.backend.state is PlayerState.PAUSED:
+        if self.state is PlayerState.PAUSED:
             self.backend.resume()
             self._notify()
             return
-        if self.backend.state is PlayerState.PLAYING:
+        if self._running:
             return
-        entry = self.queue.current or self.queue.advance(ChangeReason.NEXT)
-        if entry is None:
-            self._say("Nothing to play: the queue is empty.")
-            return
-        self._start(entry, start_ms=self.queue.resume_position_ms)
+        with self._driving():
+            entry = self.queue.current or self.queue.advance(ChangeReason.NEXT)
+            if entry is None:
+                self._say("Nothing to play: the queue is empty.")
+                return
+            self._start(entry, start_ms=self.queue.resume_position_ms)
 
     def pause(self) -> None:
         self.backend.pause()
@@ -122,7 +137,7 @@ class Session:
 
     def toggle(self) -> None:
         """Play/pause, for one button or a media key."""
-        if self.backend.state is PlayerState.PLAYING:
+        if self.state is PlayerState.PLAYING:
             self.pause()
         else:
             self.play()
@@ -130,7 +145,7 @@ class Session:
     def stop(self) -> None:
         """Stop playback; the current entry stays and `play` starts it again."""
         self.tracker.finish(ChangeReason.STOPPED, position=self._position_s())
-        self.backend.stop()
+        self._halt()
         self.queue.resume_position_ms = 0
         self._notify()
 
@@ -185,7 +200,7 @@ class Session:
         """The program closes: the open play ends as stopped, the position is kept."""
         self.tracker.finish(ChangeReason.QUIT, position=self._position_s())
         self._save_position()
-        self.backend.stop()
+        self._halt()
         if self._queue_changed in self.queue.listeners:
             self.queue.listeners.remove(self._queue_changed)
 
@@ -210,6 +225,7 @@ class Session:
         self._serial = event.serial
         if self._entry is None:
             return
+        self._started = True
         duration = event.duration_ms / 1000.0 if event.duration_ms else None
         self.tracker.begin(self._entry.track_id, duration=duration or self._duration_s(),
                            source=self._entry.source,
@@ -259,6 +275,10 @@ class Session:
 
     # -- internals -----------------------------------------------------------------------------
 
+    def _halt(self) -> None:
+        self.backend.stop()
+        self._running = False
+
     def _save_position(self) -> None:
         position = self.backend.position()
         if position is not None and self._entry is not None:
@@ -269,7 +289,7 @@ class Session:
 
     def _start_or_stop(self, entry: QueueEntry | None) -> None:
         if entry is None:
-            self.backend.stop()
+            self._halt()
             self._set_loaded(None, None)
             self._notify()
             return
@@ -296,6 +316,7 @@ class Session:
                                              start_ms=start_ms)
             self._prepared = None
             self.backend.play()
+            self._running = True
             self._prepare_next()
         self._saved_at = start_ms
         self._notify()
@@ -303,7 +324,7 @@ class Session:
     def _fail_and_move_on(self) -> None:
         self._failures += 1
         if self._failures >= self.max_failures:
-            self.backend.stop()
+            self._halt()
             with self._driving():
                 self.queue.advance(ChangeReason.ERROR)  # `play` goes on after the failed one
             self._set_loaded(None, None)
@@ -349,6 +370,7 @@ class Session:
     def _set_loaded(self, entry: QueueEntry | None, track: Track | None) -> None:
         self._entry = entry
         self._track = track
+        self._started = False
 
     def _lookup(self, entry: QueueEntry) -> Track | None:
         try:

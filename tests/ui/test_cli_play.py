@@ -1,0 +1,126 @@
+"""`riffle play` end to end on real libvlc (dummy audio output): what plays is printed, every
+play is logged, bad files are passed over with a reason, and a killed player keeps its play."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from audio_factory import sine, write_audio
+
+import main
+from player.models import PlayOutcome, PlaySource, Track
+from player.queue import Queue
+from player.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _add(store: Store, path: Path, title: str, seconds: float, album: str = "Record") -> int:
+    return store.tracks.upsert(Track(path=str(path), title=title, artists=("Band",),
+                                     album=album, duration=seconds))
+
+
+@pytest.mark.slow
+def test_play_a_query_passing_over_a_vanished_and_a_corrupt_file(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store.open(db_path)
+    with store.db.transaction():
+        first = _add(store, write_audio(tmp_path / "1.mp3", sine(440, 1.5)), "First", 1.5)
+        gone_path = write_audio(tmp_path / "2.mp3", sine(500, 1.5))
+        gone = _add(store, gone_path, "Gone", 1.5)
+        corrupt_path = tmp_path / "3.mp3"
+        corrupt_path.write_bytes(b"\x00\x01 not audio " * 500)
+        corrupt = _add(store, corrupt_path, "Corrupt", 1.5)
+        last = _add(store, write_audio(tmp_path / "4.mp3", sine(600, 1.5)), "Last", 1.5)
+        _add(store, write_audio(tmp_path / "other.mp3", sine(700, 1.0)), "Elsewhere", 1.0,
+             album="Another")
+    store.close()
+    gone_path.unlink()
+
+    status = main.main(["--db", str(db_path), "play", "album:record", "--aout", "dummy"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert out.splitlines() == ["▶ Band – First (Record)  [0:02]",
+                                "▶ Band – Last (Record)  [0:02]"]
+    assert "Cannot play Band – Gone: the file is gone" in err
+    assert "Cannot play Band – Corrupt" in err
+    store = Store.open(db_path)
+    try:
+        rows = [(p.track_id, p.outcome, p.source) for p in store.plays.all()]
+        assert rows == [(first, PlayOutcome.COMPLETED, PlaySource.USER),
+                        (gone, PlayOutcome.ERROR, PlaySource.USER),
+                        (corrupt, PlayOutcome.ERROR, PlaySource.USER),
+                        (last, PlayOutcome.COMPLETED, PlaySource.USER)]
+        assert store.tracks.get(gone).missing
+        assert "decode" in (store.tracks.get(corrupt).play_error or "")
+        assert store.tracks.get(corrupt).play_count == 0  # an error is not a play
+    finally:
+        store.close()
+
+    # A track known to be missing is not offered again.
+    status = main.main(["--db", str(db_path), "play", "gone", "--aout", "dummy"])
+    assert status == 1
+    assert "no playable track matches 'gone'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_saved_queue_resumes_and_passes_over_a_vanished_file(tmp_path: Path, db_path: Path,
+                                                        capsys: pytest.CaptureFixture[str],
+                                                        ) -> None:
+    store = Store.open(db_path)
+    with store.db.transaction():
+        path = write_audio(tmp_path / "a.mp3", sine(440, 1.0))
+        vanished = _add(store, path, "Vanished", 1.0)
+        after = _add(store, write_audio(tmp_path / "b.mp3", sine(550, 1.0)), "After", 1.0)
+    # A queue saved by an earlier session; the file vanishes before the player starts again.
+    Queue(None, auto=False, state=store.queue_state).play_now([vanished, after])
+    store.close()
+    path.unlink()
+    status = main.main(["--db", str(db_path), "play", "--aout", "dummy"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert "the file is gone" in err and out.splitlines() == ["▶ Band – After (Record)  [0:01]"]
+    store = Store.open(db_path)
+    try:
+        assert store.tracks.get(vanished).missing
+        assert [(p.track_id, p.outcome) for p in store.plays.all()] == [
+            (vanished, PlayOutcome.ERROR), (after, PlayOutcome.COMPLETED)]
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+def test_killed_player_leaves_the_play_with_the_seconds_heard(tmp_path: Path,
+                                                              db_path: Path) -> None:
+    store = Store.open(db_path)
+    track = _add(store, write_audio(tmp_path / "long.mp3", sine(440, 12.0)), "Long", 12.0)
+    store.close()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "main.py", "--db", str(db_path), "play", "long", "--aout", "dummy"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # printed when the track starts
+        assert line.startswith("▶ Band – Long")
+        time.sleep(5.0)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    store = Store.open(db_path)
+    try:
+        plays = store.plays.all()
+        assert [(p.track_id, p.outcome) for p in plays] == [(track, None)]
+        assert 3.8 <= plays[0].listened <= 5.5
+    finally:
+        store.close()

@@ -1,0 +1,147 @@
+"""Playback from the terminal: `riffle play [QUERY]`.
+
+The same player as the window (player.session.Session over the libvlc backend), driven by a
+plain loop: the backend's callback drops events into an EventQueue and this thread, which
+owns the Session, feeds them in. Ctrl-C (or SIGTERM) stops cleanly: the open play is
+finished as stopped and the queue keeps its place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+from player.history import PlayTracker
+from player.models import Track
+from player.playback import Backend, EventQueue, VlcBackend
+from player.query import parse, register_sql_functions
+from player.queue import Filler, Queue, RepeatMode
+from player.session import Session
+from player.settings import AUTO_AHEAD, AUTO_SHUFFLE, MUTED, REPEAT, REPLAYGAIN_MODE, VOLUME
+from player.settings import Settings as TypedSettings
+from ui.cli.context import CliContext
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "play", help="play matching tracks (or the whole library, shuffled) in the terminal",
+        description="Play the tracks matching QUERY, in library order (or shuffled with "
+        "--shuffle), until they end. Without a query, go on with the saved queue and keep it "
+        "filled with shuffled picks from the whole library. Ctrl-C stops. Every play is "
+        "logged like in the window. QUERY works as in `riffle list`.")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="words and filters, all must match")
+    p.add_argument("--shuffle", action="store_true", help="play the matches in random order")
+    p.add_argument("--repeat", choices=["off", "one", "queue"],
+                   help="repeat mode for this session (default: the saved setting)")
+    p.add_argument("--aout", metavar="NAME",
+                   help="libvlc audio output module (pulse, alsa, ...; default: libvlc's choice)")
+    p.set_defaults(handler=run_play)
+
+
+def _describe(track: Track) -> str:
+    minutes, seconds = divmod(round(track.duration or 0), 60)
+    length = f"  [{minutes}:{seconds:02d}]" if track.duration else ""
+    return f"{track.display_artist} – {track.display_title} ({track.display_album}){length}"
+
+
+def _matches(ctx: CliContext, words: list[str], shuffle: bool) -> list[int]:
+    store = ctx.store
+    query = parse(" ".join(words))
+    register_sql_functions(store.db.conn)
+    where, params = query.to_sql()
+    playable = "missing_since IS NULL AND scan_error IS NULL"
+    tracks = store.tracks.all(f"{playable} AND ({where})" if where else playable, params)
+    ids = [t.id for t in tracks if t.id is not None]
+    if shuffle:
+        random.shuffle(ids)
+    return ids
+
+
+@contextmanager
+def _signals_stop() -> Iterator[Callable[[], None]]:
+    """While playing, SIGTERM stops like Ctrl-C (KeyboardInterrupt). Yields a function
+    that ignores both signals from then on, so a second Ctrl-C cannot cut the clean-up."""
+
+    def interrupt(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    def ignore() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    try:
+        saved = (signal.getsignal(signal.SIGINT), signal.signal(signal.SIGTERM, interrupt))
+    except ValueError:  # not the main thread: leave signals alone
+        yield lambda: None
+        return
+    try:
+        yield ignore
+    finally:
+        signal.signal(signal.SIGINT, saved[0])
+        signal.signal(signal.SIGTERM, saved[1])
+
+
+def run_play(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store
+    settings = TypedSettings(store.settings)
+    with_query = bool(args.query)
+    ids = _matches(ctx, args.query, args.shuffle) if with_query else []
+    if with_query and not ids:
+        ctx.err(f"riffle play: no playable track matches {' '.join(args.query)!r}")
+        return 1
+    make_filler = ctx.factories.get("filler")
+    filler: Filler | None = make_filler(store) if make_filler and not with_query else None
+    queue = Queue(filler, ahead=settings.get(AUTO_AHEAD),
+                  auto=settings.get(AUTO_SHUFFLE) and not with_query,
+                  repeat=RepeatMode(args.repeat or settings.get(REPEAT)),
+                  state=store.queue_state)
+    if with_query:
+        queue.clear()
+        queue.play_now(ids)
+    elif queue.current is None and not queue.upcoming:
+        ctx.err("riffle play: nothing to play. Add music with: riffle scan FOLDER")
+        return 1
+
+    inbox = EventQueue()
+    make_backend = ctx.factories.get("backend", VlcBackend)
+    backend: Backend = make_backend(inbox.put, audio_output=args.aout,
+                                    volume=settings.get(VOLUME))
+    backend.set_mute(settings.get(MUTED))
+    session = Session(backend, queue, PlayTracker(store.plays), store.tracks,
+                      replaygain=settings.get(REPLAYGAIN_MODE),
+                      on_message=lambda text: ctx.err(f"riffle play: {text}"))
+    shown: list[int | None] = [None]  # the play row last announced
+
+    def show_now_playing() -> None:
+        entry, track, play = session.entry, session.track, session.tracker.play_id
+        if entry is None or track is None or not session.started or play == shown[0]:
+            return
+        shown[0] = play
+        ctx.out(f"▶ {_describe(track)}")
+        if entry.reason:
+            ctx.out(f"    {entry.reason}")
+        ctx.stdout.flush()
+
+    session.listeners.append(show_now_playing)
+    status = 0
+    with _signals_stop() as hold_signals:
+        try:
+            session.play()
+            while session.active:
+                event = inbox.get(timeout=0.5)
+                if event is not None:
+                    session.handle_event(event)
+        except KeyboardInterrupt:
+            status = 130
+        finally:
+            hold_signals()
+            session.shutdown()
+            backend.close()
+    if status:
+        ctx.err("riffle play: stopped")
+    return status
