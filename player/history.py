@@ -186,7 +186,7 @@ class PlayTracker:
         last = self._duration if reason is ChangeReason.ENDED else self._last_pos
         outcome = judge(reason, self._listened, last, self._duration)
         self._plays.finish(self._play_id, listened=round(self._listened, 3), outcome=outcome,
-                           ended_at=self._wall())
+                           ended_at=self._wall(), reason=str(reason))
         logger.debug("play %d of track %s finished: %s after %.1f s (%s)", self._play_id,
                      self._track_id, outcome, self._listened, reason)
         self._play_id = None
@@ -203,4 +203,5 @@ class PlayTracker:
             return
         now = self._wall()
         play_id = self._plays.start(track_id, duration=duration, source=source, started_at=now)
-        self._plays.finish(play_id, listened=0.0, outcome=PlayOutcome.ERROR, ended_at=now)
+        self._plays.finish(play_id, listened=0.0, outcome=PlayOutcome.ERROR, ended_at=now,
+                           reason=str(ChangeReason.ERROR))

@@ -132,11 +132,19 @@ CREATE TABLE removals (
 CREATE INDEX removals_track ON removals(track_id)
 """
 
+# Why each play ended, as the player saw it: 'ended', 'next', 'previous', 'picked',
+# 'stopped', 'error' or 'quit' (player.history.ChangeReason). The outcome is judged from it,
+# and the recommender can tell "moved on" from "went back" or "closed the program".
+_V4 = """
+ALTER TABLE plays ADD COLUMN reason TEXT
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: roots, settings, tracks, features, plays, ratings", _script(_V1)),
     Migration(2, "play queue that survives a restart", _script(_V2)),
     Migration(3, "auto picks the listener removed from the queue, a taste signal",
               _script(_V3)),
+    Migration(4, "why each play ended", _script(_V4)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -22,17 +22,19 @@ class Play:
     duration: float | None
     outcome: PlayOutcome | None
     source: PlaySource
+    #: Why the play ended (player.history.ChangeReason value); None while open or unknown.
+    reason: str | None = None
 
 
 def _row_to_play(row: tuple) -> Play:  # type: ignore[type-arg]
     return Play(
         id=row[0], track_id=row[1], started_at=row[2], ended_at=row[3], listened=row[4],
         duration=row[5], outcome=PlayOutcome(row[6]) if row[6] else None,
-        source=PlaySource(row[7]),
+        source=PlaySource(row[7]), reason=row[8],
     )
 
 
-_COLUMNS = "id, track_id, started_at, ended_at, listened, duration, outcome, source"
+_COLUMNS = "id, track_id, started_at, ended_at, listened, duration, outcome, source, reason"
 
 #: Per-track statistics over the plays table. tracks.STATS_SQL joins this very query, so the
 #: listing and PlayStore.stats count alike: a failed attempt (outcome 'error') is neither a
@@ -73,10 +75,12 @@ class PlayStore:
         self.db.execute("UPDATE plays SET listened = ? WHERE id = ?", (listened, play_id))
 
     def finish(self, play_id: int, *, listened: float, outcome: PlayOutcome,
-               ended_at: float | None = None) -> None:
+               ended_at: float | None = None, reason: str | None = None) -> None:
+        """Close a play: seconds listened, its outcome and why it ended (*reason*)."""
         self.db.execute(
-            "UPDATE plays SET listened = ?, outcome = ?, ended_at = ? WHERE id = ?",
-            (listened, str(outcome), time.time() if ended_at is None else ended_at, play_id),
+            "UPDATE plays SET listened = ?, outcome = ?, ended_at = ?, reason = ? WHERE id = ?",
+            (listened, str(outcome), time.time() if ended_at is None else ended_at, reason,
+             play_id),
         )
 
     def get(self, play_id: int) -> Play | None:

@@ -40,8 +40,12 @@ def _seed_v3(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO removals (track_id, removed_at) VALUES (1, 5.0)")
 
 
+def _seed_v4(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE plays SET reason = 'ended' WHERE track_id = 1")
+
+
 SEEDERS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _seed_v1, 2: _seed_v2, 3: _seed_v3,
+    1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4,
 }
 
 
@@ -60,6 +64,9 @@ def _check_upgraded(store: Store, built_at: int) -> None:
             [("current", 1, "auto", "random pick", 61000)]
     if built_at >= 3:
         assert store.removals.all() == [(1, 5.0)]
+    if built_at >= 4:
+        assert [(p.outcome, p.reason) for p in store.plays.for_track(1)] == \
+            [("completed", "ended")]
 
 
 def test_every_version_has_a_seeder() -> None:

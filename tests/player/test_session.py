@@ -84,9 +84,9 @@ def test_moving_on_early_is_a_skip_later_is_a_stop(rig: Rig) -> None:
     rig.run(2.0)
     rig.session.next()
     rig.run(0.5)
-    outcomes = [(p.track_id, p.outcome) for p in rig.plays()]
-    assert outcomes == [(rig.ids[0], PlayOutcome.SKIPPED), (rig.ids[1], PlayOutcome.STOPPED),
-                        (rig.ids[2], None)]
+    outcomes = [(p.track_id, p.outcome, p.reason) for p in rig.plays()]
+    assert outcomes == [(rig.ids[0], PlayOutcome.SKIPPED, "next"),
+                        (rig.ids[1], PlayOutcome.STOPPED, "next"), (rig.ids[2], None, None)]
     assert rig.plays()[0].listened == pytest.approx(1.0, abs=0.06)
 
 
