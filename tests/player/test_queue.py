@@ -279,3 +279,25 @@ def test_peek_next_agrees_with_advance(mode: RepeatMode) -> None:
         expected = q.peek_next(reason)
         got = q.advance(reason)
         assert (expected.track_id if expected else None) == (got.track_id if got else None)
+
+
+def test_random_filler_samples_a_big_library_with_the_same_rules(store: Store) -> None:
+    with store.db.transaction():
+        store.db.executemany(
+            "INSERT INTO tracks (path, title, artist, artists, added_at, updated_at, "
+            "missing_since) VALUES (?, ?, ?, '[]', 1, 1, ?)",
+            ((f"/m/{i}.mp3", f"t{i}", f"A{i % 50}", 1.0 if i % 2 else None)
+             for i in range(6000)))
+    recent = [p for p in range(1, 400, 2)]  # odd rows are the present tracks (ids from 1)
+    for track_id in recent:
+        store.plays.start(track_id, duration=100, source=PlaySource.AUTO)
+    filler = RandomFiller(store, recent_plays=len(recent), artist_gap=5,
+                          rng=random.Random(4))
+    picks = filler.fill(40, FillContext(current=401, history=(), queued=(403, 405)))
+    picked = [p.track_id for p in picks]
+    assert len(picked) == 40 == len(set(picked))
+    assert all(t % 2 == 1 for t in picked)  # never a missing track
+    assert set(picked).isdisjoint([*recent, 401, 403, 405])
+    artists = [(t - 1) % 50 for t in picked]
+    assert all(len(set(artists[i:i + 6])) == len(artists[i:i + 6])
+               for i in range(len(artists) - 5))
