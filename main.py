@@ -9,6 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from player.errors import RiffleError
+from player.paths import default_db_path, default_music_dir
+from player.store import Store
 from ui.cli.app import build_parser, run_command
 from ui.cli.context import CliContext
 
@@ -38,9 +41,51 @@ def run_gui(db_path: Path | None) -> int:
             file=sys.stderr,
         )
         return 2
-    print("riffle: the desktop window is not available in this version yet; "
-          "see riffle --help for the commands.", file=sys.stderr)
-    return 2
+    try:
+        store = Store.open(db_path or default_db_path())
+    except RiffleError as exc:
+        print(f"riffle: {exc}", file=sys.stderr)
+        return 1
+    return _open_window(store)
+
+
+def _open_window(store: Store) -> int:
+    """Build the window's object graph on *store* and run until it closes (Qt loads here)."""
+    from PySide6.QtWidgets import QApplication
+
+    from player.errors import PlaybackError
+    from ui.app_setup import build_player, close_player, make_application, window_parts
+    from ui.library_jobs import LibraryJobs, LibraryLoader, analysis_function, scanner_function
+    from ui.main_window import MainWindow
+    from ui.tasks import BackgroundWork
+    from ui.window_state import WindowState, default_state_path
+
+    app = QApplication.instance() or make_application(sys.argv[:1])
+    factories = _cli_factories()
+    work = BackgroundWork(store.path)
+    jobs = LibraryJobs(work, scan=scanner_function(), analyse=analysis_function(),
+                       roots=store.roots.list)
+    try:
+        player = build_player(store, factories["backend"], factories["filler"](store))
+    except PlaybackError as exc:
+        logger.error("%s", exc)
+        player = None
+    parts = window_parts(store=store, work=work, jobs=jobs, loader=LibraryLoader(work),
+                         state=WindowState(default_state_path()),
+                         suggested_folder=default_music_dir(), player=player)
+    window = MainWindow(parts)
+    window.show()
+    if player is None:
+        window.show_message("Playback is not available: libvlc could not be started "
+                            "(see the log). The library works without it.")
+    try:
+        return int(app.exec())
+    finally:
+        close_player(player)
+        work.shutdown()
+        window.deleteLater()
+        del window
+        store.close()
 
 
 def _cli_factories() -> dict[str, Callable[..., Any]]:

@@ -9,6 +9,7 @@ test can hand in a slow fake to cancel.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from player.settings import ANALYSIS_WORKERS, Settings, analysis_workers
 from player.store.listing import library_rows
 from ui.library_data import LibraryData
 from ui.tasks import BackgroundWork, Task, TaskContext
@@ -162,14 +164,13 @@ class LibraryJobs(QObject):
             assert scan is not None
             self.progress.emit(JobProgress("Looking for music…"))
             task = self._work.run(lambda ctx: scan(ctx, roots), name="scan",
-                                  on_progress=self._scan_progress,
-                                  on_result=self._scan_done)
+                                  on_progress=self._scan_progress)
         else:
             analyse = self._analyse
             assert analyse is not None
             self.progress.emit(JobProgress("Listening to new tracks…"))
-            task = self._work.run(analyse, name="analysis", on_progress=self.progress.emit,
-                                  on_result=self.analysis_finished.emit)
+            task = self._work.run(analyse, name="analysis", on_progress=self.progress.emit)
+        task.succeeded.connect(lambda report, k=kind, t=task: self._done(k, t, report))
         task.failed.connect(self._failed)
         task.cancelled.connect(lambda k=kind: self.cancelled.emit(k))
         task.finished.connect(self._finished)
@@ -182,8 +183,14 @@ class LibraryJobs(QObject):
             self._last_reload = now
             self.library_changed.emit()
 
-    def _scan_done(self, report: Any) -> None:
-        self.scan_finished.emit(report)
+    def _done(self, kind: str, task: Task, report: Any) -> None:
+        """A job returned: finished, or stopped early because it was asked to."""
+        if task.is_cancel_requested() or getattr(report, "cancelled", False):
+            self.cancelled.emit(kind)
+        elif kind == "scan":
+            self.scan_finished.emit(report)
+        else:
+            self.analysis_finished.emit(report)
 
     def _failed(self, exc: BaseException) -> None:
         self.failed.emit(str(exc) or exc.__class__.__name__)
@@ -199,26 +206,52 @@ class LibraryJobs(QObject):
 def scanner_function() -> ScanFunction | None:
     """The library scanner (player.library) as LibraryJobs runs it; None if unavailable."""
     try:
-        from player.library import Scanner
+        from player.library import Scanner, ScanProgress
     except ImportError:
         logger.warning("this Riffle has no library scanner")
         return None
 
     def scan(ctx: TaskContext, roots: list[str]) -> Any:
-        def progress(*args: Any) -> None:
-            ctx.progress(JobProgress(f"Scanning {args}"))
+        def progress(p: ScanProgress) -> None:
+            ctx.progress(scan_progress(p.phase, p.seen, p.to_read, p.read, p.current))
 
-        return Scanner(ctx.store).scan(roots, progress=progress, cancel=ctx.cancelled)
+        return Scanner(ctx.store).scan(roots or None, progress=progress,
+                                       cancel=ctx.cancel_event)
 
     return scan
 
 
+def scan_progress(phase: str, seen: int, to_read: int, read: int,
+                  current: str | None) -> JobProgress:
+    """A scan's progress in words: looking for files, then reading the new ones."""
+    where = f" — {os.path.basename(current.rstrip(os.sep))}" if current else ""
+    if phase == "walking":
+        return JobProgress(f"Looking for music: {seen:,} files{where}")
+    if phase == "reading" and to_read:
+        return JobProgress(f"Reading tags {read:,} of {to_read:,}{where}", read, to_read)
+    return JobProgress(f"Scanned {seen:,} files", 1, 1)
+
+
 def analysis_function() -> AnalyseFunction | None:
-    """The audio analysis (recommender.analysis) as LibraryJobs runs it; None if unavailable."""
+    """The audio analysis (recommender.analysis) as LibraryJobs runs it; None if unavailable.
+
+    The number of worker processes comes from the ANALYSIS_WORKERS setting at each run.
+    """
     try:
-        from recommender import analysis
+        from recommender.analysis import LibraryAnalyser, Progress
     except ImportError:
         logger.info("this Riffle has no audio analysis")
         return None
-    logger.debug("analysis module %s found; not wired yet", analysis.__name__)
-    return None
+
+    def analyse(ctx: TaskContext) -> Any:
+        workers = analysis_workers(Settings(ctx.store.settings).get(ANALYSIS_WORKERS))
+
+        def progress(p: Progress) -> None:
+            if p.total:
+                ctx.progress(JobProgress(f"Listening to tracks {p.done:,} of {p.total:,}",
+                                         p.done, p.total))
+
+        analyser = LibraryAnalyser(ctx.store, workers=workers)
+        return analyser.run(progress=progress, cancel=ctx.cancel_event)
+
+    return analyse

@@ -1,8 +1,7 @@
-"""Riffle's main window: lays out the panels and wires them to the core.
+"""Riffle's main window: lays out the panels, owns the menus and keys, remembers the layout.
 
-The panels (library, side list, queue, now-playing bar, status) live in their own
-modules; this one owns the menus and keys, the first start, the settings dialog, dropping
-folders, and remembering the layout.
+The panels (library table, side list, queue, now-playing bar, status) live in their own
+modules; library work is in library_actions.py, the player wiring in player_control.py.
 """
 
 from __future__ import annotations
@@ -13,11 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QIcon,
@@ -32,26 +30,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player import settings as s
-from player.settings import Settings
+from player.session import Session
 from player.store import Store
 from ui.browser import BrowserPanel
-from ui.errors_dialog import ErrorsDialog
+from ui.library_actions import LibraryActions
 from ui.library_data import LibraryData
-from ui.library_jobs import JobProgress, LibraryJobs, LibraryLoader
+from ui.library_jobs import LibraryJobs, LibraryLoader
 from ui.library_model import LibraryModel
 from ui.library_view import LibraryPanel
-from ui.settings_dialog import SettingsDialog
+from ui.now_playing import NowPlayingBar
+from ui.player_control import PlayerControl
+from ui.queue_model import QueueModel, describe_from
+from ui.queue_panel import QueuePanel
 from ui.status import JobStatus
-from ui.tasks import BackgroundWork, TaskContext
+from ui.tasks import BackgroundWork
+from ui.vlc_bridge import PlaybackBridge
 from ui.welcome import WelcomePage
 from ui.window_state import WindowState
 
 logger = logging.getLogger(__name__)
 
 APP_TITLE = "Riffle"
-_EDITABLE_SETTINGS = (s.REPLAYGAIN_MODE, s.RECENT_PLAYS, s.RECENT_HOURS, s.AUTO_AHEAD,
-                      s.ANALYSIS_WORKERS)
+
+
+@dataclass
+class PlayerParts:
+    """The player the window drives: the session, the bridge its backend reports through,
+    and how to tell the auto-shuffle a new discover value (None: it reads the setting)."""
+
+    session: Session
+    bridge: PlaybackBridge
+    discover: Callable[[float], None] | None = None
 
 
 @dataclass
@@ -65,33 +74,22 @@ class WindowParts:
     state: WindowState
     icon: QIcon
     suggested_folder: str | None = None
-
-
-def _rate_in_store(ctx: TaskContext, ids: list[int], stars: int) -> None:
-    with ctx.store.db.transaction():
-        for track_id in ids:
-            ctx.store.ratings.set(track_id, stars)
+    player: PlayerParts | None = None
 
 
 class MainWindow(QMainWindow):
-    """The library on the left and middle, the queue on the right, playback at the bottom."""
-
-    #: Ratings were written to the store (track ids, stars): the queue may redraw.
-    rated = Signal(list, int)
+    """Side list | library table | queue, with the now-playing bar below."""
 
     def __init__(self, parts: WindowParts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.parts = parts
         self.store = parts.store
-        self.work = parts.work
-        self.jobs = parts.jobs
         self.loader = parts.loader
         self.state = parts.state
-        self.settings = Settings(parts.store.settings)
         self.setWindowIcon(parts.icon)
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
-        self.resize(1180, 740)
+        self.resize(1200, 760)
 
         self.model = LibraryModel(self)
         self.library = LibraryPanel(self.model, parts.state)
@@ -99,24 +97,29 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage(parts.icon, parts.suggested_folder)
         self.job_status = JobStatus()
         self.statusBar().addPermanentWidget(self.job_status)
-        self.statusBar().setSizeGripEnabled(True)
-
+        self.actions_ = LibraryActions(self, parts.store, parts.work, parts.jobs, self.model,
+                                       self.job_status, self.show_message)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.browser)
         self.splitter.addWidget(self.library)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([220, 960])
         self.pages = QStackedWidget()
         self.pages.addWidget(self.welcome)
         self.pages.addWidget(self.splitter)
-        self.bottom = QVBoxLayout()
+        self.bar: NowPlayingBar | None = None
+        self.queue_panel: QueuePanel | None = None
+        self.control: PlayerControl | None = None
+        if parts.player is not None:
+            self._add_player(parts.player)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([210, 700, 300][:self.splitter.count()])
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(6, 6, 6, 0)
-        column.setSpacing(6)
+        column.setSpacing(4)
         column.addWidget(self.pages, 1)
-        column.addLayout(self.bottom)
+        if self.bar is not None:
+            column.addWidget(self.bar)
         self.setCentralWidget(central)
 
         self._make_actions()
@@ -127,181 +130,152 @@ class MainWindow(QMainWindow):
 
     # -- building ----------------------------------------------------------------------------
 
-    def add_action(self, menu_name: str, text: str, slot: Callable[[], Any],
+    def _add_player(self, player: PlayerParts) -> None:
+        self.bar = NowPlayingBar()
+        queue_model = QueueModel(player.session.queue, describe_from(self.model), self)
+        self.queue_panel = QueuePanel(queue_model)
+        self.splitter.addWidget(self.queue_panel)
+        self.control = PlayerControl(player.session, player.bridge, self.bar, self.queue_panel,
+                                     self.model, self.parts.work, self.actions_.settings,
+                                     discover=player.discover, parent=self)
+
+    def add_action(self, menu: str, text: str, slot: Callable[[], Any],
                    keys: QKeySequence | str | list[Any] | None = None,
                    context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
-        """An action in a menu (and the window, so its keys work with the menu bar hidden)."""
+        """An action in a menu, and on the window so its keys work everywhere in it."""
         action = QAction(text, self)
         action.triggered.connect(lambda *_: slot())
         if keys is not None:
-            if isinstance(keys, list):
-                action.setShortcuts(keys)
-            else:
-                action.setShortcut(QKeySequence(keys))
+            action.setShortcuts(keys if isinstance(keys, list) else [QKeySequence(keys)])
             action.setShortcutContext(context)
-        self._menus[menu_name].addAction(action)
+        self._menus[menu].addAction(action)
         self.addAction(action)
         return action
 
     def _make_actions(self) -> None:
         bar = self.menuBar()
-        self._menus = {name: bar.addMenu(name) for name in
-                       ("&Riffle", "&Playback", "&View", "&Help")}
-        add = self.add_action
-        add("&Riffle", "Add music folder…", self._add_folder_dialog)
-        self.scan_action = add("&Riffle", "Scan library folders", self.scan, "F5")
-        add("&Riffle", "Cancel background work", self.jobs.cancel)
-        add("&Riffle", "Files with problems…", self.show_errors)
+        self._menus = {name: bar.addMenu(name)
+                       for name in ("&Riffle", "&Playback", "&View", "&Help")}
+        add, lib = self.add_action, self.actions_
+        add("&Riffle", "Add music folder…", lib.choose_folder)
+        add("&Riffle", "Scan library folders", lib.scan, "F5")
+        add("&Riffle", "Cancel background work", lib.jobs.cancel)
+        add("&Riffle", "Files with problems…", lib.show_errors)
         self._menus["&Riffle"].addSeparator()
-        add("&Riffle", "Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        add("&Riffle", "Settings…", lib.open_settings, "Ctrl+,")
         add("&Riffle", "Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.rate_actions = []
-        for stars in range(6):
-            text = "Clear rating" if stars == 0 else "Rate " + "★" * stars
-            self.rate_actions.append(add("&Playback", text, lambda n=stars: self.rate_key(n),
-                                         str(stars)))
+        control = self.control
+        if control is not None:
+            app = Qt.ShortcutContext.ApplicationShortcut
+            add("&Playback", "Play / pause", control.toggle,
+                [QKeySequence("Space"), QKeySequence(Qt.Key.Key_MediaPlay),
+                 QKeySequence(Qt.Key.Key_MediaTogglePlayPause),
+                 QKeySequence(Qt.Key.Key_MediaPause)], app)
+            add("&Playback", "Next", control.next,
+                [QKeySequence("Ctrl+Right"), QKeySequence(Qt.Key.Key_MediaNext)], app)
+            add("&Playback", "Previous", control.previous,
+                [QKeySequence("Ctrl+Left"), QKeySequence(Qt.Key.Key_MediaPrevious)], app)
+            add("&Playback", "Stop", control.session.stop, QKeySequence(Qt.Key.Key_MediaStop))
+            self._menus["&Playback"].addSeparator()
+        for stars in range(5, -1, -1):
+            add("&Playback", "Clear rating" if stars == 0 else "Rate " + "★" * stars,
+                lambda n=stars: self.rate_key(n), str(stars))
         add("&View", "Find in library", self.library.focus_filter,
             QKeySequence.StandardKey.Find)
-        self.browser_action = add("&View", "Side list", lambda: self.browser.setVisible(
-            self.browser_action.isChecked()))
-        self.browser_action.setCheckable(True)
+        add("&View", "Go to playing track", self.show_playing, "Ctrl+J")
+        self.browser_action = self._toggle_action("Side list", self.browser)
+        if self.queue_panel is not None:
+            self.queue_action = self._toggle_action("Queue", self.queue_panel, "Ctrl+U")
         add("&Help", "About Riffle", self._about)
 
+    def _toggle_action(self, text: str, widget: QWidget, keys: str | None = None) -> QAction:
+        action = self.add_action("&View", text, lambda: None, keys)
+        action.setCheckable(True)
+        action.toggled.connect(widget.setVisible)
+        return action
+
     def _connect(self) -> None:
+        lib = self.actions_
         self.loader.loaded.connect(self._library_loaded)
-        self.jobs.progress.connect(self._job_progress)
-        self.jobs.library_changed.connect(self.loader.reload)
-        self.jobs.idle.connect(self._jobs_idle)
-        self.jobs.failed.connect(self.show_message)
-        self.jobs.cancelled.connect(lambda kind: self.show_message(f"Stopped the {kind}."))
-        self.jobs.scan_finished.connect(self._scan_finished)
-        self.job_status.cancel_clicked.connect(self.jobs.cancel)
-        self.job_status.errors_clicked.connect(self.show_errors)
-        self.work.unhandled_error.connect(self.show_message)
-        self.welcome.start_requested.connect(self.add_folders)
+        lib.jobs.library_changed.connect(self.loader.reload)
+        lib.folders_added.connect(lambda: self.pages.setCurrentIndex(1))
+        self.parts.work.unhandled_error.connect(self.show_message)
+        self.welcome.start_requested.connect(lib.add_folders)
         self.browser.picked.connect(self._browse)
         self.library.clear_browse.clicked.connect(self.browser.clear_pick)
-        self.library.rate_requested.connect(self.rate)
-        self.library.reveal_requested.connect(self.reveal)
+        self.library.rate_requested.connect(lib.rate)
+        self.library.reveal_requested.connect(lib.reveal)
+        self.library.similar_requested.connect(self.show_similar)
+        control = self.control
+        if control is not None:
+            self.library.play_requested.connect(control.play_now)
+            self.library.enqueue_requested.connect(control.enqueue)
+            lib.rated.connect(control.rated)
+            control.playing_text.connect(self._show_playing_text)
+            control.message.connect(self.show_message)
+            assert self.queue_panel is not None and self.bar is not None
+            self.queue_panel.rated.connect(lambda tid, n: lib.rate([tid], n))
+            self.bar.rated.connect(self._rate_playing)
+            self.bar.cover_clicked.connect(self.show_playing)
+            lib.settings_saved.connect(control.settings_saved)
+            lib.jobs.scan_finished.connect(control.library_scanned)
 
-    # -- library -----------------------------------------------------------------------------
+    # -- reacting ----------------------------------------------------------------------------
 
     def _choose_page(self) -> None:
-        has_roots = bool(self.store.roots.list())
-        self.pages.setCurrentIndex(1 if has_roots or len(self.model.library) else 0)
-        self.menuBar().setVisible(True)
+        has_music = bool(self.store.roots.list()) or len(self.model.library) > 0
+        self.pages.setCurrentIndex(1 if has_music else 0)
+        if self.bar is not None:
+            self.bar.setVisible(has_music)
 
     def _library_loaded(self, data: LibraryData) -> None:
         self.model.set_library(data)
         self.browser.set_library(data)
         self.job_status.set_error_count(sum(1 for e in data.errors if e))
+        if self.queue_panel is not None:
+            self.queue_panel.model.refresh()
+        if self.control is not None:
+            self.control.refresh()
         self._choose_page()
 
     def _browse(self, picks: list[tuple[str, str]], label: str) -> None:
         self.model.set_browse(picks)
         self.library.show_browse(label)
 
-    def add_folders(self, folders: list[str]) -> None:
-        """Make folders part of the library and scan them."""
-        folders = [f for f in folders if os.path.isdir(f)]
-        if not folders:
-            return
-
-        def add(ctx: TaskContext) -> None:
-            with ctx.store.db.transaction():
-                for folder in folders:
-                    ctx.store.roots.add(folder)
-
-        self.pages.setCurrentIndex(1)
-        self.work.write(add, on_result=lambda _: self.scan(), name="add folders")
-
-    def scan(self) -> None:
-        self.jobs.scan()
-
-    def _job_progress(self, progress: JobProgress) -> None:
-        self.job_status.show_progress(progress.text, progress.done, progress.total)
-
-    def _jobs_idle(self) -> None:
-        self.job_status.set_idle()
-
-    def _scan_finished(self, report: Any) -> None:
-        summary = getattr(report, "summary", None)
-        text = summary() if callable(summary) else "Library scan finished."
-        self.show_message(text)
-
-    def show_errors(self) -> None:
-        data = self.model.library
-        problems = [(data.paths[i], data.errors[i] or "") for i in range(len(data))
-                    if data.errors[i]]
-        dialog = ErrorsDialog(problems, self)
-        dialog.reveal_requested.connect(self.reveal)
-        dialog.show()
-
-    def reveal(self, path: str) -> None:
-        """Open the folder holding *path* in the file manager."""
-        folder = path if os.path.isdir(path) else os.path.dirname(path)
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
-            self.show_message(f"Could not open {folder}.")
-
-    # -- ratings -----------------------------------------------------------------------------
-
-    def rate(self, ids: list[int], stars: int) -> None:
-        """Rate tracks: shown at once, written by the writer, then announced by `rated`."""
-        if not ids:
-            return
-        for track_id in ids:
-            self.model.set_rating(track_id, stars or None)
-        self.work.write(lambda ctx: _rate_in_store(ctx, ids, stars),
-                        on_result=lambda _: self.rated.emit(ids, stars), name="rate")
+    def _show_playing_text(self, text: str) -> None:
+        self.setWindowTitle(f"{text} · {APP_TITLE}" if text else APP_TITLE)
 
     def rate_key(self, stars: int) -> None:
-        """Keys 1–5 and 0: the selected tracks when the table has focus, else the playing one."""
+        """Keys 0–5: the selected tracks when the table has focus, else the playing one."""
         ids = self.library.selected_ids() if self.library.table.hasFocus() else []
-        if not ids and self.playing_id() is not None:
-            ids = [self.playing_id()]  # type: ignore[list-item]
-        self.rate(ids, stars)
+        playing = self.control.playing_id() if self.control is not None else None
+        if not ids and playing is not None:
+            ids = [playing]
+        self.actions_.rate(ids, stars)
 
-    def playing_id(self) -> int | None:
-        return self.model.playing_id
+    def _rate_playing(self, stars: int) -> None:
+        playing = self.control.playing_id() if self.control is not None else None
+        if playing is not None:
+            self.actions_.rate([playing], stars)
 
-    # -- settings, folders dropped, messages --------------------------------------------------
+    def show_playing(self) -> None:
+        playing = self.control.playing_id() if self.control is not None else None
+        if playing is not None and not self.library.select_track(playing):
+            self.show_message("The playing track is hidden by the filter or the side list.")
 
-    def open_settings(self) -> None:
-        roots = self.store.roots.list()
-        values = {setting: self.settings.get(setting) for setting in _EDITABLE_SETTINGS}
-        dialog = SettingsDialog(roots, values, self)
-        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
-            return
-        new_roots, new_values = dialog.roots(), dialog.values()
-        added = [r for r in new_roots if r not in roots]
-        removed = [r for r in roots if r not in new_roots]
+    def show_similar(self, track_id: int) -> None:
+        self.show_message("Similar tracks appear once Riffle has listened to the library.")
 
-        def save(ctx: TaskContext) -> None:
-            settings = Settings(ctx.store.settings)
-            with ctx.store.db.transaction():
-                for setting, value in new_values.items():
-                    settings.set(setting, value)
-                for root in added:
-                    ctx.store.roots.add(root)
-                for root in removed:
-                    ctx.store.roots.remove(root)
+    def show_message(self, text: str) -> None:
+        logger.info("%s", text)
+        self.statusBar().showMessage(text, 8000)
 
-        rescan = bool(added or removed)
-        self.work.write(save, on_result=lambda _: self._settings_saved(rescan),
-                        name="save settings")
+    def _about(self) -> None:
+        QMessageBox.about(self, "About Riffle", "<h3>Riffle</h3><p>A music player for the "
+                          "music you own, with an auto-shuffle that learns what you like. "
+                          "Everything stays on this computer.</p>")
 
-    def _settings_saved(self, rescan: bool) -> None:
-        self.show_message("Settings saved.")
-        if rescan:
-            self.scan()
-
-    def _add_folder_dialog(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path = QFileDialog.getExistingDirectory(self, "Add a music folder",
-                                                os.path.expanduser("~"))
-        if path:
-            self.add_folders([path])
+    # -- dropping folders --------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() and os.path.isdir(url.toLocalFile())
@@ -318,17 +292,8 @@ class MainWindow(QMainWindow):
             for folder in folders:
                 self.welcome.add_folder(folder)
         else:
-            self.add_folders(folders)
+            self.actions_.add_folders(folders)
             self.show_message("Adding " + ", ".join(folders))
-
-    def show_message(self, text: str) -> None:
-        logger.info("%s", text)
-        self.statusBar().showMessage(text, 8000)
-
-    def _about(self) -> None:
-        QMessageBox.about(self, "About Riffle", "<h3>Riffle</h3><p>A music player for the "
-                          "music you own, with an auto-shuffle that learns what you like. "
-                          "Everything stays on this computer.</p>")
 
     # -- layout memory -----------------------------------------------------------------------
 
@@ -339,19 +304,29 @@ class MainWindow(QMainWindow):
             saved = self.state.bytes(key)
             if saved is not None:
                 restore(saved)
-        self.browser.setVisible(self.state.flag("window/browser", True))
-        self.browser_action.setChecked(self.browser.isVisibleTo(self))
+        self.browser_action.setChecked(self.state.flag("window/browser", True))
+        self.browser.setVisible(self.browser_action.isChecked())
+        if self.queue_panel is not None:
+            self.queue_action.setChecked(self.state.flag("window/queue", True))
+            self.queue_panel.setVisible(self.queue_action.isChecked())
         self.browser.set_current_tab(self.state.number("window/browse_tab", 0))
 
     def save_layout(self) -> None:
         self.state.set_bytes("window/geometry", QByteArray(self.saveGeometry()))
         self.state.set_bytes("window/state", QByteArray(self.saveState()))
         self.state.set_bytes("window/splitter", QByteArray(self.splitter.saveState()))
-        self.state.set_flag("window/browser", self.browser.isVisibleTo(self))
+        self.state.set_flag("window/browser", self.browser_action.isChecked())
+        if self.queue_panel is not None:
+            self.state.set_flag("window/queue", self.queue_action.isChecked())
         self.state.set_number("window/browse_tab", self.browser.current_tab())
         self.state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        self.jobs.cancel()
+        self.actions_.jobs.cancel()
+        if self.control is not None:
+            self.control.shutdown()
+        if self.queue_panel is not None:
+            self.queue_panel.model.detach()
         event.accept()
+

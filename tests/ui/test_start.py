@@ -1,0 +1,54 @@
+"""`riffle` with no command opens the window on the chosen database, or says why it can't."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+import main
+from ui.main_window import APP_TITLE, MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_riffle_with_db_opens_the_window_on_that_database(
+        tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_MUSIC_DIR", str(tmp_path / "no music here"))
+    db = tmp_path / "elsewhere.sqlite3"
+    seen: dict[str, object] = {}
+
+    def look_and_close() -> None:
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows:
+            QTimer.singleShot(50, look_and_close)
+            return
+        window = windows[0]
+        seen["title"] = window.windowTitle()
+        seen["db"] = window.store.path
+        seen["welcome"] = window.pages.currentWidget() is window.welcome
+        window.close()
+
+    QTimer.singleShot(0, look_and_close)
+    assert main.main(["--db", str(db)]) == 0
+    assert seen == {"title": APP_TITLE, "db": db, "welcome": True}
+    assert (tmp_path / "config" / "Riffle" / "window.ini").exists()
+
+
+def test_without_a_display_riffle_explains_instead_of_crashing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}
+    result = subprocess.run([sys.executable, "main.py", "--db", str(tmp_path / "x.sqlite3")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "no display" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,45 @@
+"""The generated library the window's tests and screenshots use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from library_factory import TagSet, make_track
+
+if TYPE_CHECKING:
+    from player.store import Store
+    from ui.main_window import MainWindow
+    from ui.tasks import BackgroundWork
+
+#: (artist, album, genre, year, [titles]) of the generated library.
+ALBUMS = [
+    ("Alpha Lake", "First Light", "Ambient", "1994", ["Dawn", "Mist", "Harbour"]),
+    ("Beta Engine", "Overdrive", "Rock", "2004", ["Ignition", "Redline", "Pit Stop"]),
+    ("Gamma Choir", "Été indien", "Chanson", "1975", ["Soleil", "Pluie", "Orage"]),
+]
+TRACK_COUNT = sum(len(a[4]) for a in ALBUMS)
+
+
+def make_music(folder: Path, seconds: float) -> Path:
+    for a, (artist, album, genre, year, titles) in enumerate(ALBUMS):
+        for n, title in enumerate(titles, start=1):
+            ext = (".mp3", ".flac", ".ogg")[(a + n) % 3]
+            make_track(folder / artist / album / f"{n:02d} {title}{ext}",
+                       TagSet(title=title, artists=[artist], album=album, genres=[genre],
+                              date=year, track=str(n)),
+                       seconds=seconds, freq=220.0 * (1 + a + n / 10))
+    return folder
+
+
+
+
+@dataclass
+class Rig:
+    """A window under test with the parts a test looks at."""
+
+    window: MainWindow
+    store: Store
+    work: BackgroundWork
+    db_path: Path

@@ -1,0 +1,171 @@
+"""What the window does to the library: add folders, scan, rate, settings, problem files.
+
+Every write goes through BackgroundWork.write (one writer thread); scans and analysis
+through LibraryJobs. Dialogs open over *window*.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from player import settings as s
+from player.settings import Settings
+from player.store import Store
+from ui.errors_dialog import ErrorsDialog
+from ui.library_jobs import JobProgress, LibraryJobs
+from ui.library_model import LibraryModel
+from ui.settings_dialog import SettingsDialog
+from ui.status import JobStatus
+from ui.tasks import BackgroundWork, TaskContext
+
+logger = logging.getLogger(__name__)
+
+EDITABLE_SETTINGS = (s.REPLAYGAIN_MODE, s.RECENT_PLAYS, s.RECENT_HOURS, s.AUTO_AHEAD,
+                     s.ANALYSIS_WORKERS)
+
+
+def _rate_in_store(ctx: TaskContext, ids: list[int], stars: int) -> None:
+    with ctx.store.db.transaction():
+        for track_id in ids:
+            ctx.store.ratings.set(track_id, stars)
+
+
+class LibraryActions(QObject):
+    """The library side of the window's menus, buttons and drops."""
+
+    #: Ratings are in the store (track ids, stars): the queue may redraw its auto part.
+    rated = Signal(list, int)
+    #: Settings were saved (the new values), for the parts that use them.
+    settings_saved = Signal(dict)
+    folders_added = Signal()
+
+    def __init__(self, window: QWidget, store: Store, work: BackgroundWork, jobs: LibraryJobs,
+                 model: LibraryModel, status: JobStatus,
+                 show_message: Callable[[str], None]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = store
+        self.work = work
+        self.jobs = jobs
+        self.model = model
+        self.status = status
+        self.show_message = show_message
+        self.settings = Settings(store.settings)
+        jobs.progress.connect(self._progress)
+        jobs.idle.connect(lambda: status.set_idle())
+        jobs.failed.connect(show_message)
+        jobs.cancelled.connect(lambda kind: show_message(f"Stopped the {kind}."))
+        jobs.scan_finished.connect(self._scan_finished)
+        jobs.analysis_finished.connect(self._analysis_finished)
+        status.cancel_clicked.connect(jobs.cancel)
+        status.errors_clicked.connect(self.show_errors)
+
+    # -- folders and scans -------------------------------------------------------------------
+
+    def add_folders(self, folders: list[str]) -> None:
+        """Make folders part of the library, then scan."""
+        folders = [f for f in folders if os.path.isdir(f)]
+        if not folders:
+            self.show_message("Nothing to add: drop or choose a folder.")
+            return
+
+        def add(ctx: TaskContext) -> None:
+            with ctx.store.db.transaction():
+                for folder in folders:
+                    ctx.store.roots.add(folder)
+
+        self.work.write(add, on_result=lambda _: self._folders_added(), name="add folders")
+
+    def _folders_added(self) -> None:
+        self.folders_added.emit()
+        self.scan()
+
+    def choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self.window, "Add a music folder",
+                                                os.path.expanduser("~"))
+        if path:
+            self.add_folders([path])
+
+    def scan(self) -> None:
+        self.jobs.scan()
+
+    def _progress(self, progress: JobProgress) -> None:
+        self.status.show_progress(progress.text, progress.done, progress.total)
+
+    def _scan_finished(self, report: Any) -> None:
+        summary = getattr(report, "summary", None)
+        self.show_message("Scan finished: " + summary() if callable(summary)
+                          else "Library scan finished.")
+
+    def _analysis_finished(self, report: Any) -> None:
+        summary = getattr(report, "summary", None)
+        if callable(summary):
+            self.show_message("Listening finished: " + summary())
+
+    # -- problems and files ------------------------------------------------------------------
+
+    def show_errors(self) -> None:
+        data = self.model.library
+        problems = [(data.paths[i], data.errors[i] or "") for i in range(len(data))
+                    if data.errors[i]]
+        dialog = ErrorsDialog(problems, self.window)
+        dialog.reveal_requested.connect(self.reveal)
+        dialog.show()
+
+    def reveal(self, path: str) -> None:
+        """Open the folder holding *path* in the file manager."""
+        folder = path if os.path.isdir(path) else os.path.dirname(path)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
+            self.show_message(f"Could not open {folder}.")
+
+    # -- ratings -----------------------------------------------------------------------------
+
+    def rate(self, ids: list[int], stars: int) -> None:
+        """Rate tracks: shown at once, written by the writer, then announced by `rated`."""
+        if not ids:
+            return
+        for track_id in ids:
+            self.model.set_rating(track_id, stars or None)
+        self.work.write(lambda ctx: _rate_in_store(ctx, ids, stars),
+                        on_result=lambda _: self.rated.emit(ids, stars), name="rate")
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        roots = self.store.roots.list()
+        values = {setting: self.settings.get(setting) for setting in EDITABLE_SETTINGS}
+        dialog = SettingsDialog(roots, values, self.window)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        self.save_settings(roots, dialog.roots(), dialog.values())
+
+    def save_settings(self, old_roots: list[str], new_roots: list[str],
+                      values: dict[s.Setting[Any], Any]) -> None:
+        """Write edited settings and folders; a change of folders rescans."""
+        added = [r for r in new_roots if r not in old_roots]
+        removed = [r for r in old_roots if r not in new_roots]
+
+        def save(ctx: TaskContext) -> None:
+            settings = Settings(ctx.store.settings)
+            with ctx.store.db.transaction():
+                for setting, value in values.items():
+                    settings.set(setting, value)
+                for root in added:
+                    ctx.store.roots.add(root)
+                for root in removed:
+                    ctx.store.roots.remove(root)
+
+        def saved(_: object) -> None:
+            self.show_message("Settings saved.")
+            self.settings_saved.emit({setting.key: value for setting, value in values.items()})
+            if added or removed:
+                self.scan()
+
+        self.work.write(save, on_result=saved, name="save settings")
