@@ -173,6 +173,14 @@ def test_seek_moves_the_position(harness: Harness, media: dict[str, Path]) -> No
     assert 1100 <= (harness.backend.position() or 0) <= 1900
 
 
+def test_load_can_start_part_way_in(harness: Harness, media: dict[str, Path]) -> None:
+    serial = harness.backend.load(str(media["a"]), start_ms=1200)
+    harness.backend.play()
+    _started(harness, serial)
+    first = harness.wait_for(lambda e: isinstance(e, Position) and e.position_ms > 0)
+    assert isinstance(first, Position) and 1100 <= first.position_ms <= 1900
+
+
 def test_stop_sends_no_end_and_play_starts_over(harness: Harness,
                                                 media: dict[str, Path]) -> None:
     serial = harness.backend.load(str(media["a"]))
