@@ -1,0 +1,172 @@
+"""Analysis commands: analyze (listen to every track not yet described) and similar."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from player.models import Track
+from player.settings import ANALYSIS_WORKERS, Settings, analysis_workers
+from recommender.analysis import AnalysisSummary, LibraryAnalyser, Progress
+from recommender.features import FEATURE_VERSION
+from recommender.index import Neighbour, SoundIndex
+from ui.cli.context import CliContext
+from ui.cli.library_commands import dumps, shown
+
+#: How each feature group reads in a reason ("similar timbre and rhythm").
+GROUP_WORDS = {"timbre": "timbre", "spectral": "sound", "rhythm": "rhythm",
+               "dynamics": "dynamics", "tonality": "key"}
+
+#: The summary lists at most this many failures; `riffle analyze --errors` lists them all.
+SHOWN_ERRORS = 20
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("analyze", aliases=["analyse"],
+                       help="listen to every track not yet described (resumable)",
+                       description="Describe how every track sounds, for similar tracks and "
+                       "the auto-shuffle. Only tracks without a current description are "
+                       "analysed, so an interrupted run carries on where it stopped.")
+    p.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="worker processes (default: the analysis.workers setting; "
+                   "0 = one per CPU core)")
+    p.add_argument("--errors", action="store_true",
+                   help="list the files that could not be analysed, and why; analyse nothing")
+    p.set_defaults(handler=run_analyze)
+
+    p = sub.add_parser("similar", help="tracks that sound like the given ones",
+                       description="For each TRACK (a track id or a file path), the tracks "
+                       "nearest by sound, with their distance (0 = the same, about 1 = as "
+                       "different as two tracks picked at random) and what they share.")
+    p.add_argument("tracks", nargs="+", metavar="TRACK", help="a track id or a file path")
+    p.add_argument("-n", type=int, default=10, metavar="N",
+                   help="how many tracks for each (default 10)")
+    p.add_argument("--json", action="store_true",
+                   help="print {TRACK: [{id, path, distance, reason}]}")
+    p.set_defaults(handler=run_similar)
+
+
+# -- analyze ------------------------------------------------------------------------------------
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr while a person watches; nothing otherwise."""
+
+    def __init__(self, ctx: CliContext) -> None:
+        self._bar = None
+        if ctx.interactive:
+            from tqdm import tqdm  # only an analysis on a terminal needs it
+
+            self._bar = tqdm(total=0, desc="Listening", unit=" tracks", file=ctx.stderr,
+                             dynamic_ncols=True)
+
+    def __call__(self, progress: Progress) -> None:
+        if self._bar is None:
+            return
+        self._bar.total = progress.total
+        self._bar.n = progress.done
+        self._bar.set_postfix_str(f"{progress.errors} errors" if progress.errors else "",
+                                  refresh=False)
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _summary_lines(summary: AnalysisSummary) -> list[str]:
+    if not summary.total:
+        return ["Every track is already analysed."]
+    verb = "Stopped after" if summary.cancelled else "Analysed"
+    lines = [f"{verb} {summary.done:,} of {summary.total:,} tracks in {summary.seconds:.1f} s "
+             f"({summary.rate:.1f} tracks/s): {summary.analysed:,} described, "
+             f"{summary.failed:,} could not be analysed."]
+    for _tid, path, reason in summary.errors[:SHOWN_ERRORS]:
+        lines.append(f"  {shown(path)}: {reason}")
+    if len(summary.errors) > SHOWN_ERRORS:
+        lines.append(f"  … and {len(summary.errors) - SHOWN_ERRORS:,} more "
+                     "(riffle analyze --errors lists them all)")
+    return lines
+
+
+def run_analyze(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store
+    if args.errors:
+        for failure in store.features.errors(FEATURE_VERSION):
+            ctx.out(f"{shown(failure.path)}: {failure.error}")
+        return 0
+    if args.jobs is not None and args.jobs < 0:
+        ctx.err("riffle analyze: --jobs is 0 (one per core) or more")
+        return 2
+    setting = args.jobs if args.jobs is not None else Settings(store.settings).get(
+        ANALYSIS_WORKERS)
+    analyser = LibraryAnalyser(store, workers=analysis_workers(setting))
+    bar = _ProgressBar(ctx)
+    try:
+        summary = analyser.run(progress=bar)
+    except KeyboardInterrupt:
+        bar.close()
+        ctx.err("riffle analyze: interrupted; the tracks finished so far are kept, "
+                "run it again to carry on")
+        return 130
+    bar.close()
+    for line in _summary_lines(summary):
+        ctx.out(line)
+    return 0
+
+
+# -- similar ------------------------------------------------------------------------------------
+
+
+def reason(groups: Sequence[str]) -> str:
+    """'similar timbre and rhythm' from the agreeing groups, best first."""
+    words = list(dict.fromkeys(GROUP_WORDS.get(g, g) for g in groups))
+    return "similar " + " and ".join(words) if words else "near in overall sound"
+
+
+def _why_missing(ctx: CliContext, track: Track) -> str:
+    if track.missing:
+        return "its file is missing"
+    error = ctx.store.features.error(track.id or 0, FEATURE_VERSION)
+    if error:
+        return f"it could not be analysed: {error}"
+    return "it has not been analysed yet (run riffle analyze)"
+
+
+def run_similar(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store
+    if args.n < 1:
+        ctx.err("riffle similar: -n takes a number of tracks, 1 or more")
+        return 2
+    wanted = {spec: store.tracks.resolve(spec) for spec in dict.fromkeys(args.tracks)}
+    index = SoundIndex.from_store(store)
+    found = index.neighbours_many([t.id for t in wanted.values() if t.id is not None], args.n)
+    others = store.tracks.get_many(sorted({n.track_id for ns in found.values() for n in ns}))
+    status = 0
+    printed = False
+    document: dict[str, list[dict[str, Any]]] = {}
+    for spec, track in wanted.items():
+        near: list[Neighbour] = found.get(track.id or 0, [])
+        if track.id not in index:
+            ctx.err(f"riffle similar: no similar tracks for {spec}: {_why_missing(ctx, track)}")
+            status = 1
+        document[spec] = [
+            {"id": n.track_id, "path": others[n.track_id].path,
+             "distance": round(n.distance, 4), "reason": reason(n.groups)}
+            for n in near if n.track_id in others
+        ]
+        if not args.json and track.id in index:
+            if printed:
+                ctx.out("")
+            printed = True
+            ctx.out(f"Like {track.display_artist} – {track.display_title}:")
+            for rank, n in enumerate(near, start=1):
+                other = others.get(n.track_id)
+                if other is None:
+                    continue
+                ctx.out(f"{rank:>4}. {n.distance:.3f}  {other.display_artist} – "
+                        f"{other.display_title}  ({reason(n.groups)})")
+    if args.json:
+        ctx.out(dumps(document))
+    return status
