@@ -43,3 +43,17 @@ class Rig:
     store: Store
     work: BackgroundWork
     db_path: Path
+    closed: bool = False
+
+    def shut(self) -> None:
+        """Close the window the way main.py does when Riffle quits (once)."""
+        from ui.app_setup import close_player
+
+        if self.closed:
+            return
+        self.closed = True
+        self.window.close()
+        close_player(self.window.parts.player)
+        self.work.shutdown()
+        self.window.deleteLater()
+        self.store.close()

@@ -100,6 +100,8 @@ class Task(QObject):
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
+        #: Set when the owner shut down: nothing is delivered any more.
+        self.discarded = False
         self.cancel_event = threading.Event()
         self.done = False
         self.result: Any = None
@@ -118,6 +120,8 @@ class Task(QObject):
 
     @Slot(str, object)
     def _on_deliver(self, kind: str, value: Any) -> None:
+        if self.discarded:
+            return
         if kind == "progress":
             if not self.done:
                 self.progressed.emit(value)
@@ -192,6 +196,7 @@ class BackgroundWork(QObject):
         self._closed = True
         for task in list(self._running):
             task.cancel()
+            task.discarded = True  # the window is going away: no result reaches it now
         self._writer.shutdown(wait=True)
         self._pool.shutdown(wait=True, cancel_futures=True)
         with self._stores_lock:

@@ -16,7 +16,7 @@ from window_rig import TRACK_COUNT, Rig, make_music
 from player.playback import VlcBackend
 from player.random_filler import RandomFiller
 from player.store import Store
-from ui.app_setup import app_icon, build_player, close_player
+from ui.app_setup import app_icon, build_player
 from ui.library_jobs import AnalyseFunction, LibraryJobs, LibraryLoader, ScanFunction
 from ui.library_jobs import scanner_function as real_scanner
 from ui.main_window import MainWindow, WindowParts
@@ -63,11 +63,8 @@ def make_window(qtbot: QtBot, tmp_path: Path, db_path: Path) -> Iterator[Callabl
 
     yield make
     for rig in rigs:
-        rig.window.close()
-        close_player(rig.window.parts.player)
-        rig.work.shutdown()
-        rig.window.deleteLater()
-        rig.store.close()
+        rig.shut()
+
 
 
 @pytest.fixture
