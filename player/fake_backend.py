@@ -13,8 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from player.errors import PlaybackError
-from player.playback import (
+from player.backend import (
     Ended,
     EventCallback,
     Failed,
@@ -24,6 +23,7 @@ from player.playback import (
     Started,
     clamp_volume,
 )
+from player.errors import PlaybackError
 
 
 class ManualClock:

@@ -1,4 +1,4 @@
-"""The playback engine: a small Backend protocol, its events, and the libvlc implementation.
+"""The playback engine: the Backend protocol, its events, and the libvlc implementation.
 
 The engine plays; the player decides. A Backend opens one file at a time, plays, pauses,
 seeks and reports what happens as events to ONE callback given to its constructor. It knows
@@ -7,7 +7,8 @@ nothing of queues or play logs: player/session.py owns those.
 Events (all carry the *serial* of the track they concern, a number the backend gives every
 track it opens, so a late event about an earlier track can be told apart):
 
-- Started: the track began to play (once per serial; resuming after a pause is not a start).
+- Started: the track began to sound: libvlc plays it and the stream has a length or a
+  position (once per serial; resuming after a pause is not a start).
 - Position: the playing position moved, in milliseconds, a few times a second.
 - Ended: the track played to its end. If a next track was prepared with `set_next`, the
   backend has already started it (`next_started`), and its Started event follows.
@@ -19,22 +20,44 @@ and never call the backend from inside itself; see EventQueue.
 
 Importing this module never needs libvlc: `load_vlc()` runs when a VlcBackend is built, and
 says exactly what is missing (and the apt command that installs it) as a PlaybackError.
+
+The protocol, the events and the ReplayGain maths live in player/backend.py (free of
+libvlc) and are re-exported here, so `from player.playback import ...` gives the whole API.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import os
 import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any
 
+from player.backend import (
+    MAX_ENGINE_VOLUME,
+    Backend,
+    Ended,
+    EventCallback,
+    EventQueue,
+    Failed,
+    PlaybackEvent,
+    PlayerState,
+    Position,
+    Started,
+    clamp_volume,
+    engine_volume,
+    replaygain_db,
+)
 from player.errors import PlaybackError
+
+__all__ = [
+    "APT_INSTALL", "MAX_ENGINE_VOLUME", "MIN_LIBVLC", "VLC_ARGS", "Backend", "Ended",
+    "EventCallback", "EventQueue", "Failed", "PlaybackEvent", "PlayerState", "Position",
+    "Started", "VlcBackend", "clamp_volume", "engine_volume", "load_vlc", "replaygain_db",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -42,194 +65,6 @@ logger = logging.getLogger(__name__)
 APT_INSTALL = "apt-get install libvlc5 vlc-plugin-base"
 #: The oldest libvlc whose API and events VlcBackend relies on.
 MIN_LIBVLC = (3, 0)
-#: Highest volume libvlc accepts, in percent (above 100 it amplifies in software).
-MAX_ENGINE_VOLUME = 200
-
-
-# -- events -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Started:
-    """The track *path* began to play. *duration_ms* is the engine's length (None: unknown).
-
-    *prepared* is True when this track was the one given to `set_next` and the backend
-    started it by itself at the end of the previous one.
-    """
-
-    serial: int
-    path: str
-    duration_ms: int | None
-    prepared: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Position:
-    """The playing position of *path* is now *position_ms* milliseconds from its start."""
-
-    serial: int
-    path: str
-    position_ms: int
-    duration_ms: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Ended:
-    """*path* played to its end. *next_started*: the prepared next track is already playing."""
-
-    serial: int
-    path: str
-    next_started: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Failed:
-    """*path* cannot be played; *message* says why, for a person. Never a skip."""
-
-    serial: int
-    path: str
-    message: str
-
-
-PlaybackEvent = Started | Position | Ended | Failed
-EventCallback = Callable[[PlaybackEvent], None]
-
-
-class PlayerState(StrEnum):
-    STOPPED = "stopped"
-    PLAYING = "playing"
-    PAUSED = "paused"
-
-
-class Backend(Protocol):
-    """What the player needs from an audio engine. Times are in milliseconds.
-
-    Every method is called from the owner's thread; events go to the callback given to the
-    constructor (see the module docstring for its threading rules).
-    """
-
-    def load(self, path: str, *, gain_db: float = 0.0, start_ms: int = 0) -> int:
-        """Stop what plays and open *path* (not yet playing); returns the new serial.
-
-        *gain_db* is the ReplayGain adjustment for this track in dB (see replaygain_db);
-        *start_ms* starts playback that far into the track. A file that cannot be opened is
-        reported as a Failed event, not raised.
-        """
-        ...
-
-    def set_next(self, path: str | None, *, gain_db: float = 0.0) -> None:
-        """Prepare *path* to start the moment the current track ends (None: nothing)."""
-        ...
-
-    def play(self) -> None:
-        """Start the loaded track (from its start after a stop); resume if paused."""
-        ...
-
-    def pause(self) -> None:
-        """Pause; the position holds until `resume`."""
-        ...
-
-    def resume(self) -> None:
-        """Continue after `pause`."""
-        ...
-
-    def stop(self) -> None:
-        """Stop; no Ended event follows. `play` starts the loaded track again from its
-        start, under a new serial (with a new Started event)."""
-        ...
-
-    def seek(self, position_ms: int) -> None:
-        """Jump to *position_ms* milliseconds from the start of the current track."""
-        ...
-
-    def position(self) -> int | None:
-        """Current position in milliseconds, None when nothing is loaded."""
-        ...
-
-    def duration(self) -> int | None:
-        """Length of the current track in milliseconds, None when not known (yet)."""
-        ...
-
-    @property
-    def state(self) -> PlayerState: ...
-
-    @property
-    def volume(self) -> int:
-        """The user's volume in percent, 0–100 (before ReplayGain)."""
-        ...
-
-    def set_volume(self, percent: int) -> None:
-        """Set the user's volume, 0–100 percent; values outside are clamped."""
-        ...
-
-    @property
-    def muted(self) -> bool: ...
-
-    def set_mute(self, muted: bool) -> None: ...
-
-    def close(self) -> None:
-        """Stop and release the engine; no event is delivered afterwards."""
-        ...
-
-
-class EventQueue:
-    """A thread-safe mailbox for events: pass `put` as a backend's callback, and read with
-    `get` or `drain` on the thread that owns the player (the command line's main loop)."""
-
-    def __init__(self) -> None:
-        self._queue: queue.Queue[PlaybackEvent] = queue.Queue()
-
-    def put(self, event: PlaybackEvent) -> None:
-        self._queue.put(event)
-
-    def get(self, timeout: float | None = None) -> PlaybackEvent | None:
-        """The next event, waiting up to *timeout* seconds; None when none came."""
-        try:
-            return self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return None
-
-    def drain(self) -> list[PlaybackEvent]:
-        """Every event waiting now, oldest first, without blocking."""
-        out: list[PlaybackEvent] = []
-        while True:
-            try:
-                out.append(self._queue.get_nowait())
-            except queue.Empty:
-                return out
-
-
-# -- ReplayGain -----------------------------------------------------------------------------
-
-
-def replaygain_db(mode: str, track_gain: float | None, track_peak: float | None,
-                  album_gain: float | None, album_peak: float | None) -> float:
-    """The gain in dB to apply to a track under ReplayGain *mode* ('track', 'album', 'off').
-
-    A mode whose gain is missing falls back to the other one, then to 0 dB. A positive gain
-    is limited so that the track's peak (linear, 1.0 = full scale) does not clip.
-    """
-    if mode == "off":
-        return 0.0
-    pairs = [(track_gain, track_peak), (album_gain, album_peak)]
-    if mode == "album":
-        pairs.reverse()
-    for gain, peak in pairs:
-        if gain is not None and math.isfinite(gain):
-            if gain > 0 and peak and peak > 0:
-                gain = min(gain, -20.0 * math.log10(peak))
-            return float(gain)
-    return 0.0
-
-
-def engine_volume(percent: int, gain_db: float) -> int:
-    """The engine volume (0–MAX_ENGINE_VOLUME percent) for user *percent* after *gain_db*."""
-    scaled = percent * 10.0 ** (gain_db / 20.0)
-    return max(0, min(MAX_ENGINE_VOLUME, round(scaled)))
-
-
-def clamp_volume(percent: int) -> int:
-    return max(0, min(100, int(percent)))
 
 
 # -- libvlc ----------------------------------------------------------------------------------

@@ -18,10 +18,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from player.errors import TrackNotFoundError
-from player.history import ChangeReason, PlayTracker
-from player.models import Track
-from player.playback import (
+from player.backend import (
     Backend,
     Ended,
     Failed,
@@ -31,6 +28,9 @@ from player.playback import (
     Started,
     replaygain_db,
 )
+from player.errors import TrackNotFoundError
+from player.history import ChangeReason, PlayTracker
+from player.models import Track
 from player.queue import Queue, QueueEntry, RepeatMode
 from player.store.tracks import TrackStore
 
