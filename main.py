@@ -55,7 +55,13 @@ def _open_window(store: Store) -> int:
 
     from player.errors import PlaybackError
     from ui.app_setup import build_player, close_player, make_application, window_parts
-    from ui.library_jobs import LibraryJobs, LibraryLoader, analysis_function, scanner_function
+    from ui.library_jobs import (
+        LibraryJobs,
+        LibraryLoader,
+        analysis_function,
+        scanner_function,
+        similar_function,
+    )
     from ui.main_window import MainWindow
     from ui.tasks import BackgroundWork
     from ui.window_state import WindowState, default_state_path
@@ -72,7 +78,8 @@ def _open_window(store: Store) -> int:
         player = None
     parts = window_parts(store=store, work=work, jobs=jobs, loader=LibraryLoader(work),
                          state=WindowState(default_state_path()),
-                         suggested_folder=default_music_dir(), player=player)
+                         suggested_folder=default_music_dir(), player=player,
+                         similar=similar_function())
     window = MainWindow(parts)
     window.show()
     if player is None:

@@ -16,7 +16,7 @@ from player.queue import Filler, Queue, RepeatMode
 from player.session import Session
 from player.settings import Settings
 from player.store import Store
-from ui.library_jobs import LibraryJobs, LibraryLoader
+from ui.library_jobs import LibraryJobs, LibraryLoader, SimilarFunction
 from ui.main_window import PlayerParts, WindowParts
 from ui.tasks import BackgroundWork
 from ui.vlc_bridge import PlaybackBridge
@@ -53,9 +53,10 @@ def make_application(argv: list[str]) -> QApplication:
 
 def window_parts(*, store: Store, work: BackgroundWork, jobs: LibraryJobs,
                  loader: LibraryLoader, state: WindowState, suggested_folder: Path | None,
-                 player: PlayerParts | None) -> WindowParts:
+                 player: PlayerParts | None,
+                 similar: SimilarFunction | None = None) -> WindowParts:
     return WindowParts(store=store, work=work, jobs=jobs, loader=loader, state=state,
-                       icon=app_icon(), player=player,
+                       icon=app_icon(), player=player, similar=similar,
                        suggested_folder=str(suggested_folder) if suggested_folder else None)
 
 
@@ -76,7 +77,20 @@ def build_player(store: Store, make_backend: Callable[..., Backend],
     session = Session(backend, queue, PlayTracker(store.plays), store.tracks,
                       replaygain=settings.get(s.REPLAYGAIN_MODE))
     bridge.set_handler(session.handle_event)
-    return PlayerParts(session, bridge)
+    return PlayerParts(session, bridge, discover=_discover_setter(filler))
+
+
+def _discover_setter(filler: Filler | None) -> Callable[[float], None] | None:
+    """How to hand the auto-shuffle a new discover share: the recommender's filler keeps it
+    in `config.discover`; a filler without one (random picks) has nothing to tune."""
+    config = getattr(filler, "config", None)
+    if config is None or not hasattr(config, "discover"):
+        return None
+
+    def set_discover(value: float) -> None:
+        config.discover = value
+
+    return set_discover
 
 
 def close_player(player: PlayerParts | None) -> None:

@@ -255,3 +255,23 @@ def analysis_function() -> AnalyseFunction | None:
         return analyser.run(progress=progress, cancel=ctx.cancel_event)
 
     return analyse
+
+
+#: similar(ctx, track_id, count) -> [(track id, why)], nearest first; [] when not analysed.
+SimilarFunction = Callable[[TaskContext, int, int], list[tuple[int, str]]]
+
+
+def similar_function() -> SimilarFunction | None:
+    """Tracks that sound like a track (recommender.index), or None if unavailable."""
+    try:
+        from recommender.index import SoundIndex
+        from recommender.reasons import similar as similar_words
+    except ImportError:
+        logger.info("this Riffle cannot find similar tracks")
+        return None
+
+    def similar(ctx: TaskContext, track_id: int, count: int) -> list[tuple[int, str]]:
+        index = SoundIndex.from_store(ctx.store)
+        return [(n.track_id, similar_words(n.groups)) for n in index.neighbours(track_id, count)]
+
+    return similar

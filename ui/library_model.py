@@ -68,6 +68,7 @@ class LibraryModel(QAbstractTableModel):
         self._visible: list[int] = []
         self._query: Query = parse("")
         self._browse: tuple[tuple[str, str], ...] = ()
+        self._pinned: list[int] | None = None  # track ids shown in this order, e.g. similar
         self._sort_column = -1
         self._descending = False
         self.playing_id: int | None = None
@@ -108,6 +109,15 @@ class LibraryModel(QAbstractTableModel):
         if picks != self._browse:
             self._browse = picks
             self._refresh()
+
+    def set_pinned(self, track_ids: Sequence[int] | None) -> None:
+        """Show only these tracks, in this order (None: the whole library again)."""
+        self._pinned = list(track_ids) if track_ids is not None else None
+        self._refresh()
+
+    @property
+    def pinned(self) -> bool:
+        return self._pinned is not None
 
     def track_id(self, row: int) -> int:
         return self._data.ids[self._visible[row]]
@@ -232,6 +242,14 @@ class LibraryModel(QAbstractTableModel):
     # -- inside ------------------------------------------------------------------------------
 
     def _base_order(self) -> list[int]:
+        if self._pinned is not None:
+            rows = (self._data.row_of.get(track_id) for track_id in self._pinned)
+            pinned = [row for row in rows if row is not None]
+            if 0 <= self._sort_column < len(Column):
+                rank = {row: i for i, row in enumerate(
+                    self._data.order(self._sort_column, self._descending))}
+                pinned.sort(key=rank.__getitem__)
+            return pinned
         if 0 <= self._sort_column < len(Column):
             return self._data.order(self._sort_column, self._descending)
         return list(range(len(self._data)))
@@ -239,7 +257,7 @@ class LibraryModel(QAbstractTableModel):
     def _compute(self) -> list[int]:
         base = self._base_order()
         if self._query.is_empty and not self._browse:
-            return list(base)
+            return base if self._pinned is not None else list(base)
         return self._data.filter(self._query, base, self._browse)
 
     def _refresh(self) -> None:

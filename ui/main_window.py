@@ -35,7 +35,7 @@ from player.store import Store
 from ui.browser import BrowserPanel
 from ui.library_actions import LibraryActions
 from ui.library_data import LibraryData
-from ui.library_jobs import LibraryJobs, LibraryLoader
+from ui.library_jobs import LibraryJobs, LibraryLoader, SimilarFunction
 from ui.library_model import LibraryModel
 from ui.library_view import LibraryPanel
 from ui.now_playing import NowPlayingBar
@@ -51,6 +51,8 @@ from ui.window_state import WindowState
 logger = logging.getLogger(__name__)
 
 APP_TITLE = "Riffle"
+#: How many similar tracks "Similar tracks" lists.
+SIMILAR_COUNT = 50
 
 
 @dataclass
@@ -75,6 +77,7 @@ class WindowParts:
     icon: QIcon
     suggested_folder: str | None = None
     player: PlayerParts | None = None
+    similar: SimilarFunction | None = None
 
 
 class MainWindow(QMainWindow):
@@ -202,7 +205,7 @@ class MainWindow(QMainWindow):
         self.parts.work.unhandled_error.connect(self.show_message)
         self.welcome.start_requested.connect(lib.add_folders)
         self.browser.picked.connect(self._browse)
-        self.library.clear_browse.clicked.connect(self.browser.clear_pick)
+        self.library.clear_browse.clicked.connect(self.show_all)
         self.library.rate_requested.connect(lib.rate)
         self.library.reveal_requested.connect(lib.reveal)
         self.library.similar_requested.connect(self.show_similar)
@@ -239,8 +242,18 @@ class MainWindow(QMainWindow):
         self._choose_page()
 
     def _browse(self, picks: list[tuple[str, str]], label: str) -> None:
+        if self.model.pinned:
+            self.model.set_pinned(None)
         self.model.set_browse(picks)
         self.library.show_browse(label)
+
+    def show_all(self) -> None:
+        """Leave the side-list pick or the similar tracks: the whole library again."""
+        if self.model.pinned:
+            self.model.set_pinned(None)
+        self.browser.clear_pick()
+        self.model.set_browse([])
+        self.library.show_browse("")
 
     def _show_playing_text(self, text: str) -> None:
         self.setWindowTitle(f"{text} · {APP_TITLE}" if text else APP_TITLE)
@@ -264,7 +277,27 @@ class MainWindow(QMainWindow):
             self.show_message("The playing track is hidden by the filter or the side list.")
 
     def show_similar(self, track_id: int) -> None:
-        self.show_message("Similar tracks appear once Riffle has listened to the library.")
+        """Show the tracks that sound most like this one (found off the GUI thread)."""
+        similar = self.parts.similar
+        data = self.model.library
+        row = data.row_of.get(track_id)
+        title = data.titles[row] if row is not None else f"track {track_id}"
+        if similar is None:
+            self.show_message("This Riffle cannot compare how tracks sound.")
+            return
+        self.show_message(f"Looking for tracks that sound like “{title}”…")
+        self.parts.work.run(lambda ctx: similar(ctx, track_id, SIMILAR_COUNT),
+                            on_result=lambda found: self._similar_found(track_id, title, found),
+                            name="similar tracks")
+
+    def _similar_found(self, track_id: int, title: str, found: list[tuple[int, str]]) -> None:
+        if not found:
+            self.show_message(f"Riffle has not listened to “{title}” yet: similar tracks "
+                              "appear once the library has been analysed.")
+            return
+        self.model.set_pinned([track_id, *(tid for tid, _why in found)])
+        self.library.show_browse(f"Sounds like “{title}”")
+        self.statusBar().clearMessage()
 
     def show_message(self, text: str) -> None:
         logger.info("%s", text)

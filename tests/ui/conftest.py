@@ -17,7 +17,13 @@ from player.playback import VlcBackend
 from player.random_filler import RandomFiller
 from player.store import Store
 from ui.app_setup import app_icon, build_player
-from ui.library_jobs import AnalyseFunction, LibraryJobs, LibraryLoader, ScanFunction
+from ui.library_jobs import (
+    AnalyseFunction,
+    LibraryJobs,
+    LibraryLoader,
+    ScanFunction,
+    SimilarFunction,
+)
 from ui.library_jobs import scanner_function as real_scanner
 from ui.main_window import MainWindow, WindowParts
 from ui.tasks import BackgroundWork
@@ -40,7 +46,7 @@ def make_window(qtbot: QtBot, tmp_path: Path, db_path: Path) -> Iterator[Callabl
 
     def make(*, roots: tuple[Path, ...] = (), player: bool = True,
              scan: ScanFunction | None = None, analyse: AnalyseFunction | None = None,
-             suggested: str | None = None) -> Rig:
+             suggested: str | None = None, similar: SimilarFunction | None = None) -> Rig:
         store = Store.open(db_path)
         with store.db.transaction():
             for root in roots:
@@ -51,7 +57,7 @@ def make_window(qtbot: QtBot, tmp_path: Path, db_path: Path) -> Iterator[Callabl
         parts = WindowParts(
             store=store, work=work, jobs=jobs, loader=LibraryLoader(work),
             state=WindowState(tmp_path / "window.ini"), icon=app_icon(),
-            suggested_folder=suggested,
+            suggested_folder=suggested, similar=similar,
             player=build_player(store, dummy_backend, RandomFiller(store)) if player else None)
         window = MainWindow(parts)
         window.resize(1280, 800)

@@ -12,7 +12,7 @@ from window_rig import Rig, make_music
 
 from PySide6.QtCore import QTimer
 
-from ui.library_jobs import analysis_function
+from ui.library_jobs import analysis_function, similar_function
 
 #: The timer asks for a tick this often (milliseconds); lag is how much later it comes.
 TICK_MS = 10
@@ -44,7 +44,7 @@ class LagMeter:
 
 
 @pytest.mark.slow
-def test_scan_and_analysis_never_stall_the_window(
+def test_scan_and_analysis_never_stall_the_window_then_similar_tracks_show(
         make_window: Callable[..., Rig], tmp_path: Path, qtbot: QtBot) -> None:
     analyse = analysis_function()
     if analyse is None:
@@ -53,7 +53,7 @@ def test_scan_and_analysis_never_stall_the_window(
     music = tmp_path / "music"
     for n in range(3):  # 27 tracks: three copies of the test library, each its own folder
         make_music(music / f"shelf {n}", seconds=4.0)
-    rig = make_window(roots=(music,), analyse=analyse)
+    rig = make_window(roots=(music,), analyse=analyse, similar=similar_function())
     jobs = rig.window.actions_.jobs
     finished: list[str] = []
     jobs.scan_finished.connect(lambda _r: finished.append("scan"))
@@ -69,3 +69,13 @@ def test_scan_and_analysis_never_stall_the_window(
     assert rig.store.features.count_pending(FEATURE_VERSION) == 0
     assert meter.ticks > 20
     assert meter.worst < 100, f"the event loop stalled for {meter.worst:.0f} ms"
+
+    # once analysed, "Similar tracks" lists the tracks nearest in sound
+    w = rig.window
+    first = w.model.track_id(0)
+    w.show_similar(first)
+    qtbot.waitUntil(lambda: w.model.pinned and w.model.rowCount() > 1, timeout=10_000)
+    assert w.model.track_id(0) == first
+    assert w.library.browse_label.text().startswith("Sounds like")
+    w.show_all()
+    assert w.model.rowCount() == 27
