@@ -195,3 +195,16 @@ def test_a_scan_can_be_cancelled_from_the_status_bar(make_window: Callable[..., 
     assert stopped.args == ["scan"]
     qtbot.waitUntil(lambda: not status.cancel.isVisible(), timeout=5000)
     assert rig.store.tracks.count() < TRACK_COUNT
+
+
+def test_discover_slider_is_stored_and_redraws_the_auto_part(scanned: Rig,
+                                                             qtbot: QtBot) -> None:
+    from player.settings import DISCOVER, Settings
+
+    w = scanned.window
+    queue = w.control.queue  # type: ignore[union-attr]
+    before = {e.key for e in queue.auto_part}
+    assert before
+    w.queue_panel.discover.setValue(80)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: not before & {e.key for e in queue.auto_part}, timeout=5000)
+    assert Settings(scanned.store.settings).get(DISCOVER) == 0.8
