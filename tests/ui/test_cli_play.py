@@ -124,3 +124,24 @@ def test_killed_player_leaves_the_play_with_the_seconds_heard(tmp_path: Path,
         assert 3.8 <= plays[0].listened <= 5.5
     finally:
         store.close()
+
+
+def test_play_without_libvlc_says_how_to_install_it_and_keeps_the_queue(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store.open(db_path)
+    track = _add(store, write_audio(tmp_path / "a.mp3", sine(440, 0.5)), "Kept", 0.5)
+    Queue(None, auto=False, state=store.queue_state).enqueue([track])
+    store.close()
+    monkeypatch.setitem(sys.modules, "vlc", None)  # importing vlc now fails
+    assert main.main(["--db", str(db_path), "play", "kept"]) == 1
+    err = capsys.readouterr().err
+    assert "apt-get install libvlc5 vlc-plugin-base" in err and "Traceback" not in err
+    assert main.main(["--db", str(db_path), "list"]) == 0  # the library still works
+    assert "Kept" in capsys.readouterr().out
+    store = Store.open(db_path)
+    try:
+        saved = store.queue_state.load()
+        assert [(e.part, e.track_id) for e in saved] == [("user", track)]
+    finally:
+        store.close()

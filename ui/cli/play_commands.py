@@ -94,6 +94,11 @@ def run_play(args: argparse.Namespace, ctx: CliContext) -> int:
     if with_query and not ids:
         ctx.err(f"riffle play: no playable track matches {' '.join(args.query)!r}")
         return 1
+    # The engine first: without libvlc this fails (PlaybackError) before the queue changes.
+    inbox = EventQueue()
+    make_backend = ctx.factories.get("backend", VlcBackend)
+    backend: Backend = make_backend(inbox.put, audio_output=args.aout,
+                                    volume=settings.get(VOLUME))
     make_filler = ctx.factories.get("filler")
     filler: Filler | None = make_filler(store) if make_filler and not with_query else None
     queue = Queue(filler, ahead=settings.get(AUTO_AHEAD),
@@ -104,13 +109,9 @@ def run_play(args: argparse.Namespace, ctx: CliContext) -> int:
         queue.clear()
         queue.play_now(ids)
     elif queue.current is None and not queue.upcoming:
+        backend.close()
         ctx.err("riffle play: nothing to play. Add music with: riffle scan FOLDER")
         return 1
-
-    inbox = EventQueue()
-    make_backend = ctx.factories.get("backend", VlcBackend)
-    backend: Backend = make_backend(inbox.put, audio_output=args.aout,
-                                    volume=settings.get(VOLUME))
     backend.set_mute(settings.get(MUTED))
     session = Session(backend, queue, PlayTracker(store.plays), store.tracks,
                       replaygain=settings.get(REPLAYGAIN_MODE),
