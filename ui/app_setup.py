@@ -9,9 +9,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from player import settings as s
+from player.backend import Backend
 from player.history import PlayTracker
 from player.paths import APP_NAME
-from player.playback import Backend
 from player.queue import Filler, Queue, RepeatMode
 from player.session import Session
 from player.settings import Settings

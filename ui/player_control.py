@@ -15,10 +15,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from player import settings as s
+from player.backend import PlayerState
 from player.cover import find_cover
 from player.errors import RiffleError
 from player.models import Track
-from player.playback import PlayerState
 from player.session import Session
 from player.settings import Settings
 from player.store.listing import LISTING_COLUMNS, library_rows

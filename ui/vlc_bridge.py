@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from player.playback import PlaybackEvent, Position
+from player.backend import PlaybackEvent, Position
 
 logger = logging.getLogger(__name__)
 

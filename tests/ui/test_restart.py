@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pytestqt.qtbot import QtBot
 from window_rig import Rig
 
-from player.playback import PlayerState
+from player.backend import PlayerState
 from ui.library_data import Column
 
 

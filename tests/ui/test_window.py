@@ -12,8 +12,8 @@ from window_rig import TRACK_COUNT, Rig
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 
+from player.backend import PlayerState
 from player.library import Scanner
-from player.playback import PlayerState
 from player.tags import read_track
 from ui.library_data import Column
 from ui.library_jobs import JobProgress
