@@ -36,16 +36,26 @@ def _row_to_play(row: tuple) -> Play:  # type: ignore[type-arg]
 
 _COLUMNS = "id, track_id, started_at, ended_at, listened, duration, outcome, source, reason"
 
-#: Per-track statistics over the plays table. tracks.STATS_SQL joins this very query, so the
-#: listing and PlayStore.stats count alike: a failed attempt (outcome 'error') is neither a
-#: play nor a skip and does not move "last played"; a play still open counts as a play.
-PLAY_STATS_SQL = """
+
+def play_stats_sql(only: str = "") -> str:
+    """Per-track statistics over the plays table; *only* (SQL on `track_id`, such as
+    "track_id = ?") reads the plays of just those tracks through the plays_track index.
+
+    tracks.STATS_SQL joins this very query, so the listing and PlayStore.stats count alike:
+    a failed attempt (outcome 'error') is neither a play nor a skip and does not move "last
+    played"; a play still open counts as a play.
+    """
+    narrow = f"WHERE {only} " if only else ""
+    return f"""
 SELECT track_id,
        sum(outcome IS NULL OR outcome != 'error') AS play_count,
        sum(outcome = 'skipped') AS skip_count,
        max(CASE WHEN outcome IS NULL OR outcome != 'error' THEN started_at END) AS last_played
-FROM plays GROUP BY track_id
+FROM plays {narrow}GROUP BY track_id
 """
+
+
+PLAY_STATS_SQL = play_stats_sql()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +117,7 @@ class PlayStore:
 
     def stats(self, track_id: int) -> PlayStats:
         """Play count, skip count and last played time of one track."""
-        rows = self.db.query(f"SELECT * FROM ({PLAY_STATS_SQL}) WHERE track_id = ?",
-                             (track_id,))
+        rows = self.db.query(play_stats_sql("track_id = ?"), (track_id,))
         if not rows:
             return PlayStats()
         return PlayStats(int(rows[0][1] or 0), int(rows[0][2] or 0), rows[0][3])

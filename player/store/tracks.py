@@ -13,7 +13,7 @@ from typing import Any
 from player.errors import TrackNotFoundError
 from player.models import Track
 from player.store.database import Database
-from player.store.plays import PLAY_STATS_SQL
+from player.store.plays import play_stats_sql
 
 # Columns written from a Track read off disk (everything but history and bookkeeping).
 _TAG_COLUMNS = (
@@ -34,13 +34,20 @@ _MOVE_SQL = (
     "updated_at = ?, missing_since = NULL, scan_error = NULL WHERE id = ?"
 )
 
-#: Per-track listening stats and current rating, joined onto tracks for listings.
-STATS_SQL = f"""
+
+def stats_sql(only: str = "") -> str:
+    """STATS_SQL; with *only* (SQL on `track_id`, e.g. "track_id = ?") the ratings and plays
+    of just those tracks are read, so looking up one track is an index probe instead of a
+    pass over every play (a quarter of a second at 200k plays). The parameters of *only* are
+    then given twice, before the caller's own."""
+    narrow = f"WHERE {only} " if only else ""
+    return f"""
 WITH latest_rating AS (
     SELECT r.track_id, r.stars FROM ratings r
-    JOIN (SELECT track_id, max(id) AS id FROM ratings GROUP BY track_id) m ON m.id = r.id
+    JOIN (SELECT track_id, max(id) AS id FROM ratings {narrow}GROUP BY track_id) m
+      ON m.id = r.id
 ),
-play_stats AS ({PLAY_STATS_SQL})
+play_stats AS ({play_stats_sql(only)})
 SELECT t.*, NULLIF(lr.stars, 0) AS rating,
        coalesce(ps.play_count, 0) AS play_count,
        coalesce(ps.skip_count, 0) AS skip_count,
@@ -49,6 +56,10 @@ FROM tracks t
 LEFT JOIN latest_rating lr ON lr.track_id = t.id
 LEFT JOIN play_stats ps ON ps.track_id = t.id
 """
+
+
+#: Per-track listening stats and current rating, joined onto tracks for listings.
+STATS_SQL = stats_sql()
 
 
 def db_path(path: str) -> str | bytes:
@@ -223,13 +234,14 @@ class TrackStore:
         }
 
     def get(self, track_id: int) -> Track:
-        rows = self.db.query(STATS_SQL + " WHERE t.id = ?", (track_id,))
+        rows = self.db.query(stats_sql("track_id = ?") + " WHERE t.id = ?", (track_id,) * 3)
         if not rows:
             raise TrackNotFoundError(f"No track with id {track_id} in the library.")
         return row_to_track(rows[0])
 
     def by_path(self, path: str) -> Track | None:
-        rows = self.db.query(STATS_SQL + " WHERE t.path = ?", (db_path(path),))
+        by_path = "track_id = (SELECT id FROM tracks WHERE path = ?)"
+        rows = self.db.query(stats_sql(by_path) + " WHERE t.path = ?", (db_path(path),) * 3)
         return row_to_track(rows[0]) if rows else None
 
     def get_many(self, ids: Sequence[int]) -> dict[int, Track]:
@@ -238,7 +250,8 @@ class TrackStore:
         for start in range(0, len(ids), 500):
             chunk = list(ids[start:start + 500])
             marks = ",".join("?" for _ in chunk)
-            for row in self.db.query(STATS_SQL + f" WHERE t.id IN ({marks})", chunk):
+            sql = stats_sql(f"track_id IN ({marks})") + f" WHERE t.id IN ({marks})"
+            for row in self.db.query(sql, chunk * 3):
                 track = row_to_track(row)
                 out[track.id] = track  # type: ignore[index]
         return out
@@ -250,7 +263,8 @@ class TrackStore:
         """
         text = spec.strip()
         if text.isdigit():
-            rows = self.db.query(STATS_SQL + " WHERE t.id = ?", (int(text),))
+            rows = self.db.query(stats_sql("track_id = ?") + " WHERE t.id = ?",
+                                 (int(text),) * 3)
             if rows:
                 return row_to_track(rows[0])
         for candidate in (text, os.path.abspath(os.path.expanduser(text))):
