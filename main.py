@@ -96,17 +96,19 @@ def _open_window(store: Store) -> int:
 
 
 def _cli_factories() -> dict[str, Callable[..., Any]]:
-    """What commands build on demand: the playback engine, and the filler that keeps the
-    queue's auto part full (plain random picks until the recommender supplies its own)."""
+    """What commands and the window build on demand: the playback engine, and the filler
+    that keeps the queue's auto part full (the recommender's auto-shuffle)."""
     from player.playback import VlcBackend
-    from player.random_filler import RandomFiller
-    from player.settings import RECENT_HOURS, RECENT_PLAYS, Settings
+    from player.settings import DISCOVER, RECENT_HOURS, RECENT_PLAYS, Settings
     from player.store import Store as LibraryStore
+    from recommender.shuffle import AutoShuffle, ShuffleConfig
 
-    def filler(store: LibraryStore) -> RandomFiller:
+    def filler(store: LibraryStore, seed: int | None = None) -> AutoShuffle:
         settings = Settings(store.settings)
-        return RandomFiller(store, recent_plays=settings.get(RECENT_PLAYS),
-                            recent_hours=settings.get(RECENT_HOURS))
+        config = ShuffleConfig(recent_plays=settings.get(RECENT_PLAYS),
+                               recent_hours=settings.get(RECENT_HOURS),
+                               discover=settings.get(DISCOVER))
+        return AutoShuffle(store, config, seed=seed)
 
     return {"backend": VlcBackend, "filler": filler}
 

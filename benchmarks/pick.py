@@ -11,6 +11,7 @@ picks right after a rating, and the process's peak memory.
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import sys
 import tempfile
@@ -38,9 +39,10 @@ def build(path: Path, size: int, seed: int = 0) -> None:
     with store.db.transaction():
         store.db.executemany(
             "INSERT INTO tracks (id, path, title, artist, artists, album, genre, year, duration,"
-            " added_at, updated_at) VALUES (?, ?, ?, ?, '[]', ?, ?, ?, 240.0, ?, ?)",
+            " added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 240.0, ?, ?)",
             ((i, f"/music/{i % artists}/{i}.flac", f"Song {i}", f"Artist {i % artists}",
-              f"Album {i // 12}", f"Genre{i % 40}", 1960 + i % 60, now - 400 * 86400, now)
+              json.dumps([f"Artist {i % artists}"]), f"Album {i // 12}", f"Genre{i % 40}",
+              1960 + i % 60, now - 400 * 86400, now)
              for i in range(1, size + 1)))
         centres = rng.normal(size=(64, DIMENSIONS)).astype(np.float32) * 2
         for start in range(1, size + 1, 50_000):

@@ -1,0 +1,121 @@
+"""Taste commands: what the auto-shuffle would play next, rating, listening history."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from player.errors import RiffleError
+from player.history_io import export_history, import_history
+from player.queue import FillContext
+from ui.cli.context import CliContext
+from ui.cli.library_commands import dumps, shown, track_line
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("next", help="what the auto-shuffle would play next, and why",
+                       description="The tracks the auto-shuffle would pick next, each with its "
+                       "reason, from the ratings and plays in the library, exactly as the "
+                       "player picks them. Nothing is played or recorded.")
+    p.add_argument("-n", type=int, default=10, metavar="N", help="how many (default 10)")
+    p.add_argument("--after", metavar="TRACK",
+                   help="pick as if TRACK (an id or a file path) were playing "
+                   "(default: the track played last)")
+    p.add_argument("--seed", type=int, metavar="N", help="repeatable picks for this seed")
+    p.add_argument("--json", action="store_true",
+                   help="print [{id, path, title, artist, reason}]")
+    p.set_defaults(handler=run_next)
+
+    p = sub.add_parser("rate", help="rate a track 1–5 stars (0 clears the rating)")
+    p.add_argument("track", metavar="TRACK", help="a track id or a file path")
+    p.add_argument("stars", type=int, choices=range(6), metavar="STARS",
+                   help="1 to 5, or 0 to clear")
+    p.set_defaults(handler=run_rate)
+
+    p = sub.add_parser("history", help="import or export listening history (JSON lines)",
+                       description="Bring plays from another player, or take yours out. One "
+                       'JSON object per line: {"track": path or id, "started_at": ISO 8601 or '
+                       'Unix seconds, "listened": seconds, "outcome": "completed" | '
+                       '"skipped" | "stopped"}.')
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    imp = actions.add_parser("import", help="add plays from FILE ('-' reads standard input); "
+                             "bad lines are reported and the rest imported")
+    imp.add_argument("file", metavar="FILE")
+    imp.set_defaults(handler=run_history_import)
+    exp = actions.add_parser("export", help="write every play as JSON lines")
+    exp.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
+    exp.set_defaults(handler=run_history_export)
+
+
+def run_next(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store
+    if args.n < 1:
+        raise RiffleError("-n takes a number of tracks, 1 or more.")
+    if args.after:
+        current: int | None = store.tracks.resolve(args.after).id
+    else:
+        last = store.plays.recent(1)
+        current = last[0].track_id if last else None
+    filler = ctx.factories["filler"](store, seed=args.seed)
+    picks = filler.fill(args.n, FillContext(current, (), ()))
+    tracks = store.tracks.get_many([p.track_id for p in picks])
+    if args.json:
+        ctx.out(dumps([{"id": p.track_id, "path": tracks[p.track_id].path,
+                        "title": tracks[p.track_id].display_title,
+                        "artist": tracks[p.track_id].display_artist, "reason": p.reason}
+                       for p in picks]))
+        return 0
+    if not picks:
+        ctx.err("riffle next: nothing to pick: the library has no playable track that was "
+                "not played recently (see riffle scan, riffle stats).")
+        return 0
+    for pick in picks:
+        ctx.out(f"{track_line(tracks[pick.track_id])}\n{'':>15}{pick.reason}")
+    return 0
+
+
+def run_rate(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store
+    track = store.tracks.resolve(args.track)
+    assert track.id is not None
+    with store.db.transaction():
+        store.ratings.set(track.id, args.stars)
+    shown_stars = "★" * args.stars + "☆" * (5 - args.stars) if args.stars else "no rating"
+    ctx.out(f"{track.display_artist} – {track.display_title}: {shown_stars}")
+    return 0
+
+
+def run_history_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.file == "-":
+        report = import_history(ctx.store, sys.stdin)
+    else:
+        try:
+            with open(args.file, encoding="utf-8", errors="replace") as stream:
+                report = import_history(ctx.store, stream)
+        except OSError as exc:
+            raise RiffleError(f"Cannot read {args.file}: {exc.strerror}.") from exc
+    for number, why in report.problems:
+        ctx.err(f"{args.file}:{number}: {why}")
+    ctx.out(f"imported {report.imported} plays, {report.duplicates} already there, "
+            f"{len(report.problems)} lines with problems")
+    return 1 if report.problems else 0
+
+
+def run_history_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    lines = export_history(ctx.store)
+    if args.file is None:
+        for line in lines:
+            ctx.out(line)
+        return 0
+    try:
+        with Path(args.file).open("w", encoding="utf-8") as out:
+            count = 0
+            for line in lines:
+                out.write(line + "\n")
+                count += 1
+    except OSError as exc:
+        raise RiffleError(f"Cannot write {shown(args.file)}: {exc.strerror}.") from exc
+    ctx.err(f"exported {count} plays to {shown(args.file)}")
+    return 0
