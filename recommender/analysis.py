@@ -38,9 +38,6 @@ logger = logging.getLogger(__name__)
 #: What a worker returns for one file: the float32 vector's bytes, or the reason it failed.
 WorkerResult = tuple[bytes | None, str | None]
 
-#: A track in flight when worker processes crashed this many times is given up.
-CRASH_LIMIT = 2
-
 
 def analyse_path(path: str) -> WorkerResult:
     """Decode and describe one file; never raises, so one bad file cannot stop a run."""
@@ -145,6 +142,14 @@ class LibraryAnalyser:
                     self._queue = collections.deque(front + rest)
             return self._queue.popleft() if self._queue else None
 
+    def _requeue(self, tracks: Sequence[PendingTrack]) -> None:
+        with self._lock:
+            self._queue.extendleft(reversed(tracks))
+
+    def _queue_length(self) -> int:
+        with self._lock:
+            return len(self._queue)
+
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=self.workers,
@@ -164,113 +169,137 @@ class LibraryAnalyser:
         *priority* ids go first. *progress* is called from this thread, at most ten times
         a second and once at the end. Results finished before a cancel are kept.
         """
-        started = time.monotonic()
         pending = self.store.features.pending(self.version, priority=priority)
         with self._lock:
             self._queue = collections.deque(pending)
-        summary = AnalysisSummary(total=len(pending))
-        if not pending:
-            if progress:
-                progress(Progress(0, 0, 0, 0.0, 0.0))
-            return summary
-        logger.info("analysing %d tracks in %d processes", len(pending), self.workers)
-
-        batch: list[FeatureResult] = []
-        last_flush = last_report = time.monotonic()
-        crashes: dict[int, int] = {}
-        in_flight: dict[Future[WorkerResult], PendingTrack] = {}
-        executor = self._new_executor()
-        submitted = 0
-        limit = self.tasks_per_worker * self.workers
-
-        def flush() -> None:
-            nonlocal last_flush
-            if batch:
-                self.store.features.save(self.version, batch)
-                batch.clear()
-            last_flush = time.monotonic()
-
-        def report(final: bool = False) -> None:
-            nonlocal last_report
-            now = time.monotonic()
-            if progress and (final or now - last_report >= 0.1):
-                elapsed = now - started
-                progress(Progress(summary.done, summary.total, summary.failed,
-                                  summary.done / elapsed if elapsed > 0 else 0.0, elapsed))
-                last_report = now
-
-        def record(track: PendingTrack, vector: bytes | None, error: str | None) -> None:
-            if error is None and vector is not None:
-                batch.append(FeatureResult(track.id, np.frombuffer(vector, np.float32)))
-                summary.analysed += 1
-            else:
-                reason = error or "no result"
-                batch.append(FeatureResult(track.id, None, reason))
-                summary.failed += 1
-                summary.errors.append((track.id, track.path, reason))
-                logger.info("cannot analyse %s: %s", track.path, reason)
-
-        try:
-            while True:
-                if cancel is not None and cancel.is_set():
-                    summary.cancelled = True
-                    break
-                while len(in_flight) < 2 * self.workers:
-                    track = self._next_track()
-                    if track is None:
-                        break
-                    if submitted >= limit:
-                        # Fresh processes for the next stretch; the old ones finish theirs.
-                        executor.shutdown(wait=False)
-                        executor = self._new_executor()
-                        submitted = 0
-                    in_flight[executor.submit(self.analyse, track.path)] = track
-                    submitted += 1
-                if not in_flight:
-                    break
-                finished, _ = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
-                broken = False
-                for future in finished:
-                    track = in_flight.pop(future)
-                    try:
-                        vector, error = future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        crashes[track.id] = crashes.get(track.id, 0) + 1
-                        if crashes[track.id] >= CRASH_LIMIT:
-                            record(track, None, "the decoder crashed on this file")
-                        else:
-                            with self._lock:
-                                self._queue.appendleft(track)
-                        continue
-                    record(track, vector, error)
-                if broken:
-                    logger.warning("an analysis process crashed; starting new ones")
-                    executor.shutdown(wait=False, cancel_futures=True)
-                    executor = self._new_executor()
-                    submitted = 0
-                if len(batch) >= self.batch_size or \
-                        time.monotonic() - last_flush >= self.flush_seconds:
-                    flush()
-                report()
-        finally:
-            # Keep what finished, whatever ends the run (cancel, Ctrl-C, an error): the
-            # tracks already running finish, those not started are dropped.
-            executor.shutdown(wait=True, cancel_futures=True)
-            for future, track in in_flight.items():
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    record(track, *future.result())
-            try:
-                flush()
-            finally:
-                summary.seconds = time.monotonic() - started
-        report(final=True)
+        run = _Run(self, len(pending), progress)
+        if pending:
+            logger.info("analysing %d tracks in %d processes", len(pending), self.workers)
+            run.execute(cancel)
+        run.report(final=True)
+        summary = run.summary
         logger.info("analysis %s: %d analysed, %d failed in %.1f s",
                     "cancelled" if summary.cancelled else "finished",
                     summary.analysed, summary.failed, summary.seconds)
-        if not summary.cancelled and self.store.features.count_pending(self.version) == 0:
+        if pending and not summary.cancelled and not self.store.features.count_pending(
+                self.version):
             with self.store.db.transaction():
                 pruned = self.store.features.prune(self.version)
             if pruned:
                 logger.info("dropped %d vectors of older extractor versions", pruned)
         return summary
+
+
+class _Run:
+    """One run of a LibraryAnalyser: the pool, the tracks in flight, the unsaved batch.
+
+    When a worker process dies (a decoder crash), every track in flight fails with it.
+    Those tracks are retried one at a time, so the one that really crashes the decoder is
+    found and recorded as such, and the others are analysed normally.
+    """
+
+    def __init__(self, owner: LibraryAnalyser, total: int,
+                 progress: Callable[[Progress], None] | None) -> None:
+        self.owner = owner
+        self.progress = progress
+        self.summary = AnalysisSummary(total=total)
+        self.started = self.last_flush = self.last_report = time.monotonic()
+        self.batch: list[FeatureResult] = []
+        self.in_flight: dict[Future[WorkerResult], PendingTrack] = {}
+        self.suspects: set[int] = set()
+        self.submitted = 0
+
+    def execute(self, cancel: threading.Event | None) -> None:
+        executor = self.owner._new_executor()
+        try:
+            while not (cancel is not None and cancel.is_set()):
+                executor = self._fill(executor)
+                if not self.in_flight:
+                    break
+                finished, _ = wait(self.in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
+                if any(isinstance(f.exception(), BrokenProcessPool) for f in finished):
+                    executor = self._after_crash(executor)
+                else:
+                    for future in finished:
+                        self.record(self.in_flight.pop(future), *future.result())
+                if len(self.batch) >= self.owner.batch_size or \
+                        time.monotonic() - self.last_flush >= self.owner.flush_seconds:
+                    self.flush()
+                self.report()
+            self.summary.cancelled = bool(self.in_flight) or self.owner._queue_length() > 0
+        finally:
+            # Keep what finished, whatever ends the run (cancel, Ctrl-C, an error): the
+            # tracks already running finish, those not started are dropped.
+            executor.shutdown(wait=True, cancel_futures=True)
+            for future, track in self.in_flight.items():
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    self.record(track, *future.result())
+            try:
+                self.flush()
+            finally:
+                self.summary.seconds = time.monotonic() - self.started
+
+    def _fill(self, executor: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        """Keep a few tracks in flight per worker (one at a time while suspects remain)."""
+        owner = self.owner
+        depth = 1 if self.suspects else 2 * owner.workers
+        while len(self.in_flight) < depth:
+            track = owner._next_track()
+            if track is None:
+                break
+            if self.submitted >= owner.tasks_per_worker * owner.workers:
+                # Fresh processes for the next stretch; the old ones finish their tracks.
+                executor.shutdown(wait=False)
+                executor = owner._new_executor()
+                self.submitted = 0
+            self.in_flight[executor.submit(owner.analyse, track.path)] = track
+            self.submitted += 1
+        return executor
+
+    def _after_crash(self, executor: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        executor.shutdown(wait=True, cancel_futures=True)
+        victims = []
+        for future, track in self.in_flight.items():
+            if future.done() and not future.cancelled() and future.exception() is None:
+                self.record(track, *future.result())
+            else:
+                victims.append(track)
+        self.in_flight.clear()
+        if len(victims) == 1:  # it was alone: it is the one that crashes the decoder
+            self.suspects.discard(victims[0].id)
+            self.record(victims[0], None, "the decoder crashed on this file")
+        else:
+            logger.warning("an analysis process crashed; retrying %d tracks one by one",
+                           len(victims))
+            self.suspects.update(t.id for t in victims)
+            self.owner._requeue(victims)
+        self.submitted = 0
+        return self.owner._new_executor()
+
+    def record(self, track: PendingTrack, vector: bytes | None, error: str | None) -> None:
+        self.suspects.discard(track.id)
+        summary = self.summary
+        if error is None and vector is not None:
+            self.batch.append(FeatureResult(track.id, np.frombuffer(vector, np.float32)))
+            summary.analysed += 1
+        else:
+            reason = error or "no result"
+            self.batch.append(FeatureResult(track.id, None, reason))
+            summary.failed += 1
+            summary.errors.append((track.id, track.path, reason))
+            logger.info("cannot analyse %s: %s", track.path, reason)
+
+    def flush(self) -> None:
+        if self.batch:
+            self.owner.store.features.save(self.owner.version, self.batch)
+            self.batch.clear()
+        self.last_flush = time.monotonic()
+
+    def report(self, final: bool = False) -> None:
+        now = time.monotonic()
+        if self.progress and (final or now - self.last_report >= 0.1):
+            elapsed = now - self.started
+            done = self.summary.done
+            self.progress(Progress(done, self.summary.total, self.summary.failed,
+                                   done / elapsed if elapsed > 0 else 0.0, elapsed))
+            self.last_report = now
