@@ -30,7 +30,7 @@ from player.backend import (
 )
 from player.errors import TrackNotFoundError
 from player.history import ChangeReason, PlayTracker
-from player.models import Track
+from player.models import PlayOutcome, Track
 from player.queue import Queue, QueueEntry, RepeatMode
 from player.store.tracks import TrackStore
 
@@ -285,7 +285,11 @@ class Session:
             self.queue.save_position(position)
 
     def _leave(self, reason: ChangeReason) -> None:
-        self.tracker.finish(reason, position=self._position_s())
+        outcome = self.tracker.finish(reason, position=self._position_s())
+        if outcome is PlayOutcome.SKIPPED:
+            # A skip is a judgement the auto part was drawn without: draw it again.
+            with self._driving():
+                self.queue.redraw_auto()
 
     def _start_or_stop(self, entry: QueueEntry | None) -> None:
         if entry is None:
@@ -342,6 +346,10 @@ class Session:
             self.tracks.mark_missing([track_id])
         else:
             self.tracks.set_play_error(track_id, message)
+        again = [e.key for e in self.queue.auto_part if e.track_id == track_id]
+        if again:  # the auto part must not offer it again; what the user queued stays
+            with self._driving():
+                self.queue.remove(again)
 
     def _prepare_next(self) -> None:
         """Tell the backend what follows, so it can start it the moment this one ends."""

@@ -10,7 +10,7 @@ from player.fake_backend import FakeBackend, ManualClock
 from player.history import PlayTracker
 from player.models import PlayOutcome, PlaySource, Track
 from player.playback import EventQueue, PlayerState, Started
-from player.queue import Queue, RepeatMode
+from player.queue import FillContext, Pick, Queue, RepeatMode
 from player.session import Session
 from player.store import Store
 from player.store.plays import Play
@@ -177,3 +177,59 @@ def test_shutdown_keeps_the_play_and_the_position(rig: Rig, store: Store) -> Non
     restored = Queue(None, auto=False, state=store.queue_state)
     assert restored.current is not None and restored.current.track_id == rig.ids[0]
     assert restored.resume_position_ms == pytest.approx(1500, abs=60)
+
+
+class CountingFiller:
+    """Hands out the rig's tracks in turn and counts how often it is asked."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+        self.calls = 0
+
+    def fill(self, count: int, context: FillContext) -> list[Pick]:
+        self.calls += 1
+        taken = {*context.queued, context.current, *context.history[-1:]}
+        return [Pick(t, "next") for t in self.ids if t not in taken][:count]
+
+
+def test_a_skip_redraws_the_auto_part_but_a_stop_late_does_not(store: Store,
+                                                                tmp_path: Path) -> None:
+    rig = Rig(store, tmp_path, seconds=100.0)
+    filler = CountingFiller(rig.ids)
+    rig.queue.set_filler(filler)
+    rig.queue.set_auto(True, ahead=2)
+    rig.session.play()
+    rig.run(1.0)
+    asked = filler.calls
+    rig.session.next()  # after 1 s: a skip
+    assert rig.plays()[0].outcome is PlayOutcome.SKIPPED
+    assert filler.calls >= asked + 2  # redrawn for the skip, then topped up as it advanced
+    rig.run(60.0)
+    asked = filler.calls
+    rig.session.next()  # after 60 s: moving on, not a skip
+    assert rig.plays()[1].outcome is PlayOutcome.STOPPED
+    assert filler.calls == asked + 1  # only the top-up after advancing
+
+
+def test_a_failed_track_leaves_the_auto_part(store: Store, tmp_path: Path) -> None:
+    rig = Rig(store, tmp_path, count=4)
+    broken = rig.ids[1]
+
+    class Offers:
+        """Offers the broken track twice while it is not known to fail."""
+
+        def fill(self, count: int, context: FillContext) -> list[Pick]:
+            offers = [t for t in (broken, broken, *rig.ids[2:])
+                      if t != context.current and not store.tracks.get(t).play_error]
+            return [Pick(t, "offered") for t in offers][:count]
+
+    rig.backend.break_media(rig.paths[1])
+    rig.queue.set_filler(Offers())
+    rig.queue.set_auto(True, ahead=3)
+    rig.session.play_now(rig.ids[:1])
+    rig.session.next()  # the broken auto pick fails, the next one plays
+    rig.run(0.3)
+    assert broken not in [e.track_id for e in rig.queue.auto_part]
+    assert rig.session.track is not None and rig.session.track.id in rig.ids[2:]
+    assert len(rig.messages) == 1  # its second copy was dropped, not tried and failed again
+    assert [p.outcome for p in store.plays.for_track(broken)] == [PlayOutcome.ERROR]

@@ -16,6 +16,7 @@ from audio_factory import sine, write_audio
 import main
 from player.models import PlayOutcome, PlaySource, Track
 from player.queue import Queue
+from player.settings import AUTO_SHUFFLE, Settings
 from player.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +81,7 @@ def test_a_saved_queue_resumes_and_passes_over_a_vanished_file(tmp_path: Path, d
         after = _add(store, write_audio(tmp_path / "b.mp3", sine(550, 1.0)), "After", 1.0)
     # A queue saved by an earlier session; the file vanishes before the player starts again.
     Queue(None, auto=False, state=store.queue_state).play_now([vanished, after])
+    Settings(store.settings).set(AUTO_SHUFFLE, False)  # only the saved queue plays
     store.close()
     path.unlink()
     status = main.main(["--db", str(db_path), "play", "--aout", "dummy"])
