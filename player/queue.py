@@ -273,6 +273,15 @@ class Queue:
         self._top_up()
         self._changed()
 
+    def drop_unplayable(self, track_id: int) -> None:
+        """Take the auto picks of a track that just failed out of the queue (a fault, not
+        the user's feedback); what the user queued stays."""
+        before = len(self._auto)
+        self._auto = [e for e in self._auto if e.track_id != track_id]
+        if len(self._auto) != before:
+            self._top_up()
+            self._changed()
+
     def set_repeat(self, mode: RepeatMode) -> None:
         """Repeat queue drops the auto part (an endless part cannot be repeated)."""
         self._repeat = RepeatMode(mode)

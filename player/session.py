@@ -346,10 +346,8 @@ class Session:
             self.tracks.mark_missing([track_id])
         else:
             self.tracks.set_play_error(track_id, message)
-        again = [e.key for e in self.queue.auto_part if e.track_id == track_id]
-        if again:  # the auto part must not offer it again; what the user queued stays
-            with self._driving():
-                self.queue.remove(again)
+        with self._driving():
+            self.queue.drop_unplayable(track_id)
 
     def _prepare_next(self) -> None:
         """Tell the backend what follows, so it can start it the moment this one ends."""
