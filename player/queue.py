@@ -79,10 +79,14 @@ class Queue:
 
     def __init__(self, filler: Filler | None = None, *, ahead: int = 10, auto: bool = True,
                  repeat: RepeatMode = RepeatMode.OFF, state: QueueStateStore | None = None,
-                 history_limit: int = HISTORY_LIMIT) -> None:
+                 history_limit: int = HISTORY_LIMIT,
+                 on_auto_removed: Callable[[list[int]], None] | None = None) -> None:
         """*ahead*: auto picks kept visible; *auto*: whether the auto part is filled at all;
-        *state*: where the queue is saved and restored from (None: kept in memory only)."""
+        *state*: where the queue is saved and restored from (None: kept in memory only);
+        *on_auto_removed*: told the track ids of auto picks the user removed (a mild "not
+        now" the recommender learns from) before the auto part is drawn again."""
         self._filler = filler
+        self._on_auto_removed = on_auto_removed
         self._ahead = max(0, ahead)
         self._auto_on = auto
         self._repeat = RepeatMode(repeat)
@@ -232,10 +236,15 @@ class Queue:
         return entries
 
     def remove(self, keys: Iterable[int]) -> None:
-        """Take upcoming entries out of the queue (user or auto); the auto part refills."""
+        """Take upcoming entries out of the queue (user or auto). Removing an auto pick is
+        feedback: it is reported, and the rest of the auto part is drawn again with it."""
         drop = set(keys)
+        removed_auto = [e.track_id for e in self._auto if e.key in drop]
         self._user = [e for e in self._user if e.key not in drop]
         self._auto = [e for e in self._auto if e.key not in drop]
+        if removed_auto and self._on_auto_removed is not None:
+            self._on_auto_removed(removed_auto)
+            self._auto.clear()
         self._top_up()
         self._changed()
 

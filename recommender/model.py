@@ -210,6 +210,16 @@ class TasteState:
             return float(own)
         return float(self.predictions(np.array([row]))[0][0])
 
+    def still_playable(self, row: int) -> bool:
+        """Whether the track at *row* is still playable in the store (it may have gone
+        missing or failed to play since the catalog was loaded); remembered if not."""
+        ok = self.store.db.scalar(
+            "SELECT missing_since IS NULL AND scan_error IS NULL AND play_error IS NULL "
+            "FROM tracks WHERE id = ?", (int(self.catalog.ids[row]),))
+        if not ok:
+            self.catalog.playable[row] = False
+        return bool(ok)
+
     def stars_of(self, track_id: int) -> int | None:
         rating = self._ratings.get(track_id)
         return rating[0] if rating else None

@@ -105,6 +105,9 @@ class AutoShuffle:
             if len(avoid):
                 blocked[avoid] = True
             row, reason = self._pick_one(pool, blocked, recent_rows, anchor, now)
+            while row is not None and not state.still_playable(row):
+                blocked[row] = True  # went missing or failed to play since the last load
+                row, reason = self._pick_one(pool, blocked, recent_rows, anchor, now)
             if len(avoid):
                 blocked[avoid] = False
             if row is None:
@@ -136,11 +139,15 @@ class AutoShuffle:
         if len(rows):
             blocked[rows] = True
         if blocked.all():
-            # A tiny library: rather repeat the least recently played than go silent.
+            # A small library, all heard lately: rather repeat than go silent, but never
+            # what plays now or what just played.
             blocked = ~cat.playable | self.state.one_star_mask()
-            for t in context.queued:
-                if t in cat.row_of:
-                    blocked[cat.row_of[t]] = True
+            again = {*context.queued, context.current, *context.history[-1:]}
+            last = self.store.plays.recent(1)
+            again.update(p.track_id for p in last)
+            rows = cat.rows({t for t in again if t is not None})
+            if len(rows):
+                blocked[rows] = True
         return blocked
 
     # -- one pick ------------------------------------------------------------------------------

@@ -73,7 +73,8 @@ def build_player(store: Store, make_backend: Callable[..., Backend],
     backend = make_backend(bridge.post, volume=settings.get(s.VOLUME))
     backend.set_mute(settings.get(s.MUTED))
     queue = Queue(filler, ahead=settings.get(s.AUTO_AHEAD), auto=settings.get(s.AUTO_SHUFFLE),
-                  repeat=RepeatMode(settings.get(s.REPEAT)), state=store.queue_state)
+                  repeat=RepeatMode(settings.get(s.REPEAT)), state=store.queue_state,
+                  on_auto_removed=store.removals.add_many)
     session = Session(backend, queue, PlayTracker(store.plays), store.tracks,
                       replaygain=settings.get(s.REPLAYGAIN_MODE))
     bridge.set_handler(session.handle_event)

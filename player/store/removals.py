@@ -18,6 +18,12 @@ class RemovalStore:
         self.db.execute("INSERT INTO removals (track_id, removed_at) VALUES (?, ?)",
                         (track_id, time.time() if now is None else now))
 
+    def add_many(self, track_ids: list[int]) -> None:
+        """Record the removal of several auto picks, now, in one transaction."""
+        with self.db.transaction():
+            for track_id in track_ids:
+                self.add(track_id)
+
     def all(self) -> list[tuple[int, float]]:
         """(track id, removed at) for every removal, oldest first."""
         return [(r[0], r[1]) for r in

@@ -110,6 +110,23 @@ def test_redraw_replaces_only_the_auto_part() -> None:
     assert {e.key for e in before}.isdisjoint(e.key for e in q.auto_part)
 
 
+def test_removing_an_auto_pick_reports_it_and_redraws_the_auto_part() -> None:
+    reported: list[list[int]] = []
+    filler = PoolFiller(seed=4)
+    q = Queue(filler, ahead=4, on_auto_removed=reported.append)
+    q.enqueue([1, 2])
+    auto = q.auto_part
+    calls = len(filler.calls)
+    q.remove([auto[1].key, q.user_part[0].key])
+    assert reported == [[auto[1].track_id]]
+    assert ids(q.user_part) == [2]
+    assert len(q.auto_part) == 4
+    assert {e.key for e in auto}.isdisjoint(e.key for e in q.auto_part)  # all drawn anew
+    assert len(filler.calls) == calls + 1
+    q.remove([q.user_part[0].key])  # a user entry is no feedback
+    assert reported == [[auto[1].track_id]]
+
+
 def test_repeat_one_replays_on_end_but_next_moves_on() -> None:
     q = Queue(None, auto=False, repeat=RepeatMode.ONE)
     q.play_now([1, 2])

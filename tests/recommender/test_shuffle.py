@@ -197,7 +197,18 @@ def test_hard_rules_hold_for_any_library(tmp_path_factory: pytest.TempPathFactor
             if artists_in_row[i] == artists_in_row[i - 1]:
                 # allowed only when nothing by another artist was left to pick
                 left = set(ids) - one_star - set(queued[:i])
-                left = (left - set(recent)) or left  # recent ones only once nothing else is
+                # recent ones only once nothing else is, and never the very last play
+                left = (left - set(recent)) or (left - set(recent[:1]))
                 assert all(lib.artist_of[t] == artists_in_row[i] for t in left)
     finally:
         store.close()
+
+
+def test_a_track_that_went_missing_since_loading_is_not_picked(store: Store,
+                                                               library: SyntheticLibrary) -> None:
+    shuffle = AutoShuffle(store, seed=5)  # loaded while everything was playable
+    gone = sorted(library.style_of)[:150]
+    with store.db.transaction():
+        store.tracks.mark_missing(gone)
+    picks = [p.track_id for p in shuffle.fill(30, EMPTY)]
+    assert len(picks) == 30 and not set(picks) & set(gone)
