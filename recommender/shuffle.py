@@ -32,9 +32,9 @@ from recommender.model import TasteState
 
 logger = logging.getLogger(__name__)
 
-PREFERENCE = 2.0
+PREFERENCE = 3.0
 FLOW = 0.8
-NOVELTY = 0.5
+NOVELTY = 0.3
 #: Penalty for an artist heard within the last ARTIST_GAP tracks (the last one is excluded).
 ARTIST_PENALTY = 1.5
 ALBUM_PENALTY = 0.6
@@ -55,7 +55,7 @@ class ShuffleConfig:
     recent_plays: int = 50
     recent_hours: float = 12.0
     discover: float = 0.15
-    temperature: float = 0.35
+    temperature: float = 0.3
     pool: int = 300
     flow_neighbours: int = 50
 

@@ -120,7 +120,7 @@ class TasteModel:
 
     def __init__(self, judged_ids: np.ndarray, judged_points: np.ndarray,
                  judged_prefs: np.ndarray, scale: float, *, k: int = 8,
-                 prior: float = 0.6) -> None:
+                 prior: float = 0.4) -> None:
         self.judged_ids = np.asarray(judged_ids, dtype=np.int64)
         self.judged_prefs = np.asarray(judged_prefs, dtype=np.float64)
         self.prior = prior
