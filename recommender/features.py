@@ -11,7 +11,8 @@ spectral (16)  centroid, bandwidth and 85 % roll-off (log2 Hz, mean and std), sp
                flatness over mel bands (dB, mean and std), zero-crossing rate (per s),
                and spectral contrast in seven octave bands (dB, peak over valley).
 rhythm (4)     tempo (log2 BPM) from the autocorrelation of an onset envelope with a
-               gentle preference for 120 BPM, pulse strength (that autocorrelation's
+               gentle preference for 120 BPM, drawn towards 120 BPM as the beat fades
+               (pulse strength below 0.3), pulse strength (that autocorrelation's
                height, 0–1), onset rate (onsets per second), onset strength (mean
                positive change of the mel spectrum, dB per frame).
 dynamics (4)   loudness (K-weighted and gated as in ITU-R BS.1770, LUFS), loudness range
@@ -64,6 +65,7 @@ TEMPO_PRIOR_OCTAVES = 1.0  # standard deviation of the log2-tempo preference
 SILENCE_LUFS = -70.0
 ONSET_FLOOR = 0.1  # dB per frame: onset ripple below this is not a beat
 MIN_PULSE = 0.05  # weaker periodicity than this has no tempo; it reads as TEMPO_PRIOR_BPM
+FULL_PULSE = 0.3  # from this pulse strength on, the vector holds the tempo as measured
 PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
 # Krumhansl–Kessler probe-tone ratings, tonic first (Krumhansl 1990).
@@ -415,7 +417,8 @@ def _rhythm(segments: list[_Frames], fps: float) -> tuple[float, float, float, f
     denom = a - 2 * b + c
     shift = 0.5 * (a - c) / denom if denom < 0 else 0.0
     lag = best + float(np.clip(shift, -0.5, 0.5))
-    return 60.0 * fps / lag, float(np.clip(b, 0.0, 1.0)), onset_rate, onset_strength
+    tempo = float(np.clip(60.0 * fps / lag, *TEMPO_RANGE))
+    return tempo, float(np.clip(b, 0.0, 1.0)), onset_rate, onset_strength
 
 
 def _tonality(chroma: np.ndarray, banks: _Banks) -> tuple[np.ndarray, int, str, float, float,
@@ -487,7 +490,12 @@ def describe(segments: Sequence[np.ndarray], rate: int = SAMPLE_RATE) -> Descrip
     ])
 
     tempo, pulse, onset_rate, onset_strength = _rhythm(frames, fps)
-    rhythm = np.array([math.log2(tempo), pulse, onset_rate, onset_strength])
+    # A faint beat gives an unreliable tempo: the vector's value slides towards the
+    # neutral 120 BPM as the pulse fades, so tracks without a beat do not scatter.
+    sure = float(np.clip((pulse - MIN_PULSE) / (FULL_PULSE - MIN_PULSE), 0.0, 1.0))
+    neutral = math.log2(TEMPO_PRIOR_BPM)
+    rhythm = np.array([neutral + sure * (math.log2(tempo) - neutral), pulse, onset_rate,
+                       onset_strength])
     dynamics = np.array([loudness, lra, variation, crest])
 
     rotated, tonic, mode, strength, mode_score, fifths = _tonality(stat("chroma"), banks)

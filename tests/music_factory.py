@@ -8,6 +8,7 @@ the loudness from a seed. Used by the similarity tests and by benchmarks/analyze
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,11 +176,12 @@ def render(style: Style, seconds: float, seed: int, rate: int = 22050,
            loop_bars: int = 8) -> np.ndarray:
     """A mono float32 track of *style*, *seconds* long, different for every *seed*.
 
-    Two *loop_bars*-bar phrases are composed and repeated (A A B A A B ...), so a long
-    track costs little more to make than a short one.
+    Two phrases of up to *loop_bars* bars are composed and repeated (A A B A A B ...), so
+    a long track costs little more to make than a short one.
     """
     rng = np.random.default_rng(seed)
     beat = 60.0 / rng.uniform(*style.tempo)
+    loop_bars = max(1, min(loop_bars, math.ceil(seconds / (4 * beat))))  # no longer than needed
     tonic = style.register + int(rng.integers(-5, 7))
     scale = _MINOR if rng.random() < 0.5 else _MAJOR
     lead = _Voice(style.lead, rate, rng)
