@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sys
@@ -108,9 +109,17 @@ def _cli_factories() -> dict[str, Callable[..., Any]]:
         config = ShuffleConfig(recent_plays=settings.get(RECENT_PLAYS),
                                recent_hours=settings.get(RECENT_HOURS),
                                discover=settings.get(DISCOVER))
-        return AutoShuffle(store, config, seed=seed)
+        return AutoShuffle(store, config, seed=seed, cache_path=_shuffle_cache(store.path))
 
     return {"backend": VlcBackend, "filler": filler}
+
+
+def _shuffle_cache(db_path: Path) -> Path:
+    """Where the auto-shuffle keeps its start-up cache for the library at *db_path*."""
+    from player.paths import default_cache_dir
+
+    key = hashlib.sha1(os.fsencode(db_path.resolve())).hexdigest()[:16]
+    return default_cache_dir() / f"shuffle-{key}.npz"
 
 
 def main(argv: list[str] | None = None) -> int:

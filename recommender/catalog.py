@@ -22,18 +22,20 @@ logger = logging.getLogger(__name__)
 _WORD = re.compile(r"[^\W_]+")
 
 _SQL = """
-SELECT t.id, coalesce(t.artist, ''), coalesce(t.album, ''),
-       coalesce(t.albumartist, t.artist, ''), coalesce(t.genre, ''), t.year, t.added_at,
-       (t.missing_since IS NULL AND t.scan_error IS NULL AND t.play_error IS NULL),
-       coalesce(p.plays, 0), p.last_played
-FROM tracks t
-LEFT JOIN (
-    SELECT track_id, sum(outcome IS NULL OR outcome != 'error') AS plays,
-           max(started_at) AS last_played
-    FROM plays GROUP BY track_id
-) p ON p.track_id = t.id
-ORDER BY t.id
+SELECT id, coalesce(artist, ''), coalesce(album, ''), coalesce(albumartist, artist, ''),
+       coalesce(genre, ''), year, added_at,
+       (missing_since IS NULL AND scan_error IS NULL AND play_error IS NULL)
+FROM tracks ORDER BY id
 """
+
+_PLAY_STATS_SQL = """
+SELECT track_id, sum(outcome IS NULL OR outcome != 'error'), max(started_at)
+FROM plays GROUP BY track_id
+"""
+
+#: The arrays that depend only on the tracks table (what the library cache keeps).
+STATIC_ARRAYS = ("ids", "artist_key", "album_key", "playable", "added_at", "year",
+                 "genre_code")
 
 
 def _normal(text: str) -> str:
@@ -79,8 +81,8 @@ class Catalog:
             empty_i, empty_f = np.empty(0, np.int64), np.empty(0, np.float64)
             return cls(empty_i, empty_i, empty_i, np.empty(0, bool), empty_f, empty_f,
                        empty_i, empty_f, empty_i, [], {}, store)
-        (ids, artists, albums, album_artists, genres, years, added, playable, plays,
-         last) = zip(*rows, strict=True)
+        ids, artists, albums, album_artists, genres, years, added, playable = zip(
+            *rows, strict=True)
         id_arr = np.array(ids, dtype=np.int64)
         artist_code, artist_names = _codes(artists)
         no_artist = np.array([name == "" for name in artist_names])[artist_code]
@@ -96,16 +98,48 @@ class Catalog:
             album_key=np.where(no_album, -1, album_code),
             playable=np.array(playable, dtype=bool),
             added_at=np.array(added, dtype=np.float64),
-            last_played=np.array([np.nan if v is None else v for v in last], np.float64),
-            play_count=np.array(plays, dtype=np.int64),
+            last_played=np.full(len(ids), np.nan),
+            play_count=np.zeros(len(ids), dtype=np.int64),
             year=np.array([np.nan if v is None else v for v in years], np.float64),
             genre_code=genre_code,
             genre_sets=[frozenset(_WORD.findall(g)) for g in genre_names],
             row_of=dict(zip(ids, range(len(ids)), strict=True)),
             store=store,
         )
+        catalog.refresh_play_stats()
         logger.debug("catalog loaded: %d tracks, %d artists", len(ids), len(artist_names))
         return catalog
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], genre_sets: list[frozenset[str]],
+                    store: Store) -> Catalog:
+        """A catalog from saved STATIC_ARRAYS; play stats are read fresh from *store*."""
+        ids = arrays["ids"]
+        catalog = cls(
+            ids=ids, artist_key=arrays["artist_key"], album_key=arrays["album_key"],
+            playable=arrays["playable"].astype(bool), added_at=arrays["added_at"],
+            last_played=np.full(len(ids), np.nan), play_count=np.zeros(len(ids), np.int64),
+            year=arrays["year"], genre_code=arrays["genre_code"], genre_sets=genre_sets,
+            row_of=dict(zip(ids.tolist(), range(len(ids)), strict=True)), store=store,
+        )
+        catalog.refresh_play_stats()
+        return catalog
+
+    def refresh_play_stats(self) -> None:
+        """Read how often and when each track was played (errors are not plays)."""
+        if self.store is None:
+            return
+        self.play_count[:] = 0
+        self.last_played[:] = np.nan
+        rows = self.store.db.query(_PLAY_STATS_SQL)
+        if not rows:
+            return
+        track_ids, counts, last = zip(*rows, strict=True)
+        found = [(self.row_of.get(t, -1)) for t in track_ids]
+        at = np.array(found, dtype=np.int64)
+        known = at >= 0
+        self.play_count[at[known]] = np.array(counts, dtype=np.int64)[known]
+        self.last_played[at[known]] = np.array(last, dtype=np.float64)[known]
 
     def rows(self, track_ids: list[int] | set[int]) -> np.ndarray:
         """Rows of the given ids that the catalog knows, as an int64 array."""

@@ -109,11 +109,30 @@ class SoundIndex:
         if len(ids) and layout[-1].stop != matrix.shape[1]:
             raise ValueError(f"vectors have {matrix.shape[1]} values, the layout "
                              f"{layout[-1].stop}")
+        scaler = GroupScaler.fit(matrix, layout, weights)
+        self._set(ids, tuple(layout), scaler, scaler.standardise(matrix).astype(np.float32))
+
+    @classmethod
+    def restore(cls, ids: np.ndarray, layout: Sequence[Group], scaler: GroupScaler,
+                standardised: np.ndarray) -> SoundIndex:
+        """An index from what an earlier one computed (`scaler`, `standardised`), without
+        fitting again: loading a saved index costs milliseconds instead of a second."""
+        index = cls.__new__(cls)
+        index._set(ids, tuple(layout), scaler, np.asarray(standardised, dtype=np.float32))
+        return index
+
+    @property
+    def standardised(self) -> np.ndarray:
+        """The clipped, standardised descriptors (before group weighting), one row a track."""
+        return self._z
+
+    def _set(self, ids: np.ndarray, layout: tuple[Group, ...], scaler: GroupScaler,
+             z: np.ndarray) -> None:
         self.ids = np.asarray(ids, dtype=np.int64)
-        self.layout = tuple(layout)
-        self._row = {int(t): i for i, t in enumerate(self.ids)}
-        self.scaler = GroupScaler.fit(matrix, self.layout, weights)
-        self._z = self.scaler.standardise(matrix).astype(np.float32)
+        self.layout = layout
+        self._row = dict(zip(self.ids.tolist(), range(len(self.ids)), strict=True))
+        self.scaler = scaler
+        self._z = z
         self.points = (self._z * self.scaler.weight).astype(np.float32)
         self._nn = NearestNeighbors(algorithm="brute", metric="euclidean")
         if len(self.ids):

@@ -16,12 +16,15 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
 from player.store import Store
+from recommender import cache
 from recommender.catalog import Catalog
-from recommender.index import SoundIndex
+from recommender.features import FEATURE_VERSION, LAYOUT
+from recommender.index import SoundIndex, layout_for
 from recommender.space import TasteSpace
 from recommender.taste import (
     Signal,
@@ -41,13 +44,16 @@ SCALE_SAMPLE = 5_000
 class TasteState:
     """Catalog, index, judgements and taste model of one library, kept current."""
 
-    def __init__(self, store: Store, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, store: Store, *, clock: Callable[[], float] = time.time,
+                 cache_path: Path | None = None) -> None:
+        """*cache_path*: where to keep a copy of the catalog and index between starts
+        (see recommender/cache.py); None builds them from the store every time."""
         self.store = store
         self._clock = clock
-        self._library_fingerprint: tuple[object, ...] | None = None
-        self._library_checked = -math.inf
-        self.catalog = Catalog.load(store)
-        self.index = SoundIndex.from_store(store)
+        self._cache_path = cache_path
+        self._library_fingerprint = cache.library_fingerprint(store)
+        self._library_checked = self._clock()
+        self.catalog, self.index = self._load_library(self._library_fingerprint)
         self.space = TasteSpace(self.catalog, self.index)
         self._norms: np.ndarray | None = None
         self._ratings: dict[int, tuple[int, float]] = {}
@@ -59,39 +65,43 @@ class TasteState:
         self.taste = TasteModel(np.empty(0), np.empty((0, 1)), np.empty(0), self.scale)
         self._read_new_judgements()
         self._rebuild_taste()
-        self._library_fingerprint = self._fingerprint()
-        self._library_checked = self._clock()
 
     # -- keeping current -------------------------------------------------------------------
 
     def invalidate(self) -> None:
-        """The library changed (scan, analysis): reload it before the next pick."""
-        self._library_fingerprint = None
+        """The library changed (scan, analysis): look for what changed before the next pick."""
         self._library_checked = -math.inf
 
     def refresh_if_changed(self) -> None:
         now = self._clock()
         if now - self._library_checked >= LIBRARY_CHECK_SECONDS:
             self._library_checked = now
-            fingerprint = self._fingerprint()
+            fingerprint = cache.library_fingerprint(self.store)
             if fingerprint != self._library_fingerprint:
                 self._library_fingerprint = fingerprint
-                self._reload_library()
+                self._reload_library(fingerprint)
                 return
         if self._read_new_judgements():
             self._rebuild_taste()
 
-    def _fingerprint(self) -> tuple[object, ...]:
-        tracks = tuple(self.store.db.query(
-            "SELECT count(*), max(id), total(updated_at), count(missing_since), "
-            "count(play_error), count(scan_error) FROM tracks")[0])
-        features = self.store.db.scalar("SELECT count(*) FROM features")
-        return (*tracks, features)
+    def _load_library(self, fingerprint: list[float]) -> tuple[Catalog, SoundIndex]:
+        """Catalog and sound index: from the cache when it matches, else from the store
+        (and then saved for the next start)."""
+        if self._cache_path is not None:
+            loaded = cache.load(self._cache_path, self.store, fingerprint)
+            if loaded is not None:
+                return loaded
+        catalog = Catalog.load(self.store)
+        served = self.store.features.load_matrix(FEATURE_VERSION)
+        dims = served.matrix.shape[1] if len(served) else LAYOUT[-1].stop
+        index = SoundIndex(served.ids, served.matrix, layout=layout_for(served.version, dims))
+        if self._cache_path is not None:
+            cache.save(self._cache_path, catalog, index, served.version, fingerprint)
+        return catalog, index
 
-    def _reload_library(self) -> None:
+    def _reload_library(self, fingerprint: list[float]) -> None:
         started = time.perf_counter()
-        self.catalog = Catalog.load(self.store)
-        self.index = SoundIndex.from_store(self.store)
+        self.catalog, self.index = self._load_library(fingerprint)
         self.space = TasteSpace(self.catalog, self.index)
         self._norms = None
         self.scale = self._library_scale()

@@ -21,6 +21,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -64,13 +65,14 @@ class AutoShuffle:
     """Implements player.queue.Filler over the store, reading judgements as it goes."""
 
     def __init__(self, store: Store, config: ShuffleConfig | None = None, *,
-                 seed: int | None = None, clock: Callable[[], float] = time.time) -> None:
+                 seed: int | None = None, clock: Callable[[], float] = time.time,
+                 cache_path: Path | None = None) -> None:
         self.store = store
         self.config = config or ShuffleConfig()
         self._clock = clock
         self._rng = np.random.default_rng(seed)
         self._pyrng = random.Random(seed)
-        self.state = TasteState(store, clock=clock)
+        self.state = TasteState(store, clock=clock, cache_path=cache_path)
         self._threads = ThreadpoolController()  # finding the native pools costs ms: once
 
     # -- the Filler protocol ---------------------------------------------------------------

@@ -1,0 +1,78 @@
+"""recommender/cache.py: the auto-shuffle starts from a saved catalog and index, safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from taste_factory import SyntheticLibrary, build_library
+
+from player.models import PlaySource, Track
+from player.queue import FillContext
+from player.store import Store
+from recommender import catalog as catalog_module
+from recommender.shuffle import AutoShuffle
+
+EMPTY = FillContext(None, (), ())
+
+
+@pytest.fixture
+def library(store: Store) -> SyntheticLibrary:
+    lib = build_library(store, styles=4, artists_per_style=3, tracks_per_artist=5)
+    with store.db.transaction():
+        store.ratings.set(lib.tracks_of(1)[0], 5)
+    return lib
+
+
+def _forbid_building(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the catalog was built from the store, not the cache")
+
+    monkeypatch.setattr(catalog_module.Catalog, "load", classmethod(refuse))
+
+
+def test_a_second_start_loads_the_cache_and_picks_the_same(
+        store: Store, library: SyntheticLibrary, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "shuffle.npz"
+    built = AutoShuffle(store, seed=9)
+    uncached = built.fill(12, EMPTY)
+    first = AutoShuffle(store, seed=9, cache_path=cache).fill(12, EMPTY)
+    assert cache.is_file()
+    _forbid_building(monkeypatch)
+    second = AutoShuffle(store, seed=9, cache_path=cache)
+    assert second.fill(12, EMPTY) == first == uncached
+    assert second.state.index.layout == built.state.index.layout
+
+
+def test_a_changed_library_is_not_served_from_the_cache(
+        store: Store, library: SyntheticLibrary, tmp_path: Path) -> None:
+    cache = tmp_path / "shuffle.npz"
+    AutoShuffle(store, cache_path=cache)
+    with store.db.transaction():
+        new = store.tracks.upsert(Track(path="/music/new.flac", title="New", artists=("N",)))
+        store.tracks.mark_missing([library.tracks_of(0)[0]])
+    state = AutoShuffle(store, cache_path=cache).state
+    assert new in state.catalog.row_of
+    assert not state.catalog.playable[state.catalog.row_of[library.tracks_of(0)[0]]]
+
+
+def test_a_damaged_cache_is_rebuilt(store: Store, library: SyntheticLibrary,
+                                    tmp_path: Path) -> None:
+    cache = tmp_path / "shuffle.npz"
+    cache.write_bytes(b"PK\x03\x04 not really a zip file")
+    shuffle = AutoShuffle(store, seed=2, cache_path=cache)
+    assert len(shuffle.fill(5, EMPTY)) == 5
+    assert cache.read_bytes()[:4] == b"PK\x03\x04" and cache.stat().st_size > 1000
+
+
+def test_play_counts_are_read_fresh_not_from_the_cache(store: Store, library: SyntheticLibrary,
+                                                       tmp_path: Path) -> None:
+    cache = tmp_path / "shuffle.npz"
+    AutoShuffle(store, cache_path=cache)
+    track = library.tracks_of(2)[0]
+    with store.db.transaction():
+        store.plays.start(track, duration=180.0, source=PlaySource.USER, started_at=123.0)
+    state = AutoShuffle(store, cache_path=cache).state
+    row = state.catalog.row_of[track]
+    assert (state.catalog.play_count[row], state.catalog.last_played[row]) == (1, 123.0)
