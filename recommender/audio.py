@@ -107,6 +107,11 @@ def _duration(container: av.container.InputContainer, stream: av.audio.AudioStre
     return None
 
 
+def _resampler(rate: int) -> av.AudioResampler:
+    # Channels are summed at -3 dB each into mono, as FFmpeg downmixes.
+    return av.AudioResampler(format="flt", layout="mono", rate=rate)
+
+
 def _decode_piece(container: av.container.InputContainer, stream: av.audio.AudioStream,
                   start: float, length: float | None, rate: int) -> tuple[np.ndarray, int]:
     """Decode *length* seconds (None: to the end) from *start*; returns (samples, bad).
@@ -120,7 +125,7 @@ def _decode_piece(container: av.container.InputContainer, stream: av.audio.Audio
         except av.error.FFmpegError as exc:
             logger.debug("seek to %.1f s failed (%s); decoding from where we are", start, exc)
         stream.codec_context.flush_buffers()
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
+    resampler = _resampler(rate)
     wanted = None if length is None else round(length * rate)
     chunks: list[np.ndarray] = []
     have = 0
@@ -148,9 +153,15 @@ def _decode_piece(container: av.container.InputContainer, stream: av.audio.Audio
             bad_in_row = 0
             for frame in frames:
                 if skip is None:
-                    t0 = float(frame.pts * frame.time_base) if frame.pts is not None else start
+                    known = frame.pts is not None and frame.time_base is not None
+                    t0 = float(frame.pts * frame.time_base) if known else start
                     skip = max(0, round((start - t0) * rate)) if start > 0 else 0
-                take(resampler.resample(frame))
+                try:
+                    take(resampler.resample(frame))
+                except ValueError:  # the stream changed its layout or rate mid-way
+                    take(resampler.resample(None))
+                    resampler = _resampler(rate)
+                    take(resampler.resample(frame))
             if wanted is not None and skip is not None and have >= skip + wanted:
                 break
         take(resampler.resample(None))
@@ -189,16 +200,20 @@ def decode_excerpt(path: str, *, plan: ExcerptPlan = DEFAULT_PLAN,
                 bad += piece_bad
                 if len(samples):
                     pieces.append(samples)
-            if sum(len(p) for p in pieces) < 0.5 * expected and len(starts) > 1:
-                # Less than half the excerpt: the stated duration is wrong (a truncated
-                # file) or seeking failed. Decode what there is from the start instead.
+        except av.error.FFmpegError as exc:
+            raise AnalysisError(f"the audio cannot be decoded: {exc.strerror or exc}") from exc
+        if sum(len(p) for p in pieces) < 0.5 * expected and len(starts) > 1:
+            # Less than half the excerpt: the stated duration is wrong (a truncated file)
+            # or seeking failed. Decode what there is from the start instead.
+            try:
                 container.seek(0, stream=stream)
                 stream.codec_context.flush_buffers()
                 samples, bad = _decode_piece(container, stream, 0.0, plan.total_seconds, rate)
-                if len(samples) > sum(len(p) for p in pieces):
-                    pieces = [samples]
-        except av.error.FFmpegError as exc:
-            raise AnalysisError(f"the audio cannot be decoded: {exc.strerror or exc}") from exc
+            except av.error.FFmpegError as exc:
+                logger.debug("decoding %s from the start failed too: %s", path, exc)
+                samples = np.zeros(0, dtype=np.float32)
+            if len(samples) > sum(len(p) for p in pieces):
+                pieces = [samples]
         excerpt = Excerpt(tuple(pieces), rate, duration, bad)
     finally:
         container.close()
