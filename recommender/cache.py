@@ -32,8 +32,13 @@ logger = logging.getLogger(__name__)
 CACHE_VERSION = 1
 
 
+#: Slices of the fingerprint: the tracks' rows and tags, their playability, the vectors.
+TRACKS, PLAYABILITY, FEATURES = slice(0, 3), slice(3, 7), slice(7, 11)
+
+
 def library_fingerprint(store: Store) -> list[float]:
-    """A few numbers that change whenever the tracks or the analysed vectors change."""
+    """A few numbers that change whenever the tracks or the analysed vectors change
+    (see TRACKS, PLAYABILITY and FEATURES for which part says what)."""
     tracks = store.db.query(
         "SELECT count(*), coalesce(max(id), 0), total(updated_at), count(missing_since), "
         "count(play_error), count(scan_error), total(coalesce(missing_since, 0)) FROM tracks"

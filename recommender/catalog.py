@@ -125,6 +125,18 @@ class Catalog:
         catalog.refresh_play_stats()
         return catalog
 
+    def refresh_playability(self) -> None:
+        """Re-read which tracks are missing or failing (one pass, few rows returned)."""
+        if self.store is None:
+            return
+        self.playable[:] = True
+        bad = self.store.db.query(
+            "SELECT id FROM tracks WHERE missing_since IS NOT NULL OR scan_error IS NOT NULL "
+            "OR play_error IS NOT NULL")
+        rows = self.rows([r[0] for r in bad])
+        if len(rows):
+            self.playable[rows] = False
+
     def refresh_play_stats(self) -> None:
         """Read how often and when each track was played (errors are not plays)."""
         if self.store is None:

@@ -121,6 +121,23 @@ class SoundIndex:
         index._set(ids, tuple(layout), scaler, np.asarray(standardised, dtype=np.float32))
         return index
 
+    def add(self, ids: np.ndarray, matrix: np.ndarray) -> None:
+        """Index new vectors (or replace those of ids already indexed) with the current
+        scaling, so a track analysed since the index was built is found at once; the
+        scaling itself is refitted only when the whole index is built again."""
+        if not len(ids):
+            return
+        z = self.scaler.standardise(matrix).astype(np.float32)
+        fresh: list[int] = []
+        for i, track_id in enumerate(np.asarray(ids, dtype=np.int64).tolist()):
+            row = self._row.get(track_id)
+            if row is None:
+                fresh.append(i)
+            else:
+                self._z[row] = z[i]
+        all_ids = np.concatenate([self.ids, np.asarray(ids, dtype=np.int64)[fresh]])
+        self._set(all_ids, self.layout, self.scaler, np.vstack([self._z, z[fresh]]))
+
     @property
     def standardised(self) -> np.ndarray:
         """The clipped, standardised descriptors (before group weighting), one row a track."""

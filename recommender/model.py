@@ -77,16 +77,38 @@ class TasteState:
         if now - self._library_checked >= LIBRARY_CHECK_SECONDS:
             self._library_checked = now
             fingerprint = cache.library_fingerprint(self.store)
-            if fingerprint != self._library_fingerprint:
-                self._library_fingerprint = fingerprint
+            old, self._library_fingerprint = self._library_fingerprint, fingerprint
+            if fingerprint != old and not self._follow_changes(old, fingerprint):
                 self._reload_library(fingerprint)
                 return
         if self._read_new_judgements():
             self._rebuild_taste()
 
+    def _follow_changes(self, old: list[float], new: list[float]) -> bool:
+        """Bring the loaded library up to date without reloading it, when only what a long
+        analysis or playback changes has changed: playability and new vectors. Returns
+        False when a full reload is needed (tracks added or re-read, another extractor)."""
+        if old[cache.TRACKS] != new[cache.TRACKS] or old[cache.FEATURES.stop:] != \
+                new[cache.FEATURES.stop:]:
+            return False
+        if old[cache.FEATURES] != new[cache.FEATURES]:
+            if self.index.layout != tuple(LAYOUT):
+                return False  # old vectors serve while a new extractor re-analyses
+            since, self._vectors_mark = self._vectors_mark, self.store.features.latest_analysis()
+            added = self.store.features.vectors_since(FEATURE_VERSION, since)
+            self.index.add(added.ids, added.matrix)
+            self.space = TasteSpace(self.catalog, self.index)
+            self._norms = None
+            logger.debug("auto-shuffle indexed %d new vectors", len(added))
+        if old[cache.PLAYABILITY] != new[cache.PLAYABILITY]:
+            self.catalog.refresh_playability()
+        self._rebuild_taste()
+        return True
+
     def _load_library(self, fingerprint: list[float]) -> tuple[Catalog, SoundIndex]:
         """Catalog and sound index: from the cache when it matches, else from the store
         (and then saved for the next start)."""
+        self._vectors_mark = self.store.features.latest_analysis()
         if self._cache_path is not None:
             loaded = cache.load(self._cache_path, self.store, fingerprint)
             if loaded is not None:

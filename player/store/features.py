@@ -167,6 +167,23 @@ class FeatureStore:
         )
         return None if blob is None else np.frombuffer(blob, VECTOR_DTYPE).copy()
 
+    def latest_analysis(self) -> float:
+        """When the newest result (vector or error) was written, in Unix seconds; 0 if none."""
+        return float(self.db.scalar("SELECT coalesce(max(analysed_at), 0) FROM features"))
+
+    def vectors_since(self, version: int, since: float) -> FeatureMatrix:
+        """The vectors of exactly *version* written at or after *since* (present files
+        only), for keeping an index current without reloading it."""
+        rows = self.db.query(
+            "SELECT f.track_id, f.vector FROM features f JOIN tracks t ON t.id = f.track_id "
+            "WHERE f.version = ? AND f.analysed_at >= ? AND f.vector IS NOT NULL "
+            "AND t.missing_since IS NULL ORDER BY f.track_id", (version, since))
+        if not rows:
+            return FeatureMatrix(np.zeros(0, np.int64), np.zeros((0, 0), np.float32), None)
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), VECTOR_DTYPE).reshape(len(ids), -1)
+        return FeatureMatrix(ids, matrix.astype(np.float32), version)
+
     def load_matrix(self, version: int, *, include_missing: bool = False) -> FeatureMatrix:
         """The vectors that serve for extractor *version*, one row per track, by track id.
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from taste_factory import SyntheticLibrary, build_library
 
 from player.models import PlaySource, Track
 from player.queue import FillContext
 from player.store import Store
+from player.store.features import FeatureResult
 from recommender import catalog as catalog_module
+from recommender.features import DIMENSIONS, FEATURE_VERSION
 from recommender.shuffle import AutoShuffle
 
 EMPTY = FillContext(None, (), ())
@@ -76,3 +79,29 @@ def test_play_counts_are_read_fresh_not_from_the_cache(store: Store, library: Sy
     state = AutoShuffle(store, cache_path=cache).state
     row = state.catalog.row_of[track]
     assert (state.catalog.play_count[row], state.catalog.last_played[row]) == (1, 123.0)
+
+
+def test_vectors_analysed_after_loading_join_without_a_full_reload(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib = build_library(store, styles=3, artists_per_style=2, tracks_per_artist=4)
+    with store.db.transaction():
+        late = [store.tracks.upsert(Track(path=f"/music/late{i}.flac", title=f"Late {i}",
+                                          artists=("Late",))) for i in range(3)]
+    shuffle = AutoShuffle(store, seed=1)
+    state = shuffle.state
+    rows = np.array([state.catalog.row_of[t] for t in late])
+    assert not state.space.has_point(rows).any()
+    _forbid_building(monkeypatch)
+    near = lib.tracks_of(2)[0]
+    vector = store.features.vector(near, FEATURE_VERSION)
+    store.features.save(FEATURE_VERSION, [FeatureResult(t, vector + np.float32(0.01 * i))
+                                          for i, t in enumerate(late)])
+    with store.db.transaction():
+        store.tracks.mark_missing([lib.tracks_of(0)[0]])
+    state.invalidate()
+    shuffle.fill(3, EMPTY)
+    assert state.space.has_point(rows).all()
+    assert len(state.index) == len(lib.style_of) + 3 and vector.shape[0] == DIMENSIONS
+    assert not state.catalog.playable[state.catalog.row_of[lib.tracks_of(0)[0]]]
+    assert {int(state.catalog.ids[r]) for r in state.nearest_rows(rows[0], 2)} <= \
+        {*late, *lib.tracks_of(2)}
