@@ -180,7 +180,10 @@ class AutoShuffle:
         size = self.config.pool
         if len(eligible) <= size:
             return eligible
-        sample = self._rng.choice(eligible, size=size, replace=False)
+        if len(eligible) > 20 * size:  # drawing with repeats and dropping them is far cheaper
+            sample = np.unique(eligible[self._rng.integers(0, len(eligible), size)])
+        else:
+            sample = self._rng.choice(eligible, size=size, replace=False)
         if anchor is None:
             return np.sort(sample)
         blocked = np.ones(len(self.state.catalog), bool)
