@@ -20,8 +20,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
     QLineEdit,
-    QTabBar,
+    QSizePolicy,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -112,12 +115,20 @@ class BrowserPanel(QWidget):
         super().__init__(parent)
         self._data: LibraryData | None = None
         self._built = -1
-        self.tabs = QTabBar()
-        self.tabs.setExpanding(True)
-        self.tabs.setDocumentMode(True)
-        for name in _TABS:
-            self.tabs.addTab(name)
-        self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs = QButtonGroup(self)
+        self.tabs.setExclusive(True)
+        tab_row = QHBoxLayout()
+        tab_row.setSpacing(0)
+        for number, name in enumerate(_TABS):
+            button = QToolButton()
+            button.setText(name)
+            button.setCheckable(True)
+            button.setObjectName("segment")
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self.tabs.addButton(button, number)
+            tab_row.addWidget(button)
+        self.tabs.button(0).setChecked(True)
+        self.tabs.idToggled.connect(lambda number, on: on and self._tab_changed(number))
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find…")
         self.search.setClearButtonEnabled(True)
@@ -138,7 +149,7 @@ class BrowserPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.tabs)
+        layout.addLayout(tab_row)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
 
@@ -147,21 +158,21 @@ class BrowserPanel(QWidget):
         self._data = data
         self._built = -1
         if self.isVisible():
-            self._build(self.tabs.currentIndex())
+            self._build(self.current_tab())
 
     def current_tab(self) -> int:
-        return self.tabs.currentIndex()
+        return max(0, self.tabs.checkedId())
 
     def set_current_tab(self, index: int) -> None:
-        self.tabs.setCurrentIndex(max(0, min(len(_TABS) - 1, index)))
+        self.tabs.button(max(0, min(len(_TABS) - 1, index))).setChecked(True)
 
     def clear_pick(self) -> None:
         """Go back to the whole library."""
         self.tree.setCurrentIndex(self.proxy.index(0, 0))
 
     def showEvent(self, event: object) -> None:
-        if self._built != self.tabs.currentIndex():
-            self._build(self.tabs.currentIndex())
+        if self._built != self.current_tab():
+            self._build(self.current_tab())
 
     def _tab_changed(self, index: int) -> None:
         self._build(index)

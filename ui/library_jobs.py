@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -252,9 +253,41 @@ def analysis_function() -> AnalyseFunction | None:
                                          p.done, p.total))
 
         analyser = LibraryAnalyser(ctx.store, workers=workers)
-        return analyser.run(progress=progress, cancel=ctx.cancel_event)
+        return run_in_background_priority(
+            lambda: analyser.run(progress=progress, cancel=ctx.cancel_event))
 
     return analyse
+
+
+#: How much lower than the window the analysis processes run (Unix nice increment).
+ANALYSIS_NICENESS = 10
+
+
+def run_in_background_priority(fn: Callable[[], Any]) -> Any:
+    """Run *fn* on a thread of lowered CPU priority and return its result (or raise).
+
+    Processes started from that thread (the analysis workers) inherit the priority, so
+    on a busy machine the window's thread gets the CPU first and stays responsive.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            if hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), ANALYSIS_NICENESS)
+        except OSError:
+            logger.debug("could not lower the analysis priority", exc_info=True)
+        try:
+            outcome["result"] = fn()
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="riffle-analysis", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
 
 
 #: similar(ctx, track_id, count) -> [(track id, why)], nearest first; [] when not analysed.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -34,10 +34,14 @@ logger = logging.getLogger(__name__)
 FILTER_HINT = ("Filter: words, artist:…, album:…, genre:…, year:1990..1999, rating:>=4, "
                "plays:>10   (Ctrl+F)")
 _HEADER_KEY = "library/header"
-_DEFAULT_WIDTHS = {
-    Column.TITLE: 260, Column.ARTIST: 180, Column.ALBUM: 200, Column.YEAR: 52,
-    Column.GENRE: 110, Column.DURATION: 56, Column.RATING: stars_width() + 14,
-    Column.PLAYS: 50, Column.LAST_PLAYED: 110,
+_AUTO_FIT_KEY = "library/auto_fit"
+#: Column → (width in pixels, share of the width left over). Columns with a share grow
+#: with the window until the person sizes a column; the width is then their minimum.
+_COLUMN_SIZES = {
+    Column.TITLE: (140, 4), Column.ARTIST: (100, 3), Column.ALBUM: (100, 3),
+    Column.YEAR: (44, 0), Column.GENRE: (72, 1), Column.DURATION: (48, 0),
+    Column.RATING: (stars_width() + 14, 0), Column.PLAYS: (42, 0),
+    Column.LAST_PLAYED: (86, 1),
 }
 
 
@@ -112,20 +116,24 @@ class LibraryPanel(QWidget):
 
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)  # fit_columns shares the width instead
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSortIndicatorClearable(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
-        for column, width in _DEFAULT_WIDTHS.items():
+        for column, (width, _share) in _COLUMN_SIZES.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.RATING, QHeaderView.ResizeMode.Fixed)
         saved = state.bytes(_HEADER_KEY)
-        if saved is not None and not header.restoreState(saved):
+        restored = saved is not None and header.restoreState(saved)
+        if saved is not None and not restored:
             logger.info("ignoring an unreadable saved column layout")
-        header.sectionResized.connect(self._save_header)
+        # columns follow the window's width until the person sizes one themselves
+        self._auto_fit = not restored or state.flag(_AUTO_FIT_KEY, True)
+        self._fitting = False
+        header.sectionResized.connect(self._section_resized)
         header.sectionMoved.connect(self._save_header)
         header.sortIndicatorChanged.connect(self._save_header)
         self.table.setSortingEnabled(True)  # sorts by the (restored) indicator at once
@@ -146,6 +154,27 @@ class LibraryPanel(QWidget):
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._auto_fit and self.table.viewport().width() > 200:
+            self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Give every shown column its width, then share what is left by _COLUMN_SIZES.
+        Used until the person sizes a column themselves."""
+        header = self.table.horizontalHeader()
+        shown = {c: size for c, size in _COLUMN_SIZES.items() if not header.isSectionHidden(c)}
+        spare = max(0, self.table.viewport().width() - 2
+                    - sum(width for width, _share in shown.values()))
+        shares = sum(share for _width, share in shown.values()) or 1
+        self._fitting = True
+        try:
+            for column, (width, share) in shown.items():
+                header.resizeSection(column, width + spare * share // shares)
+        finally:
+            self._fitting = False
+        self._save_header()
 
     # -- what the window calls ---------------------------------------------------------------
 
@@ -252,6 +281,7 @@ class LibraryPanel(QWidget):
             action.toggled.connect(lambda on, c=column: self._show_column(c, on))
             menu.addAction(action)
         menu.addSeparator()
+        menu.addAction("Fit columns to the window", self._fit_again)
         menu.addAction("Library order", lambda: header.setSortIndicator(
             -1, Qt.SortOrder.AscendingOrder))
         menu.popup(header.mapToGlobal(pos))
@@ -260,8 +290,22 @@ class LibraryPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionHidden(column, not shown)
         if shown and header.sectionSize(column) < 20:
-            header.resizeSection(column, _DEFAULT_WIDTHS[column])
+            header.resizeSection(column, _COLUMN_SIZES[column][0])
+        if self._auto_fit:
+            self.fit_columns()
         self._save_header()
+
+    def _fit_again(self) -> None:
+        self._auto_fit = True
+        self._state.set_flag(_AUTO_FIT_KEY, True)
+        self.fit_columns()
+
+    def _section_resized(self, *args: object) -> None:
+        if not self._fitting:
+            if self._auto_fit:
+                self._auto_fit = False
+                self._state.set_flag(_AUTO_FIT_KEY, False)
+            self._save_header()
 
     def _save_header(self, *args: object) -> None:
         self._state.set_bytes(_HEADER_KEY, self.table.horizontalHeader().saveState())

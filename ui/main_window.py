@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         if parts.player is not None:
             self._add_player(parts.player)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([210, 700, 300][:self.splitter.count()])
+        self.splitter.setSizes([190, 790, 290][:self.splitter.count()])
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(6, 6, 6, 0)
