@@ -7,9 +7,10 @@ Everything is computed with numpy/scipy from one short-time Fourier transform pe
 timbre (41)    MFCC 1–13 means and standard deviations, and the correlations between
                MFCC 1–6. The spread and co-variation of the MFCCs (timbre *texture*)
                tell music apart better than their means alone.
-spectral (16)  centroid, bandwidth and 85 % roll-off (log2 Hz, mean and std), spectral
-               flatness over mel bands (dB, mean and std), zero-crossing rate (per s),
-               and spectral contrast in seven octave bands (dB, peak over valley).
+spectral (16)  centroid, bandwidth and 85 % power roll-off (log2 Hz, mean and std),
+               spectral flatness over mel bands (dB, mean and std), zero-crossing rate
+               (per s), and spectral contrast in seven octave bands (dB, the strongest bin over
+               the band's mean: tonal peaks stand out, noise does not).
 rhythm (4)     tempo (log2 BPM) from the autocorrelation of an onset envelope with a
                gentle preference for 120 BPM, drawn towards 120 BPM as the beat fades
                (pulse strength below 0.3), pulse strength (that autocorrelation's
@@ -56,7 +57,6 @@ MEL_RANGE_DB = 80.0
 N_MFCC = 13
 N_CORR = 6  # MFCCs 1..N_CORR take part in the correlation features
 ROLLOFF = 0.85
-ROLLOFF_GROUP = 8  # rfft bins summed per step of the roll-off search
 CONTRAST_EDGES = (0.0, 200.0, 400.0, 800.0, 1600.0, 3200.0, 6400.0, 11025.0)
 CHROMA_RANGE = (60.0, 5000.0)
 TEMPO_RANGE = (40.0, 240.0)  # BPM
@@ -166,6 +166,9 @@ class _Banks:
     power_scale: float  # one-sided weighted |X|² sum → mean signal power of the frame
     chroma: np.ndarray  # (bins, 12)
     contrast_bands: tuple[tuple[int, int], ...]
+    contrast_means: np.ndarray  # (bins, bands): power @ it = each band's mean power
+    mel_widths: np.ndarray  # (N_MELS,): mel density × width = the band's power
+    mel_log2_centres: np.ndarray  # (N_MELS,) log2 Hz
     templates: np.ndarray  # (24, 12) z-scored key profiles: 12 major then 12 minor
 
 
@@ -205,6 +208,10 @@ def _banks(rate: int) -> _Banks:
         idx = np.flatnonzero((freqs >= lo) & (freqs < hi if hi < rate / 2 else freqs <= hi))
         bands.append((int(idx[0]), int(idx[-1]) + 1))
 
+    means = np.zeros((bins, len(bands)))
+    for b, (lo, hi) in enumerate(bands):
+        means[lo:hi, b] = 1.0 / (hi - lo)
+
     templates = []
     for profile in (_MAJOR_PROFILE, _MINOR_PROFILE):
         p = np.asarray(profile)
@@ -222,6 +229,9 @@ def _banks(rate: int) -> _Banks:
         power_scale=power_scale,
         chroma=chroma.astype(np.float32),
         contrast_bands=tuple(bands),
+        contrast_means=means.astype(np.float32),
+        mel_widths=((edges[2:] - edges[:-2]) / 2.0).astype(np.float32),
+        mel_log2_centres=np.log2(edges[1:-1]).astype(np.float32),
         templates=np.asarray(templates),
     )
 
@@ -246,19 +256,17 @@ class _Frames:
     peak: float  # largest absolute sample
 
 
-def _stft_power(x: np.ndarray, banks: _Banks) -> np.ndarray:
+def _stft_magnitude(x: np.ndarray, banks: _Banks) -> np.ndarray:
+    """|STFT| of *x*: one row per frame, N_FFT // 2 + 1 bins, float32."""
     if len(x) < N_FFT:
         x = np.pad(x, (0, N_FFT - len(x)))
     frames = np.lib.stride_tricks.sliding_window_view(x, N_FFT)[::HOP] * banks.window
-    spec = scipy.fft.rfft(frames, axis=1)
-    power = spec.real * spec.real
-    power += spec.imag * spec.imag
-    return power
+    return np.abs(scipy.fft.rfft(frames, axis=1))
 
 
 def _segment_frames(x: np.ndarray, rate: int, banks: _Banks) -> _Frames:
-    power = _stft_power(x, banks)
-    mag = np.sqrt(power)
+    mag = _stft_magnitude(x, banks)
+    power = mag * mag
     eps = np.float32(1e-12)
 
     mel = power @ banks.mel
@@ -272,25 +280,22 @@ def _segment_frames(x: np.ndarray, rate: int, banks: _Banks) -> _Frames:
     centroid = (mag @ banks.freqs) / total
     spread = (mag @ (banks.freqs ** 2)) / total - centroid ** 2
     bandwidth = np.sqrt(np.maximum(spread, 0.0))
-    # Roll-off on 8-bin groups (86 Hz wide), interpolated inside the group: a full-width
-    # cumulative sum would cost as much as the rest of the spectral shape together.
-    groups = mag[:, :N_FFT // 2].reshape(len(mag), -1, ROLLOFF_GROUP).sum(axis=2)
-    cumulative = np.cumsum(groups, axis=1)
-    target = ROLLOFF * cumulative[:, -1]
-    idx = np.argmax(cumulative >= target[:, None], axis=1)
-    rows = np.arange(len(mag))
-    before = np.where(idx > 0, cumulative[rows, idx - 1], 0.0)
-    inside = (target - before) / np.maximum(groups[rows, idx], eps)
-    rolloff_hz = (idx + np.clip(inside, 0.0, 1.0)) * ROLLOFF_GROUP * rate / N_FFT
-    rolloff = np.log2(np.maximum(rolloff_hz, 1.0))
+    # Roll-off from the mel bands: their triangles add up to one across the spectrum, so
+    # band energies accumulate to the total; interpolated between band centres.
+    cumulative = np.cumsum(mel * banks.mel_widths, axis=1)
+    target = ROLLOFF * cumulative[:, -1:]
+    above = np.minimum(np.argmax(cumulative >= target, axis=1), N_MELS - 1)
+    rows = np.arange(len(mel))
+    low = np.maximum(above - 1, 0)
+    lo_c, hi_c = cumulative[rows, low], cumulative[rows, above]
+    share = np.where(hi_c > lo_c, (target[:, 0] - lo_c) / np.maximum(hi_c - lo_c, eps), 1.0)
+    centres = banks.mel_log2_centres
+    rolloff = centres[low] + np.clip(share, 0.0, 1.0) * (centres[above] - centres[low])
 
     flatness = 10.0 * (np.mean(np.log10(mel + eps), axis=1) - np.log10(mel.mean(axis=1) + eps))
 
-    contrast = np.empty((len(power), len(banks.contrast_bands)), dtype=np.float32)
-    for b, (lo, hi) in enumerate(banks.contrast_bands):
-        band = power[:, lo:hi]
-        contrast[:, b] = band.max(axis=1) / (band.mean(axis=1) + eps)
-    contrast = 10.0 * np.log10(contrast + eps)
+    peaks = np.stack([power[:, lo:hi].max(axis=1) for lo, hi in banks.contrast_bands], axis=1)
+    contrast = 10.0 * np.log10((peaks + eps) / (power @ banks.contrast_means + eps))
 
     chroma = mag @ banks.chroma
     chroma /= np.maximum(chroma.sum(axis=1, keepdims=True), eps)
