@@ -38,7 +38,7 @@ def test_a_constant_descriptor_and_an_outlier_do_not_break_the_scale() -> None:
     index = SoundIndex(np.arange(len(matrix)), matrix)
     assert np.all(np.isfinite(index.points))
     assert float(np.abs(index.points[:, 3]).max()) == 0.0
-    assert float(np.abs(index._z).max()) <= 5.0
+    assert float(np.abs(index.standardised).max()) <= 5.0
 
 
 def test_neighbours_are_nearest_first_without_the_track_itself() -> None:
