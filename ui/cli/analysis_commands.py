@@ -8,15 +8,12 @@ from typing import Any
 
 from player.models import Track
 from player.settings import ANALYSIS_WORKERS, Settings, analysis_workers
+from recommender import reasons
 from recommender.analysis import AnalysisSummary, LibraryAnalyser, Progress
 from recommender.features import FEATURE_VERSION
 from recommender.index import Neighbour, SoundIndex
 from ui.cli.context import CliContext
 from ui.cli.library_commands import dumps, shown
-
-#: How each feature group reads in a reason ("similar timbre and rhythm").
-GROUP_WORDS = {"timbre": "timbre", "spectral": "sound", "rhythm": "rhythm",
-               "dynamics": "dynamics", "tonality": "key"}
 
 #: The summary lists at most this many failures; `riffle analyze --errors` lists them all.
 SHOWN_ERRORS = 20
@@ -121,8 +118,7 @@ def run_analyze(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def reason(groups: Sequence[str]) -> str:
     """'similar timbre and rhythm' from the agreeing groups, best first."""
-    words = list(dict.fromkeys(GROUP_WORDS.get(g, g) for g in groups))
-    return "similar " + " and ".join(words) if words else "near in overall sound"
+    return reasons.similar(groups) or "near in overall sound"
 
 
 def _why_missing(ctx: CliContext, track: Track) -> str:
