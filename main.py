@@ -13,8 +13,6 @@ from typing import Any
 from player.errors import RiffleError
 from player.paths import default_db_path, default_music_dir
 from player.store import Store
-from ui.cli.app import build_parser, run_command
-from ui.cli.context import CliContext
 
 logger = logging.getLogger("riffle")
 
@@ -73,7 +71,7 @@ def _open_window(store: Store) -> int:
     jobs = LibraryJobs(work, scan=scanner_function(), analyse=analysis_function(),
                        roots=store.roots.list)
     try:
-        player = build_player(store, factories["backend"], factories["filler"](store))
+        player = build_player(store, factories["backend"], factories["filler"])
     except PlaybackError as exc:
         logger.error("%s", exc)
         player = None
@@ -123,6 +121,11 @@ def _shuffle_cache(db_path: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Imported here, not at the top: analysis worker processes re-import this module, and
+    # should not load every command (and scikit-learn) just to start.
+    from ui.cli.app import build_parser, run_command
+    from ui.cli.context import CliContext
+
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
