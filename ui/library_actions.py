@@ -113,7 +113,7 @@ class LibraryActions(QObject):
 
     def show_errors(self) -> None:
         data = self.model.library
-        problems = [(data.paths[i], data.errors[i] or "") for i in range(len(data))
+        problems = [(data.path(i), data.errors[i] or "") for i in range(len(data))
                     if data.errors[i]]
         dialog = ErrorsDialog(problems, self.window)
         dialog.reveal_requested.connect(self.reveal)

@@ -13,6 +13,8 @@ query module alone); other terms call `term.matches` on a light view of the row.
 from __future__ import annotations
 
 import os
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from enum import IntEnum
 from typing import Any
@@ -73,7 +75,7 @@ class _RowView:
 
     @property
     def path(self) -> str:
-        return self._d.paths[self.i]
+        return self._d.path(self.i)
 
     @property
     def title(self) -> str:
@@ -130,11 +132,18 @@ class LibraryData:
         f = _FIELD
         shared: dict[str, str] = {}
 
+        numbers: dict[int, int] = {}
+
         def share(text: str | None) -> str | None:
             return None if text is None else shared.setdefault(text, text)
 
+        def share_number(value: int | None) -> int | None:
+            return None if value is None else numbers.setdefault(value, value)
+
         self.ids: list[int] = []
-        self.paths: list[str] = []
+        # a path is kept as its folder (shared by the tracks of an album) and its name
+        self._folders: list[str] = []
+        self._names: list[str] = []
         self.titles: list[str] = []
         self.artists: list[str | None] = []
         self.albumartists: list[str | None] = []
@@ -153,14 +162,16 @@ class LibraryData:
             if isinstance(path, bytes):  # a non-UTF-8 file name, stored as its raw bytes
                 path = os.fsdecode(path)
             self.ids.append(row[f["id"]])
-            self.paths.append(path)
+            folder, name = os.path.split(path)
+            self._folders.append(shared.setdefault(folder, folder))
+            self._names.append(name)
             self.titles.append(row[f["title"]]
                                or os.path.splitext(os.path.basename(path))[0] or path)
             self.artists.append(share(row[f["artist"]]))
             self.albumartists.append(share(row[f["albumartist"]]))
             self.albums.append(share(row[f["album"]]))
             self.genres.append(share(row[f["genre"]]))
-            self.years.append(row[f["year"]])
+            self.years.append(share_number(row[f["year"]]))
             self.durations.append(row[f["duration"]])
             self.ratings.append(row[f["rating"]])
             self.plays.append(row[f["play_count"]] or 0)
@@ -168,18 +179,32 @@ class LibraryData:
             self.last_played.append(row[f["last_played"]])
             self.missing.append(row[f["missing_since"]] is not None)
             self.errors.append(row[f["scan_error"]])
-        self.row_of: dict[int, int] = {tid: i for i, tid in enumerate(self.ids)}
+        # track id → row through two sorted arrays (a dict of 100k ids costs ~8 MB)
+        by_id = sorted(range(len(self.ids)), key=self.ids.__getitem__)
+        self._sorted_ids = array("q", (self.ids[i] for i in by_id))
+        self._rows_by_id = array("i", by_id)
         self._haystacks: dict[tuple[str, ...], list[str]] = {}
-        self._orders: dict[tuple[int, bool], list[int]] = {}
+        self._orders: dict[tuple[int, bool], array[int]] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def row_of(self, track_id: int) -> int | None:
+        """The row of a track id, None when the library has no such track."""
+        j = bisect_left(self._sorted_ids, track_id)
+        if j < len(self._sorted_ids) and self._sorted_ids[j] == track_id:
+            return self._rows_by_id[j]
+        return None
+
+    def path(self, row: int) -> str:
+        """The file of row *row*."""
+        return os.path.join(self._folders[row], self._names[row])
 
     # -- changes in place --------------------------------------------------------------------
 
     def set_rating(self, track_id: int, stars: int | None) -> int | None:
         """Record a new rating; returns the row, or None for a track not listed."""
-        row = self.row_of.get(track_id)
+        row = self.row_of(track_id)
         if row is not None:
             self.ratings[row] = stars or None
             self._forget_orders(Column.RATING)
@@ -187,7 +212,7 @@ class LibraryData:
 
     def set_stats(self, track_id: int, plays: int, skips: int,
                   last_played: float | None) -> int | None:
-        row = self.row_of.get(track_id)
+        row = self.row_of(track_id)
         if row is not None:
             self.plays[row], self.skips[row], self.last_played[row] = plays, skips, last_played
             self._forget_orders(Column.PLAYS, Column.LAST_PLAYED)
@@ -199,13 +224,16 @@ class LibraryData:
 
     # -- sorting -----------------------------------------------------------------------------
 
-    def order(self, column: int, descending: bool = False) -> list[int]:
-        """Row numbers sorted by *column*; ties keep library order (artist, album, track)."""
+    def order(self, column: int, descending: bool = False) -> Sequence[int]:
+        """Row numbers sorted by *column*; ties keep library order (artist, album, track).
+
+        Kept as compact arrays (4 bytes a row rather than a list's 36)."""
         key = (int(column), descending)
         cached = self._orders.get(key)
         if cached is None:
             keys = self._sort_keys(Column(column))
-            cached = sorted(range(len(self.ids)), key=keys.__getitem__, reverse=descending)
+            cached = array("i", sorted(range(len(self.ids)), key=keys.__getitem__,
+                                       reverse=descending))
             self._orders[key] = cached
         return cached
 
@@ -213,7 +241,7 @@ class LibraryData:
         """Compute what the first keystroke and the first sort would otherwise pay for."""
         from player.query import parse
 
-        for term in parse("x").terms:
+        for term in parse("x artist:x").terms:  # free words and the most used field
             if isinstance(term, TextTerm):
                 self._haystack(term)
         for column in (Column.TITLE, Column.ARTIST, Column.ALBUM):
@@ -248,8 +276,8 @@ class LibraryData:
 
     # -- filtering ---------------------------------------------------------------------------
 
-    def filter(self, query: Query, rows: list[int],
-               browse: Sequence[tuple[str, str]] = ()) -> list[int]:
+    def filter(self, query: Query, rows: Sequence[int],
+               browse: Sequence[tuple[str, str]] = ()) -> Sequence[int]:
         """The rows of *rows* (kept in their order) that match *query* and the browse pick.
 
         *browse* holds (field, value) pairs from the side list, field one of BROWSE_FIELDS,
@@ -266,7 +294,7 @@ class LibraryData:
                 rows = [i for i in rows if _matches_at(view, i, term.matches)]
         return rows
 
-    def _browse(self, rows: list[int], field: str, value: str) -> list[int]:
+    def _browse(self, rows: Sequence[int], field: str, value: str) -> list[int]:
         if field == "artist":
             artists, albumartists = self.artists, self.albumartists
             return [i for i in rows if artists[i] == value or albumartists[i] == value]
@@ -322,6 +350,23 @@ class LibraryData:
             if album:
                 albums[album] = albums.get(album, 0) + 1
         return tree
+
+
+def narrows(old: Query, new: Query) -> bool:
+    """True when every track *new* matches is sure to match *old* too (typing on).
+
+    Terms must all match, so adding terms narrows; and a text term matches by substring,
+    so the same term with a needle that contains the old one narrows too.
+    """
+    if len(new.terms) < len(old.terms):
+        return False
+    for before, after in zip(old.terms, new.terms, strict=False):
+        if before == after:
+            continue
+        if not (isinstance(before, TextTerm) and isinstance(after, TextTerm)
+                and before.columns == after.columns and before.needle in after.needle):
+            return False
+    return True
 
 
 def _matches_at(view: _RowView, i: int, matches: Callable[[Any], bool]) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from player.settings import ANALYSIS_WORKERS, Settings, analysis_workers
-from player.store.listing import library_rows
+from player.store.listing import iter_library_rows
 from ui.library_data import LibraryData
 from ui.tasks import BackgroundWork, Task, TaskContext
 
@@ -81,7 +81,7 @@ class LibraryLoader(QObject):
 
 def _read_library(ctx: TaskContext) -> LibraryData:
     started = time.perf_counter()
-    data = LibraryData(library_rows(ctx.store.db))
+    data = LibraryData(iter_library_rows(ctx.store.db))
     data.warm_up()
     logger.info("read %d tracks for the table in %.2f s", len(data),
                 time.perf_counter() - started)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from array import array
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +26,7 @@ from PySide6.QtGui import QColor, QFont
 
 from player.errors import QueryError
 from player.query import Query, parse
-from ui.library_data import COLUMN_TITLES, Column, LibraryData, format_duration
+from ui.library_data import COLUMN_TITLES, Column, LibraryData, format_duration, narrows
 
 #: Item data roles the views and delegates read.
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -65,7 +66,7 @@ class LibraryModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._data = LibraryData([])
-        self._visible: list[int] = []
+        self._visible: Sequence[int] = array("i")
         self._query: Query = parse("")
         self._browse: tuple[tuple[str, str], ...] = ()
         self._pinned: list[int] | None = None  # track ids shown in this order, e.g. similar
@@ -93,10 +94,16 @@ class LibraryModel(QAbstractTableModel):
     def set_filter(self, text: str) -> None:
         """Filter by query text; raises QueryError (and keeps the last filter) if malformed."""
         query = parse(text)
-        if query.terms == self._query.terms:
-            self._query = query
+        old, self._query = self._query, query
+        if query.terms == old.terms:
             return
-        self._query = query
+        if not old.is_empty and narrows(old, query):
+            # typing on: only the rows shown now can still match
+            self.beginResetModel()
+            self._visible = array("i", self._data.filter(query, self._visible))
+            self.endResetModel()
+            self.count_changed.emit(len(self._visible))
+            return
         self._refresh()
 
     @property
@@ -131,7 +138,7 @@ class LibraryModel(QAbstractTableModel):
 
     def row_of(self, track_id: int) -> int | None:
         """The visible row of a track, None when filtered out or unknown."""
-        data_row = self._data.row_of.get(track_id)
+        data_row = self._data.row_of(track_id)
         if data_row is None:
             return None
         try:
@@ -140,8 +147,8 @@ class LibraryModel(QAbstractTableModel):
             return None
 
     def path_of(self, track_id: int) -> str | None:
-        row = self._data.row_of.get(track_id)
-        return None if row is None else self._data.paths[row]
+        row = self._data.row_of(track_id)
+        return None if row is None else self._data.path(row)
 
     def set_rating(self, track_id: int, stars: int | None) -> None:
         """Show a new rating at once (the store is written separately)."""
@@ -194,11 +201,12 @@ class LibraryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._dim if d.missing[i] or d.errors[i] else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            path = d.path(i)
             if d.errors[i]:
-                return f"{d.paths[i]}\nCould not be read: {d.errors[i]}"
+                return f"{path}\nCould not be read: {d.errors[i]}"
             if d.missing[i]:
-                return f"{d.paths[i]}\nThe file is missing."
-            return d.paths[i]
+                return f"{path}\nThe file is missing."
+            return path
         return None
 
     def _display(self, i: int, column: int) -> str | None:
@@ -241,9 +249,9 @@ class LibraryModel(QAbstractTableModel):
 
     # -- inside ------------------------------------------------------------------------------
 
-    def _base_order(self) -> list[int]:
+    def _base_order(self) -> Sequence[int]:
         if self._pinned is not None:
-            rows = (self._data.row_of.get(track_id) for track_id in self._pinned)
+            rows = (self._data.row_of(track_id) for track_id in self._pinned)
             pinned = [row for row in rows if row is not None]
             if 0 <= self._sort_column < len(Column):
                 rank = {row: i for i, row in enumerate(
@@ -252,13 +260,14 @@ class LibraryModel(QAbstractTableModel):
             return pinned
         if 0 <= self._sort_column < len(Column):
             return self._data.order(self._sort_column, self._descending)
-        return list(range(len(self._data)))
+        return range(len(self._data))
 
-    def _compute(self) -> list[int]:
+    def _compute(self) -> Sequence[int]:
+        """The visible rows: an array (compact) for every list of them the model keeps."""
         base = self._base_order()
-        if self._query.is_empty and not self._browse:
-            return base if self._pinned is not None else list(base)
-        return self._data.filter(self._query, base, self._browse)
+        if not self._query.is_empty or self._browse:
+            base = self._data.filter(self._query, base, self._browse)
+        return base if isinstance(base, array) else array("i", base)
 
     def _refresh(self) -> None:
         self.beginResetModel()

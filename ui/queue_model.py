@@ -58,7 +58,7 @@ def describe_from(library: LibraryModel) -> Describe:
 
     def describe(track_id: int) -> TrackFacts:
         data = library.library
-        row = data.row_of.get(track_id)
+        row = data.row_of(track_id)
         if row is None:
             return TrackFacts(f"Track {track_id}", "", None)
         return TrackFacts(data.titles[row], data.artists[row] or UNKNOWN_ARTIST,

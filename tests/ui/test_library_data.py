@@ -8,7 +8,7 @@ from player.models import Track
 from player.query import parse
 from player.store import Store
 from player.store.listing import library_rows
-from ui.library_data import Column, LibraryData, format_duration
+from ui.library_data import Column, LibraryData, format_duration, narrows
 
 QUERIES = [
     "", "love", "LOVE", "été", "ÉTÉ", '"blue moon"', "artist:straße", "artist:STRASSE",
@@ -72,3 +72,14 @@ def test_durations_read_like_a_clock() -> None:
     assert format_duration(None) == ""
     assert format_duration(187.4) == "3:07"
     assert format_duration(3723) == "1:02:03"
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("lo", "lov", True), ("love", "love song", True), ("love", "glove", True),
+    ("love", "lo", False), ("artist:a", "artist:ab", True), ("artist:ab", "album:ab", False),
+    ("year:1990", "year:1990 love", True), ("year:199", "year:1990", False),
+    ("love song", "love", False),
+])
+def test_narrowing_is_recognised_only_when_it_is_sure(old: str, new: str,
+                                                      expected: bool) -> None:
+    assert narrows(parse(old), parse(new)) is expected
