@@ -8,11 +8,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from player.errors import RiffleError
 from player.paths import default_db_path, default_music_dir
 from player.store import Store
+
+if TYPE_CHECKING:
+    from recommender.shuffle import AutoShuffle
 
 logger = logging.getLogger("riffle")
 
@@ -100,9 +103,12 @@ def _cli_factories() -> dict[str, Callable[..., Any]]:
     from player.playback import VlcBackend
     from player.settings import DISCOVER, RECENT_HOURS, RECENT_PLAYS, Settings
     from player.store import Store as LibraryStore
-    from recommender.shuffle import AutoShuffle, ShuffleConfig
 
     def filler(store: LibraryStore, seed: int | None = None) -> AutoShuffle:
+        # imported here: the recommender pulls in scikit-learn (a second to import), which
+        # the window then loads on a worker thread and commands that need no filler skip
+        from recommender.shuffle import AutoShuffle, ShuffleConfig
+
         settings = Settings(store.settings)
         config = ShuffleConfig(recent_plays=settings.get(RECENT_PLAYS),
                                recent_hours=settings.get(RECENT_HOURS),

@@ -61,37 +61,25 @@ def window_parts(*, store: Store, work: BackgroundWork, jobs: LibraryJobs,
 
 
 def build_player(store: Store, make_backend: Callable[..., Backend],
-                 filler: Filler | None) -> PlayerParts:
+                 make_filler: Callable[[Store], Filler] | None) -> PlayerParts:
     """The session the window drives: backend → bridge → session, queue restored from the
     store (paused where it was), volume, mute and ReplayGain from the settings.
 
     *make_backend(callback, volume=...)* builds the engine; it raises PlaybackError when
-    there is none.
+    there is none. *make_filler(store)* builds the auto-shuffle; the window calls it on a
+    worker thread with a Store of the filler's own, once the library is on screen (loading
+    it takes most of a second at 100k tracks).
     """
     settings = Settings(store.settings)
     bridge = PlaybackBridge()
     backend = make_backend(bridge.post, volume=settings.get(s.VOLUME))
     backend.set_mute(settings.get(s.MUTED))
-    queue = Queue(filler, ahead=settings.get(s.AUTO_AHEAD), auto=settings.get(s.AUTO_SHUFFLE),
-                  repeat=RepeatMode(settings.get(s.REPEAT)), state=store.queue_state,
-                  on_auto_removed=store.removals.add_many)
+    queue = Queue(None, ahead=settings.get(s.AUTO_AHEAD), auto=settings.get(s.AUTO_SHUFFLE),
+                  repeat=RepeatMode(settings.get(s.REPEAT)), state=store.queue_state)
     session = Session(backend, queue, PlayTracker(store.plays), store.tracks,
                       replaygain=settings.get(s.REPLAYGAIN_MODE))
     bridge.set_handler(session.handle_event)
-    return PlayerParts(session, bridge, discover=_discover_setter(filler))
-
-
-def _discover_setter(filler: Filler | None) -> Callable[[float], None] | None:
-    """How to hand the auto-shuffle a new discover share: the recommender's filler keeps it
-    in `config.discover`; a filler without one (random picks) has nothing to tune."""
-    config = getattr(filler, "config", None)
-    if config is None or not hasattr(config, "discover"):
-        return None
-
-    def set_discover(value: float) -> None:
-        config.discover = value
-
-    return set_discover
+    return PlayerParts(session, bridge, make_filler=make_filler)
 
 
 def close_player(player: PlayerParts | None) -> None:
@@ -102,3 +90,5 @@ def close_player(player: PlayerParts | None) -> None:
         player.session.shutdown()
     finally:
         player.session.backend.close()
+        for store in player.stores:
+            store.close()

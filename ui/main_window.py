@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from player.queue import Filler
 from player.session import Session
 from player.store import Store
 from ui.browser import BrowserPanel
@@ -58,11 +59,12 @@ SIMILAR_COUNT = 50
 @dataclass
 class PlayerParts:
     """The player the window drives: the session, the bridge its backend reports through,
-    and how to tell the auto-shuffle a new discover value (None: it reads the setting)."""
+    how to build the auto-shuffle (given a Store of its own), and stores to close at exit."""
 
     session: Session
     bridge: PlaybackBridge
-    discover: Callable[[float], None] | None = None
+    make_filler: Callable[[Store], Filler] | None = None
+    stores: list[Store] = field(default_factory=list)
 
 
 @dataclass
@@ -140,7 +142,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.queue_panel)
         self.control = PlayerControl(player.session, player.bridge, self.bar, self.queue_panel,
                                      self.model, self.parts.work, self.actions_.settings,
-                                     discover=player.discover, parent=self)
+                                     player=player, parent=self)
 
     def add_action(self, menu: str, text: str, slot: Callable[[], Any],
                    keys: QKeySequence | str | list[Any] | None = None,
@@ -239,6 +241,7 @@ class MainWindow(QMainWindow):
             self.queue_panel.model.refresh()
         if self.control is not None:
             self.control.refresh()
+            self.control.start_auto_shuffle()
         self._choose_page()
 
     def _browse(self, picks: list[tuple[str, str]], label: str) -> None:
@@ -280,7 +283,7 @@ class MainWindow(QMainWindow):
         """Show the tracks that sound most like this one (found off the GUI thread)."""
         similar = self.parts.similar
         data = self.model.library
-        row = data.row_of.get(track_id)
+        row = data.row_of(track_id)
         title = data.titles[row] if row is not None else f"track {track_id}"
         if similar is None:
             self.show_message("This Riffle cannot compare how tracks sound.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -19,14 +19,19 @@ from player.backend import PlayerState
 from player.cover import find_cover
 from player.errors import RiffleError
 from player.models import Track
+from player.queue import Filler
 from player.session import Session
 from player.settings import Settings
+from player.store import Store
 from player.store.listing import LISTING_COLUMNS, library_rows
 from ui.library_model import LibraryModel
 from ui.now_playing import NowPlayingBar
 from ui.queue_panel import QueuePanel
 from ui.tasks import BackgroundWork, TaskContext
 from ui.vlc_bridge import PlaybackBridge
+
+if TYPE_CHECKING:
+    from ui.main_window import PlayerParts
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +50,9 @@ class PlayerControl(QObject):
 
     def __init__(self, session: Session, bridge: PlaybackBridge, bar: NowPlayingBar,
                  queue_panel: QueuePanel, library: LibraryModel, work: BackgroundWork,
-                 settings: Settings, *, discover: Callable[[float], None] | None = None,
+                 settings: Settings, *, player: PlayerParts | None = None,
                  parent: QObject | None = None) -> None:
-        """*discover* tells the auto-shuffle a new familiar–adventurous value (0–1)."""
+        """*player* says how to build the auto-shuffle, and collects the stores to close."""
         super().__init__(parent)
         self.session = session
         self.queue = session.queue
@@ -56,7 +61,10 @@ class PlayerControl(QObject):
         self.library = library
         self.work = work
         self.settings = settings
-        self._discover = discover
+        self._player = player
+        self._discover: Callable[[float], None] | None = None
+        self._filler_started = False
+        self.filler_ready = False
         self._shown_id: int | None = None
         self._covers: dict[str, bytes | None] = {}
         self._last_stats_id: int | None = None
@@ -83,7 +91,7 @@ class PlayerControl(QObject):
         session.set_volume(volume)
         session.set_mute(muted)
         bar.show_volume(volume, muted)
-        queue_panel.show_settings(self.queue.auto_enabled, settings.get(s.DISCOVER))
+        queue_panel.show_settings(settings.get(s.AUTO_SHUFFLE), settings.get(s.DISCOVER))
         self.refresh()
 
     # -- actions -----------------------------------------------------------------------------
@@ -121,8 +129,33 @@ class PlayerControl(QObject):
 
     def set_auto(self, enabled: bool) -> None:
         self.queue.set_auto(enabled)
-        self.queue_panel.show_settings(self.queue.auto_enabled, self.settings.get(s.DISCOVER))
+        self.queue_panel.show_settings(enabled, self.settings.get(s.DISCOVER))
         self._write_setting(s.AUTO_SHUFFLE, enabled)
+
+    def start_auto_shuffle(self) -> None:
+        """Build the auto-shuffle off the GUI thread (once); the auto part fills when ready."""
+        make = self._player.make_filler if self._player is not None else None
+        if self._filler_started or make is None:
+            return
+        self._filler_started = True
+
+        def build(ctx: TaskContext) -> tuple[Store, Filler]:
+            own = Store.open(ctx.store.path)  # used only on the GUI thread from now on
+            try:
+                return own, make(own)
+            except BaseException:
+                own.close()
+                raise
+
+        self.work.run(build, on_result=self._filler_built, name="auto-shuffle")
+
+    def _filler_built(self, built: tuple[Store, Filler]) -> None:
+        store, filler = built
+        if self._player is not None:
+            self._player.stores.append(store)
+        self._discover = _discover_setter(filler)
+        self.queue.set_filler(filler)
+        self.filler_ready = True
 
     def set_discover(self, value: float) -> None:
         """A new familiar–adventurous value: stored, told to the shuffle, auto part redrawn."""
@@ -234,3 +267,16 @@ class PlayerControl(QObject):
 
         self.work.write(write, name=f"save {setting.key}",
                         on_result=(lambda _r: then()) if then is not None else None)
+
+
+def _discover_setter(filler: Filler) -> Callable[[float], None] | None:
+    """How to hand the auto-shuffle a new discover share: the recommender's filler keeps it
+    in `config.discover`; a filler without one (random picks) has nothing to tune."""
+    config = getattr(filler, "config", None)
+    if config is None or not hasattr(config, "discover"):
+        return None
+
+    def set_discover(value: float) -> None:
+        config.discover = value
+
+    return set_discover

@@ -58,7 +58,7 @@ def make_window(qtbot: QtBot, tmp_path: Path, db_path: Path) -> Iterator[Callabl
             store=store, work=work, jobs=jobs, loader=LibraryLoader(work),
             state=WindowState(tmp_path / "window.ini"), icon=app_icon(),
             suggested_folder=suggested, similar=similar,
-            player=build_player(store, dummy_backend, RandomFiller(store)) if player else None)
+            player=build_player(store, dummy_backend, RandomFiller) if player else None)
         window = MainWindow(parts)
         window.resize(1280, 800)
         window.show()
@@ -78,6 +78,8 @@ def scanned(make_window: Callable[..., Rig], music: Path, qtbot: QtBot) -> Rig:
     """A window on the generated library, scanned and shown in the table."""
     rig = make_window(roots=(music,))
     rig.window.actions_.scan()
+    control = rig.window.control
     qtbot.waitUntil(lambda: len(rig.window.model.library) == TRACK_COUNT
-                    and not rig.window.actions_.jobs.running, timeout=20_000)
+                    and not rig.window.actions_.jobs.running
+                    and (control is None or control.filler_ready), timeout=20_000)
     return rig
