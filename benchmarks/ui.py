@@ -1,0 +1,210 @@
+"""The desktop window on a 100,000-track library: start, filter keystrokes, sorting, memory.
+
+    .venv/bin/python benchmarks/ui.py [--tracks 100000] [--keep DIR]
+
+Writes a synthetic library database (tags, ratings, plays; no audio files: the window only
+reads the database), then, in a fresh process so the figures are the window's own:
+
+- window: from building the window (as main.py does: store, background work, player with
+  libvlc, queue and filler) until it is shown with every track in the table (aim < 1.5 s);
+  also from the start of the process, imports included;
+- auto-shuffle ready: when the queue's filler, built on a worker thread once the table is
+  full, has its first picks;
+- keystroke: typing a filter one key at a time, each key's time until the table has
+  changed and repainted (median and worst; aim < 50 ms), once start-up work is done;
+- sort: a click on a column header, until repainted (median);
+- memory: the process's peak resident size once the table is full (aim < 400 MB).
+
+Runs offscreen unless a display is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROCESS_START = time.perf_counter()
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+WORDS = ("love", "night", "blue", "fire", "heart", "river", "dream", "rain", "summer", "stone",
+         "light", "gold", "shadow", "wind", "road", "song", "home", "city", "moon", "star",
+         "morning", "ocean", "silver", "glass", "paper", "garden")
+GENRES = ("Rock", "Jazz", "Pop", "Classical", "Electronic", "Folk", "Hip-Hop", "Ambient")
+
+
+def build_library(path: Path, count: int) -> None:
+    """*count* tracks in albums of 12 by artists of 8 albums, a fifth rated, a third played."""
+    from player.models import PlayOutcome, PlaySource, Track
+    from player.store import Store
+
+    rng = random.Random(1)
+    store = Store.open(path)
+    now = time.time()
+    try:
+        with store.db.transaction():
+            for n in range(count):
+                album, artist = n // 12, n // 96
+                title = " ".join(rng.sample(WORDS, rng.choice((1, 2, 3)))).title()
+                track_id = store.tracks.upsert(Track(
+                    path=f"/music/Artist {artist:05d}/Album {album:06d}/{n % 12 + 1:02d} "
+                         f"{title}.flac",
+                    title=title, artists=(f"Artist {artist:05d}",), album=f"Album {album:06d}",
+                    genres=(GENRES[artist % len(GENRES)],), year=1950 + artist % 70,
+                    track_number=n % 12 + 1, duration=rng.uniform(90, 420), mtime_ns=1,
+                    size=1), now=now)
+                if rng.random() < 0.2:
+                    store.ratings.set(track_id, rng.randint(1, 5), now=now)
+                if rng.random() < 0.33:
+                    for _ in range(rng.randint(1, 4)):
+                        started = now - rng.uniform(0, 300 * 86400)
+                        play = store.plays.start(track_id, duration=200.0,
+                                                 source=PlaySource.USER, started_at=started)
+                        store.plays.finish(play, listened=200.0,
+                                           outcome=PlayOutcome.COMPLETED,
+                                           ended_at=started + 200)
+    finally:
+        store.close()
+
+
+def _rss_mb() -> float:
+    """The process's resident size now, in MB (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def measure(db: Path) -> dict[str, float]:
+    """Open the window on *db* the way main.py does, and time it (run in a fresh process)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY")
+                          else "xcb")
+    os.environ["XDG_CONFIG_HOME"] = str(db.parent / "config")
+    from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    import main
+    from player.store import Store
+    from ui.app_setup import build_player, close_player, make_application, window_parts
+    from ui.library_data import Column
+    from ui.library_jobs import LibraryJobs, LibraryLoader, scanner_function
+    from ui.main_window import MainWindow
+    from ui.tasks import BackgroundWork
+    from ui.window_state import WindowState
+
+    app = make_application(["riffle"])
+    started = time.perf_counter()
+    store = Store.open(db)
+    work = BackgroundWork(db)
+    factories = main._cli_factories()
+    player = build_player(
+        store, lambda cb, volume: factories["backend"](cb, audio_output="dummy", volume=volume),
+        factories["filler"])
+    jobs = LibraryJobs(work, scan=scanner_function(), roots=store.roots.list)
+    window = MainWindow(window_parts(store=store, work=work, jobs=jobs,
+                                     loader=LibraryLoader(work),
+                                     state=WindowState(db.parent / "window.ini"),
+                                     suggested_folder=None, player=player))
+    window.resize(1280, 800)
+    window.show()
+    total = store.tracks.count()
+    while window.model.rowCount() < total:
+        app.processEvents()
+        time.sleep(0.001)
+    app.processEvents()  # the first paint of the filled table
+    shown = time.perf_counter()
+    table_mb = _rss_mb()
+    control = window.control
+    while control is not None and not control.filler_ready:  # start-up work, then typing
+        app.processEvents()
+        time.sleep(0.005)
+    auto_ready = time.perf_counter()
+
+    box = window.library.filter_box
+    keys = []
+    for text in ("love song", "artist:00042", "year:1990..1999 rating:>=4"):
+        box.clear()
+        app.processEvents()
+        for char in text:
+            t = time.perf_counter()
+            QTest.keyClick(box, char)
+            app.processEvents()
+            keys.append(time.perf_counter() - t)
+    box.clear()
+    app.processEvents()
+
+    header = window.library.table.horizontalHeader()
+    sorts = []
+    for column in (Column.TITLE, Column.ARTIST, Column.YEAR, Column.RATING, Column.TITLE):
+        pos = QPoint(header.sectionViewportPosition(column) + 5, header.height() // 2)
+        t = time.perf_counter()
+        QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+        app.processEvents()
+        sorts.append(time.perf_counter() - t)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures = {
+        "tracks": float(total),
+        "window_s": shown - started,
+        "process_s": shown - PROCESS_START,
+        "auto_s": auto_ready - started,
+        "key_median_ms": statistics.median(keys) * 1000,
+        "key_worst_ms": max(keys) * 1000,
+        "sort_median_ms": statistics.median(sorts) * 1000,
+        "peak_mb": peak_mb,
+        "table_mb": table_mb,
+        "end_mb": _rss_mb(),
+    }
+    window.close()
+    close_player(player)
+    work.shutdown()
+    window.deleteLater()  # before the interpreter tears Qt down, as main.py does
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    store.close()
+    return figures
+
+
+def main_() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tracks", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="build (or reuse) the database here")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        figures = measure(args.measure)
+        print(" ".join(f"{k}={v:.4f}" for k, v in figures.items()))
+        return 0
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="riffle-ui-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / f"library-{args.tracks}.sqlite3"
+    if not db.exists():
+        print(f"writing a {args.tracks:,}-track library to {db} ...", flush=True)
+        build_library(db, args.tracks)
+    out = subprocess.run([sys.executable, __file__, "--measure", str(db)], check=True,
+                         capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    f = {k: float(v) for k, v in (pair.split("=") for pair in out.split())}
+    print(f"tracks                 {f['tracks']:,.0f}")
+    print(f"window shown and full  {f['window_s']:.2f} s   (aim < 1.5 s; "
+          f"{f['process_s']:.2f} s from process start)")
+    print(f"auto-shuffle ready     {f['auto_s']:.2f} s   (built on a worker thread after)")
+    print(f"filter keystroke       {f['key_median_ms']:.1f} ms median, "
+          f"{f['key_worst_ms']:.1f} ms worst   (aim < 50 ms)")
+    print(f"sort by a column       {f['sort_median_ms']:.1f} ms median")
+    print(f"peak memory            {f['peak_mb']:.0f} MB   (aim < 400 MB; {f['table_mb']:.0f} MB "
+          f"with the table full, before the auto-shuffle loads; {f['end_mb']:.0f} MB at the end)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main_())
