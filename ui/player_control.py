@@ -106,7 +106,10 @@ class PlayerControl(QObject):
         self.session.previous()
 
     def play_now(self, track_ids: list[int]) -> None:
+        """Play these now; the auto part is drawn again to follow what the person chose."""
         self.session.play_now(track_ids)
+        if self.queue.auto_enabled:
+            self.queue.redraw_auto()
 
     def enqueue(self, track_ids: list[int], next_up: bool) -> None:
         if next_up:
