@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +24,18 @@ ALBUMS = [
 TRACK_COUNT = sum(len(a[4]) for a in ALBUMS)
 
 
+def png(width: int = 4, height: int = 4, rgb: tuple[int, int, int] = (200, 80, 60)) -> bytes:
+    """A small valid PNG of one colour (the cover of the first album)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
 def make_music(folder: Path, seconds: float) -> Path:
     for a, (artist, album, genre, year, titles) in enumerate(ALBUMS):
         for n, title in enumerate(titles, start=1):
@@ -30,6 +44,8 @@ def make_music(folder: Path, seconds: float) -> Path:
                        TagSet(title=title, artists=[artist], album=album, genres=[genre],
                               date=year, track=str(n)),
                        seconds=seconds, freq=220.0 * (1 + a + n / 10))
+    # the first album has its cover beside the files (a tiny valid PNG)
+    (folder / ALBUMS[0][0] / ALBUMS[0][1] / "cover.png").write_bytes(png())
     return folder
 
 

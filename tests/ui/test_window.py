@@ -208,3 +208,67 @@ def test_discover_slider_is_stored_and_redraws_the_auto_part(scanned: Rig,
     w.queue_panel.discover.setValue(80)  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: not before & {e.key for e in queue.auto_part}, timeout=5000)
     assert Settings(scanned.store.settings).get(DISCOVER) == 0.8
+
+
+def test_cover_stars_in_the_bar_and_the_queue_and_the_space_key(scanned: Rig,
+                                                                qtbot: QtBot) -> None:
+    from ui.queue_model import CAPTION_ROLE, QueueDelegate
+    from ui.stars import stars_width
+
+    w = scanned.window
+    assert w.bar is not None and w.queue_panel is not None and w.control is not None
+    _play(scanned, qtbot, "Dawn")  # its album has cover.png beside the files
+
+    def cover_colour() -> tuple[int, int, int]:
+        image = w.bar.cover.pixmap().toImage()  # type: ignore[union-attr]
+        colour = image.pixelColor(image.width() // 2, image.height() // 2)
+        return colour.red(), colour.green(), colour.blue()
+
+    qtbot.waitUntil(lambda: cover_colour() == (200, 80, 60), timeout=5000)
+
+    stars = w.bar.stars
+    qtbot.mouseClick(stars, Qt.MouseButton.LeftButton, pos=QPoint(2 + 16 + 6,
+                                                                  stars.height() // 2))
+    qtbot.waitUntil(lambda: _stored_rating(scanned, "Dawn") == 2, timeout=5000)
+    assert w.model.index(_row_of(scanned, "Dawn"), Column.RATING).data(RATING_ROLE) == 2
+
+    w.queue_panel.auto.setChecked(False)
+    w.control.enqueue([w.model.track_id(_row_of(scanned, "Mist"))], next_up=True)
+    view = w.queue_panel.list
+    index = w.queue_panel.model.index(0)
+    rect = view.visualRect(index)
+    top = rect.top() + (QueueDelegate.CAPTION_HEIGHT if index.data(CAPTION_ROLE) else 0)
+    fifth = QPoint(rect.right() - stars_width() - 8 + 2 + 4 * 16 + 6,
+                   top + QueueDelegate.PAD + view.fontMetrics().height() // 2)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=fifth)
+    qtbot.waitUntil(lambda: _stored_rating(scanned, "Mist") == 5, timeout=5000)
+
+    w.activateWindow()
+    w.library.table.setFocus()
+    qtbot.keyClick(w.library.table, Qt.Key.Key_Space)
+    assert w.control.session.state is PlayerState.PAUSED
+
+
+def test_context_menu_queues_and_enter_plays(scanned: Rig, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    w = scanned.window
+    assert w.control is not None
+    table = w.library.table
+    row = _row_of(scanned, "Soleil")
+    rect = table.visualRect(w.model.index(row, Column.TITLE))
+    w.library._context_menu(rect.center())
+    menu = next(m for m in w.library.findChildren(QMenu) if m.isVisible())
+    actions = {a.text(): a for a in menu.actions()}
+    assert {"Play now", "Play next", "Add to queue", "Show in folder",
+            "Similar tracks"} <= set(actions)
+    actions["Add to queue"].trigger()
+    assert [e.track_id for e in w.control.queue.user_part] == [w.model.track_id(row)]
+    menu.close()
+
+    table.setCurrentIndex(w.model.index(_row_of(scanned, "Orage"), Column.TITLE))
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    session = w.control.session
+    qtbot.waitUntil(lambda: session.track is not None and session.track.title == "Orage",
+                    timeout=10_000)
