@@ -131,8 +131,7 @@ class LibraryActions(QObject):
         """Rate tracks: shown at once, written by the writer, then announced by `rated`."""
         if not ids:
             return
-        for track_id in ids:
-            self.model.set_rating(track_id, stars or None)
+        self.model.set_ratings(ids, stars or None)
         self.work.write(lambda ctx: _rate_in_store(ctx, ids, stars),
                         on_result=lambda _: self.rated.emit(ids, stars), name="rate")
 

@@ -152,8 +152,16 @@ class LibraryModel(QAbstractTableModel):
 
     def set_rating(self, track_id: int, stars: int | None) -> None:
         """Show a new rating at once (the store is written separately)."""
-        if self._data.set_rating(track_id, stars) is not None:
-            self._changed(track_id, Column.RATING, Column.RATING)
+        self.set_ratings([track_id], stars)
+
+    def set_ratings(self, track_ids: Sequence[int], stars: int | None) -> None:
+        """The same rating for many tracks (one repaint of the column, however many)."""
+        changed = [tid for tid in track_ids if self._data.set_rating(tid, stars) is not None]
+        if len(changed) == 1:
+            self._changed(changed[0], Column.RATING, Column.RATING)
+        elif changed and self._visible:
+            self.dataChanged.emit(self.index(0, Column.RATING),
+                                  self.index(len(self._visible) - 1, Column.RATING))
 
     def set_stats(self, track_id: int, plays: int, skips: int, last: float | None) -> None:
         if self._data.set_stats(track_id, plays, skips, last) is not None:
