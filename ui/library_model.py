@@ -211,7 +211,7 @@ class LibraryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             path = d.path(i)
             if d.errors[i]:
-                return f"{path}\nCould not be read: {d.errors[i]}"
+                return f"{path}\n{d.errors[i]}"
             if d.missing[i]:
                 return f"{path}\nThe file is missing."
             return path
