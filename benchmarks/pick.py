@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from player.queue import FillContext
 from player.store import Store
-from recommender.features import DIMENSIONS, FEATURE_VERSION
+from recommender.layout import DIMENSIONS, FEATURE_VERSION
 from recommender.shuffle import AutoShuffle
 
 JUDGEMENTS = 5_000

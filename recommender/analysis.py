@@ -30,8 +30,7 @@ import threadpoolctl
 from player.errors import AnalysisError
 from player.store import Store
 from player.store.features import FeatureResult, PendingTrack
-from recommender.audio import decode_excerpt
-from recommender.features import FEATURE_VERSION, describe
+from recommender.layout import FEATURE_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +39,14 @@ WorkerResult = tuple[bytes | None, str | None]
 
 
 def analyse_path(path: str) -> WorkerResult:
-    """Decode and describe one file; never raises, so one bad file cannot stop a run."""
+    """Decode and describe one file; never raises, so one bad file cannot stop a run.
+
+    The decoder and the signal maths are imported here, in the worker, so the process that
+    runs the analysis (the window's) does not carry them.
+    """
+    from recommender.audio import decode_excerpt
+    from recommender.features import describe
+
     try:
         excerpt = decode_excerpt(path)
         vector = describe(excerpt.segments, excerpt.rate).vector

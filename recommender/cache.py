@@ -23,8 +23,8 @@ import numpy as np
 
 from player.store import Store
 from recommender.catalog import STATIC_ARRAYS, Catalog
-from recommender.features import FEATURE_VERSION
 from recommender.index import GroupScaler, SoundIndex, layout_for
+from recommender.layout import FEATURE_VERSION
 
 logger = logging.getLogger(__name__)
 

@@ -46,18 +46,24 @@ import scipy.signal
 
 from player.errors import AnalysisError
 from recommender.audio import SAMPLE_RATE
-
-#: Raise whenever the vector's layout or the maths behind any descriptor changes.
-FEATURE_VERSION = 1
+from recommender.layout import (  # noqa: F401  (the layout is part of this module's API)
+    CONTRAST_EDGES,
+    CORR_PAIRS,
+    DIMENSIONS,
+    FEATURE_VERSION,
+    GROUPS,
+    LABELS,
+    LAYOUT,
+    N_CORR,
+    N_MFCC,
+    Group,
+)
 
 N_FFT = 2048
 HOP = 512
 N_MELS = 40
 MEL_RANGE_DB = 80.0
-N_MFCC = 13
-N_CORR = 6  # MFCCs 1..N_CORR take part in the correlation features
 ROLLOFF = 0.85
-CONTRAST_EDGES = (0.0, 200.0, 400.0, 800.0, 1600.0, 3200.0, 6400.0, 11025.0)
 CHROMA_RANGE = (60.0, 5000.0)
 TEMPO_RANGE = (40.0, 240.0)  # BPM
 TEMPO_PRIOR_BPM = 120.0
@@ -76,51 +82,6 @@ _MINOR_PROFILE = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.
 _K_SHELF = ((1.53512485958697, -2.69169618940638, 1.19839281085285),
             (1.0, -1.69065929318241, 0.73248077421585))
 _K_HIGHPASS = ((1.0, -2.0, 1.0), (1.0, -1.99004745483398, 0.99007225036621))
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """One named group of descriptors: the slice [start, stop) of the vector."""
-
-    name: str
-    start: int
-    stop: int
-    labels: tuple[str, ...]
-
-    @property
-    def size(self) -> int:
-        return self.stop - self.start
-
-    @property
-    def slice(self) -> slice:
-        return slice(self.start, self.stop)
-
-
-def _build_layout(spec: Sequence[tuple[str, Sequence[str]]]) -> tuple[Group, ...]:
-    groups, start = [], 0
-    for name, labels in spec:
-        groups.append(Group(name, start, start + len(labels), tuple(labels)))
-        start += len(labels)
-    return tuple(groups)
-
-
-_CORR_PAIRS = [(i, j) for i in range(N_CORR) for j in range(i + 1, N_CORR)]
-
-LAYOUT: tuple[Group, ...] = _build_layout([
-    ("timbre", [f"mfcc{i + 1}_mean" for i in range(N_MFCC)]
-     + [f"mfcc{i + 1}_std" for i in range(N_MFCC)]
-     + [f"mfcc{i + 1}_mfcc{j + 1}_corr" for i, j in _CORR_PAIRS]),
-    ("spectral", ["centroid_mean", "centroid_std", "bandwidth_mean", "bandwidth_std",
-                  "rolloff_mean", "rolloff_std", "flatness_mean", "flatness_std", "zcr_mean"]
-     + [f"contrast{b + 1}" for b in range(len(CONTRAST_EDGES) - 1)]),
-    ("rhythm", ["tempo", "pulse_strength", "onset_rate", "onset_strength"]),
-    ("dynamics", ["loudness", "loudness_range", "rms_variation", "crest"]),
-    ("tonality", [f"chroma{i}" for i in range(12)]
-     + ["key_strength", "mode", "key_fifths_cos", "key_fifths_sin"]),
-])
-GROUPS: dict[str, Group] = {g.name: g for g in LAYOUT}
-DIMENSIONS = LAYOUT[-1].stop
-LABELS: tuple[str, ...] = tuple(label for g in LAYOUT for label in g.labels)
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,9 +415,9 @@ def _mfcc_stats(mel_db: np.ndarray, banks: _Banks) -> np.ndarray:
         sub = mfcc[:, :N_CORR].astype(np.float64)
         corr = np.corrcoef(sub, rowvar=False)
         corr = np.nan_to_num(corr, nan=0.0)
-        pairs = np.array([corr[i, j] for i, j in _CORR_PAIRS])
+        pairs = np.array([corr[i, j] for i, j in CORR_PAIRS])
     else:
-        pairs = np.zeros(len(_CORR_PAIRS))
+        pairs = np.zeros(len(CORR_PAIRS))
     return np.concatenate([means, stds, pairs])
 
 

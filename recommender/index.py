@@ -28,7 +28,7 @@ import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
 from player.store import Store
-from recommender.features import FEATURE_VERSION, LAYOUT, Group
+from recommender.layout import FEATURE_VERSION, LAYOUT, Group
 
 #: Standardised values are clipped to this many standard deviations.
 CLIP = 5.0

@@ -23,8 +23,8 @@ import numpy as np
 from player.store import Store
 from recommender import cache
 from recommender.catalog import Catalog
-from recommender.features import FEATURE_VERSION, LAYOUT
 from recommender.index import SoundIndex, layout_for
+from recommender.layout import FEATURE_VERSION, LAYOUT
 from recommender.space import TasteSpace
 from recommender.taste import (
     Signal,

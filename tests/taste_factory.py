@@ -15,7 +15,7 @@ import numpy as np
 from player.models import Track
 from player.store import Store
 from player.store.features import FeatureResult
-from recommender.features import DIMENSIONS, FEATURE_VERSION
+from recommender.layout import DIMENSIONS, FEATURE_VERSION
 
 
 @dataclass

@@ -13,7 +13,7 @@ from player.queue import FillContext
 from player.store import Store
 from player.store.features import FeatureResult
 from recommender import catalog as catalog_module
-from recommender.features import DIMENSIONS, FEATURE_VERSION
+from recommender.layout import DIMENSIONS, FEATURE_VERSION
 from recommender.shuffle import AutoShuffle
 
 EMPTY = FillContext(None, (), ())

@@ -10,8 +10,8 @@ from player.models import Track
 from player.settings import ANALYSIS_WORKERS, Settings, analysis_workers
 from recommender import reasons
 from recommender.analysis import AnalysisSummary, LibraryAnalyser, Progress
-from recommender.features import FEATURE_VERSION
 from recommender.index import Neighbour, SoundIndex
+from recommender.layout import FEATURE_VERSION
 from ui.cli.context import CliContext
 from ui.cli.library_commands import dumps, shown
 
