@@ -160,7 +160,8 @@ def stars_from_text(text: str) -> int | None:
 
 
 def first_fraction_stars(values: Iterable[str]) -> int | None:
-    """Stars from the first FMPS_RATING value that holds a fraction."""
+    """Stars from the first value that holds a fraction 0.0–1.0 (FMPS_RATING, and Quod
+    Libet's RATING:user, where 1.0 is five stars); values above 1 are not fractions."""
     for value in values:
         number = parse_float([value])
         if number is not None and (stars := stars_from_fraction(number)) is not None:

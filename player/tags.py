@@ -100,11 +100,12 @@ def _vorbis_fields(tags: Any) -> Fields:
 
 def _field_name(key: str, table: dict[str, str]) -> str | None:
     lower = key.lower()
-    # Quod Libet and others write per-user ratings as "rating:user@example.org".
+    # Quod Libet writes per-user ratings as "rating:user@example.org", always as a fraction
+    # 0.0-1.0 (1.0 is five stars), unlike a bare RATING. Keys merely starting with
+    # "fmps_rating" (Amarok's automatic FMPS_RATING_AMAROK_SCORE) are not ratings at all:
+    # only the exact key is, through the table.
     if lower.startswith("rating:"):
-        return "rating"
-    if lower.startswith("fmps_rating"):
-        return "fmps_rating"
+        return "user_rating"
     return table.get(lower)
 
 
@@ -329,7 +330,7 @@ def _build(path: str, audio: Any, st: os.stat_result) -> Track:
                             getattr(info, "album_gain", None)),
         rg_album_peak=tv.parse_float(get("rg_album_peak")),
         tag_rating=_stars(raw.get("popm", ()), get("wmp_rating"), get("rating"),
-                          get("fmps_rating")),
+                          get("user_rating"), get("fmps_rating")),
         mtime_ns=st.st_mtime_ns,
         size=st.st_size,
     )
@@ -346,9 +347,10 @@ def _gain(replaygain: tuple[str, ...], r128: tuple[str, ...], header: Any) -> fl
 
 
 def _stars(popm: Iterable[Any], wmp: Iterable[str], rating: Iterable[str],
-           fmps: Iterable[str]) -> int | None:
+           user_rating: Iterable[str], fmps: Iterable[str]) -> int | None:
     """The rating another player left in the tags, in the order of how precise it is:
-    the format's own rating field first, then FMPS_RATING."""
+    the format's own rating field first, then a per-user RATING:user (a fraction), then
+    FMPS_RATING (a fraction)."""
     for byte in popm:
         if isinstance(byte, int) and (stars := tv.stars_from_popm(byte)) is not None:
             return stars
@@ -356,7 +358,8 @@ def _stars(popm: Iterable[Any], wmp: Iterable[str], rating: Iterable[str],
         number = tv.parse_number([value])
         if number is not None and (stars := tv.stars_from_wmp(number)) is not None:
             return stars
-    return tv.first_text_stars(rating) or tv.first_fraction_stars(fmps)
+    return (tv.first_text_stars(rating) or tv.first_fraction_stars(user_rating)
+            or tv.first_fraction_stars(fmps))
 
 
 def _positive_float(value: Any) -> float | None:
