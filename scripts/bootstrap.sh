@@ -48,8 +48,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
-if [ ! -x .venv/bin/python ]; then
+if ! .venv/bin/python -c 'import sys' >/dev/null 2>&1; then
+    # Missing, or broken (say, after the system Python was upgraded): make it anew, and
+    # forget what was installed into the old one.
     echo "Creating .venv"
+    rm -rf .venv
     "$python" -m venv .venv
 fi
 extras=""
