@@ -25,23 +25,14 @@ def _configure_logging(verbosity: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-def _has_display() -> bool:
-    if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] in {"offscreen", "minimal", "vnc"}:
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or (
-        sys.platform in {"win32", "darwin"}
-    )
-
-
 def run_gui(db_path: Path | None) -> int:
     """Open the desktop window, or explain why it cannot open here."""
-    if not _has_display():
-        print(
-            "riffle: no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is "
-            "set). Run it inside a desktop session, or set QT_QPA_PLATFORM=offscreen to start "
-            "without a screen. The command line works anywhere: riffle --help",
-            file=sys.stderr,
-        )
+    from ui.display import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        print(f"riffle: {problem} The command line works anywhere: riffle --help",
+              file=sys.stderr)
         return 2
     try:
         store = Store.open(db_path or default_db_path())

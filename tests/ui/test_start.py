@@ -52,3 +52,27 @@ def test_without_a_display_riffle_explains_instead_of_crashing(tmp_path: Path) -
     assert result.returncode == 2
     assert "no display" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_display_that_went_away_is_explained_not_a_qt_abort(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}
+    env["DISPLAY"] = ":857"  # no X server has that socket
+    result = subprocess.run([sys.executable, "main.py", "--db", str(tmp_path / "x.sqlite3")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "no X server answers on DISPLAY=:857" in result.stderr
+    assert "Traceback" not in result.stderr and "xcb" not in result.stderr
+
+
+def test_display_checks_follow_each_platform(tmp_path: Path) -> None:
+    from ui.display import display_problem
+
+    (tmp_path / "wayland-1").touch()
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-1",
+                            "XDG_RUNTIME_DIR": str(tmp_path)}) is None
+    assert "WAYLAND_DISPLAY=wayland-9" in (display_problem(
+        {"WAYLAND_DISPLAY": "wayland-9", "XDG_RUNTIME_DIR": str(tmp_path)}) or "")
+    assert display_problem({"DISPLAY": "otherhost:0"}) is None  # remote: trusted
+    assert "neither DISPLAY nor WAYLAND_DISPLAY" in (display_problem({}) or "")
