@@ -12,6 +12,7 @@ from typing import Any
 
 from player.errors import TrackNotFoundError
 from player.models import Track
+from player.query import parse, register_sql_functions
 from player.store.database import Database
 from player.store.plays import play_stats_sql
 
@@ -285,6 +286,19 @@ class TrackStore:
         sql += f" ORDER BY {order}" if order else " ORDER BY artist COLLATE NOCASE, album " \
             "COLLATE NOCASE, disc_number, track_number, path"
         return [row_to_track(r) for r in self.db.query(sql, params)]
+
+    def find(self, text: str, *, playable: bool = False) -> list[Track]:
+        """Tracks matching the query *text* (player/query.py; "" matches all), in library
+        order. Unreadable files are left out; with *playable* missing ones are too.
+
+        Raises QueryError for a malformed query.
+        """
+        where, params = parse(text).to_sql()
+        register_sql_functions(self.db.conn)
+        wanted = "scan_error IS NULL"
+        if playable:
+            wanted += " AND missing_since IS NULL"
+        return self.all(f"{wanted} AND ({where})" if where else wanted, params)
 
     def errors(self) -> list[tuple[str, str]]:
         """(path, reason) of every present file that could not be read, by path."""

@@ -145,3 +145,17 @@ def test_quoting_a_colon_searches_the_text_itself() -> None:
     query = parse('"live: 1979"')
     assert query.matches(Track(path="/x.mp3", title="Live: 1979"))
     assert not query.matches(Track(path="/x.mp3", title="Live 1979"))
+
+
+def test_find_runs_a_query_against_the_store(store: Store) -> None:
+    """One function turns query text into tracks for every face: unreadable files never
+    match, missing ones only when not asking for what can be played."""
+    with store.db.transaction():
+        ids = {t.title: store.tracks.upsert(t) for t in TRACKS[:3]}
+        store.tracks.mark_missing([ids["True Faith"]])
+        store.tracks.record_error("/m/no/broken order.mp3", 1, 1, "damaged")
+    assert [t.title for t in store.tracks.find("order")] == ["Blue Monday", "True Faith"]
+    assert [t.title for t in store.tracks.find("order", playable=True)] == ["Blue Monday"]
+    assert len(store.tracks.find("")) == 3
+    with pytest.raises(QueryError):
+        store.tracks.find("colour:blue")

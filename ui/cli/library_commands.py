@@ -15,7 +15,6 @@ from typing import Any
 
 from player.library import Scanner, ScanProgress, ScanReport
 from player.models import Track
-from player.query import parse, register_sql_functions
 from player.store.stats import library_stats
 from ui.cli.context import CliContext
 
@@ -215,12 +214,7 @@ def _print_report(report: ScanReport, ctx: CliContext) -> None:
 
 
 def run_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    query = parse(" ".join(args.query))
-    store = ctx.store
-    register_sql_functions(store.db.conn)
-    where, params = query.to_sql()
-    readable = "scan_error IS NULL"
-    tracks = store.tracks.all(f"{readable} AND ({where})" if where else readable, params)
+    tracks = ctx.store.tracks.find(" ".join(args.query))
     if args.json:
         ctx.out(dumps([track_json(t) for t in tracks]))
     else:
