@@ -19,7 +19,6 @@ from typing import Any
 from player.history import PlayTracker
 from player.models import Track
 from player.playback import Backend, EventQueue, VlcBackend
-from player.query import parse, register_sql_functions
 from player.queue import Filler, Queue, RepeatMode
 from player.session import Session
 from player.settings import AUTO_AHEAD, AUTO_SHUFFLE, MUTED, REPEAT, REPLAYGAIN_MODE, VOLUME
@@ -50,12 +49,7 @@ def _describe(track: Track) -> str:
 
 
 def _matches(ctx: CliContext, words: list[str], shuffle: bool) -> list[int]:
-    store = ctx.store
-    query = parse(" ".join(words))
-    register_sql_functions(store.db.conn)
-    where, params = query.to_sql()
-    playable = "missing_since IS NULL AND scan_error IS NULL"
-    tracks = store.tracks.all(f"{playable} AND ({where})" if where else playable, params)
+    tracks = ctx.store.tracks.find(" ".join(words), playable=True)
     ids = [t.id for t in tracks if t.id is not None]
     if shuffle:
         random.shuffle(ids)
