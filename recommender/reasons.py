@@ -5,8 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from recommender.taste import SignalKind
-
 #: How the feature groups read in a sentence ("similar timbre and tempo").
 GROUP_WORDS = {
     "timbre": "timbre",
@@ -51,7 +49,8 @@ def because_played(title: str, groups: Sequence[str]) -> str:
     return _with(f"like {quoted(title)}, which you play to the end", groups)
 
 
-def own_judgement(kind: SignalKind | None, stars_given: int | None) -> str:
+def own_judgement(stars_given: int | None) -> str:
+    """Why a track the listener judged comes back: their stars, or their habit."""
     if stars_given:
         return f"you rated it {stars(stars_given)}"
     return "one you usually play to the end"

@@ -274,7 +274,7 @@ class AutoShuffle:
         track_id = int(cat.ids[row])
         if best == "preference":
             if s.judged[i]:
-                return reasons.own_judgement(None, state.stars_of(track_id))
+                return reasons.own_judgement(state.stars_of(track_id))
             backer = int(s.backer[i])
             title = cat.title(cat.row_of[backer]) if backer in cat.row_of else "a track"
             groups = state.agreeing_groups(track_id, backer)

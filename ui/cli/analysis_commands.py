@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from player.models import Track
 from player.settings import ANALYSIS_WORKERS, Settings, analysis_workers
 from recommender import reasons
 from recommender.analysis import AnalysisSummary, LibraryAnalyser, Progress
-from recommender.index import Neighbour, SoundIndex
 from recommender.layout import FEATURE_VERSION
 from ui.cli.context import CliContext
 from ui.cli.library_commands import dumps, shown
+
+if TYPE_CHECKING:
+    from recommender.index import Neighbour
 
 #: The summary lists at most this many failures; `riffle analyze --errors` lists them all.
 SHOWN_ERRORS = 20
@@ -136,6 +138,8 @@ def run_similar(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.err("riffle similar: -n takes a number of tracks, 1 or more")
         return 2
     wanted = {spec: store.tracks.resolve(spec) for spec in dict.fromkeys(args.tracks)}
+    from recommender.index import SoundIndex  # scikit-learn loads only for this command
+
     index = SoundIndex.from_store(store)
     found = index.neighbours_many([t.id for t in wanted.values() if t.id is not None], args.n)
     others = store.tracks.get_many(sorted({n.track_id for ns in found.values() for n in ns}))
