@@ -1,4 +1,8 @@
-"""The roots table: the folders that make up the library."""
+"""The roots table: the folders that make up the library.
+
+Paths are stored like track paths (player/store/tracks.py db_path): text when the name is
+valid UTF-8, else its exact bytes, so a folder named in any encoding can be a root.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import os
 import time
 
 from player.store.database import Database
+from player.store.tracks import db_path, fs_path
 
 
 def normalise_root(path: str) -> str:
@@ -18,17 +23,18 @@ class RootStore:
         self.db = db
 
     def list(self) -> list[str]:
-        return [r[0] for r in self.db.query("SELECT path FROM roots ORDER BY path")]
+        return [fs_path(r[0]) for r in self.db.query("SELECT path FROM roots ORDER BY path")]
 
     def add(self, path: str) -> bool:
         """Add a library folder; False if it was there already."""
         cur = self.db.execute(
             "INSERT OR IGNORE INTO roots (path, added_at) VALUES (?, ?)",
-            (normalise_root(path), time.time()),
+            (db_path(normalise_root(path)), time.time()),
         )
         return cur.rowcount > 0
 
     def remove(self, path: str) -> bool:
         """Forget a library folder (its tracks and their history stay); False if unknown."""
-        cur = self.db.execute("DELETE FROM roots WHERE path = ?", (normalise_root(path),))
+        cur = self.db.execute("DELETE FROM roots WHERE path = ?",
+                              (db_path(normalise_root(path)),))
         return cur.rowcount > 0

@@ -10,7 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from library_factory import BAD_FILES, NON_UTF8_NAME, STANDARD_READABLE, standard_library
+from library_factory import (
+    BAD_FILES,
+    NON_UTF8_NAME,
+    STANDARD_READABLE,
+    TagSet,
+    make_track,
+    standard_library,
+)
 
 from player.store import Store
 from ui.cli.app import build_parser, run_command
@@ -196,3 +203,18 @@ def test_the_real_command_line_without_a_terminal(tmp_path: Path, music: Path) -
     assert result.returncode == 0
     assert result.stdout.startswith(f"added {len(STANDARD_READABLE)}, updated 0, moved 0")
     assert "\r" not in result.stderr and "Reading tags" not in result.stderr
+
+
+def test_a_library_folder_with_a_non_utf8_name(db_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / os.fsdecode(b"Mus\xe9")
+    make_track(folder / "song.ogg", TagSet(title="Song", artists=["A"]))
+    code, out, err = riffle(db_path, "scan", str(folder))
+    assert (code, out, err) == (0, "added 1, updated 0, moved 0, missing 0, errors 0\n", "")
+    code, out, _ = riffle(db_path, "roots")
+    assert (code, out) == (0, f"{tmp_path}/Mus\ufffd\n")  # printable, whatever the terminal
+    _, out, _ = riffle(db_path, "stats", "--json")
+    assert [os.fsencode(r) for r in json.loads(out)["roots"]] == [os.fsencode(str(folder))]
+    code, out, _ = riffle(db_path, "scan")  # every root, read back from the store
+    assert (code, out) == (0, "added 0, updated 0, moved 0, missing 0, errors 0\n")
+    code, out, _ = riffle(db_path, "roots", "remove", str(folder))
+    assert (code, riffle(db_path, "roots")[1]) == (0, "")

@@ -120,7 +120,7 @@ def run_roots(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store
     if args.action is None:
         for root in store.roots.list():
-            ctx.out(root)
+            ctx.out(shown(root))
         return 0
     if not args.paths:
         ctx.err(f"riffle roots {args.action}: name at least one folder")
@@ -129,10 +129,10 @@ def run_roots(args: argparse.Namespace, ctx: CliContext) -> int:
         for path in args.paths:
             if args.action == "add":
                 added = store.roots.add(path)
-                ctx.out(f"{'added' if added else 'already a library folder'}: {path}")
+                ctx.out(f"{'added' if added else 'already a library folder'}: {shown(path)}")
             else:
                 removed = store.roots.remove(path)
-                ctx.out(f"{'removed' if removed else 'not a library folder'}: {path}")
+                ctx.out(f"{'removed' if removed else 'not a library folder'}: {shown(path)}")
     return 0
 
 
@@ -164,7 +164,7 @@ def run_scan(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store
     for path in args.paths:
         if not os.path.isdir(path):
-            ctx.err(f"riffle scan: {path} is not a folder")
+            ctx.err(f"riffle scan: {shown(path)} is not a folder")
             return 2
     if args.paths:
         with store.db.transaction():
