@@ -9,9 +9,9 @@
 3. Read new and changed files (player/tags.py) in batches of at most `batch_files` files or
    `batch_seconds`, each batch written in one short transaction after it was read. A
    killed scan loses at most one batch; the next scan finds the rest still to do.
-4. A new file whose tags match a vanished (or already missing) track, with the same
-   duration or the same size, is that track moved: the old row gets the new path and keeps
-   its id, plays, ratings and features.
+4. A new file whose tags match a stored track whose file is gone (from any folder, not
+   only the ones this scan walks), with the same duration or the same size, is that track
+   moved: the old row gets the new path and keeps its id, plays, ratings and features.
 5. Only after a complete walk of a root are its unseen tracks marked missing (never
    deleted). A cancelled scan marks nothing missing.
 
@@ -32,7 +32,7 @@ from player.errors import TagError
 from player.models import Track
 from player.store import Store
 from player.store.roots import normalise_root
-from player.store.tracks import FileState
+from player.store.tracks import FileState, StoredTags
 from player.tags import AUDIO_EXTENSIONS, read_track
 from player.walk import FoundFile, RootState, root_state, walk
 
@@ -95,39 +95,49 @@ def _cancel_check(cancel: Cancel) -> Callable[[], bool]:
     raise TypeError("cancel is a threading.Event or a callable returning bool")
 
 
-def _identity(track: Track) -> tuple[Any, ...]:
+def _identity(title: str, artist: str | None, album: str | None, albumartist: str | None,
+              track_number: int | None, disc_number: int | None) -> tuple[Any, ...]:
     """What must be equal for two files to be the same recording: its shown tags."""
-    return (track.display_title.casefold(), track.artist, track.album, track.albumartist,
-            track.track_number, track.disc_number)
+    return (title.casefold(), artist, album, albumartist, track_number, disc_number)
+
+
+def _track_identity(track: Track) -> tuple[Any, ...]:
+    return _identity(track.display_title, track.artist, track.album, track.albumartist,
+                     track.track_number, track.disc_number)
 
 
 class _MoveFinder:
-    """Matches newly found files to vanished tracks by tags plus duration, or tags plus size."""
+    """Matches newly found files to stored tracks by tags plus duration, or tags plus size."""
 
-    def __init__(self, tracks: Iterable[Track]) -> None:
-        self._by_duration: dict[tuple[Any, ...], list[int]] = {}
-        self._by_size: dict[tuple[Any, ...], list[int]] = {}
+    def __init__(self, stored: Iterable[StoredTags]) -> None:
+        self._by_duration: dict[tuple[Any, ...], list[StoredTags]] = {}
+        self._by_size: dict[tuple[Any, ...], list[StoredTags]] = {}
         self._used: set[int] = set()
-        for track in sorted(tracks, key=lambda t: t.id or 0):
-            if track.scan_error or track.id is None:
-                continue
-            ident = _identity(track)
-            if track.duration:
-                self._by_duration.setdefault((ident, round(track.duration, 1)), []
-                                             ).append(track.id)
-            self._by_size.setdefault((ident, track.size), []).append(track.id)
+        self._refused: set[int] = set()
+        for entry in stored:
+            ident = _identity(entry.title or "", entry.artist, entry.album, entry.albumartist,
+                              entry.track_number, entry.disc_number)
+            if entry.duration:
+                self._by_duration.setdefault((ident, round(entry.duration, 1)), []
+                                             ).append(entry)
+            self._by_size.setdefault((ident, entry.size), []).append(entry)
 
-    def take(self, track: Track) -> int | None:
-        """The id of the vanished track *track* is, or None; each id is handed out once."""
-        ident = _identity(track)
+    def take(self, track: Track, is_gone: Callable[[str], bool]) -> int | None:
+        """The id of the stored track whose file *track* is now, or None. A candidate is
+        taken only if *is_gone* says its old file is no longer there; each id once."""
+        ident = _track_identity(track)
         keys = [(self._by_size, (ident, track.size))]
         if track.duration:
             keys.insert(0, (self._by_duration, (ident, round(track.duration, 1))))
         for index, key in keys:
-            for track_id in index.get(key, ()):
-                if track_id not in self._used:
-                    self._used.add(track_id)
-                    return track_id
+            for entry in index.get(key, ()):
+                if entry.id in self._used or entry.id in self._refused:
+                    continue
+                if not is_gone(entry.path):
+                    self._refused.add(entry.id)
+                    continue
+                self._used.add(entry.id)
+                return entry.id
         return None
 
     @property
@@ -185,7 +195,7 @@ class Scanner:
         vanished = [state for path, state in known.items()
                     if path not in seen and _under_any(path, walked)
                     and not _under_any(path, [d for d, _ in report.unreadable_dirs])]
-        moves = _LazyMoves(self.store, known, seen, vanished)
+        moves = _LazyMoves(self.store, known, seen)
 
         tick.total = len(to_read)
         tick.seen = len(found)
@@ -312,23 +322,49 @@ def _under_any(path: str, folders: Iterable[str]) -> bool:
 
 
 class _LazyMoves:
-    """The move finder, built on first need: most scans find no new file at all."""
+    """The move finder, built on first need: most scans find no new file at all.
 
-    def __init__(self, store: Store, known: dict[str, FileState], seen: set[str],
-                 vanished: list[FileState]) -> None:
+    Its candidates are every stored track not seen by this scan, in any folder (a file may
+    move into a folder scanned on its own), but one is taken only when its old file is
+    really gone: not still on disk (a copy is not a move), not unreadable, and not under a
+    library folder that is absent or empty (a disk not mounted).
+    """
+
+    def __init__(self, store: Store, known: dict[str, FileState], seen: set[str]) -> None:
         self._store = store
-        ids = {s.id for s in vanished}
-        ids.update(s.id for p, s in known.items() if s.missing_since is not None
-                   and p not in seen)
-        self._ids = sorted(ids)
+        self._seen = seen
+        self._any = any(path not in seen for path in known)
         self._finder: _MoveFinder | None = None
+        self._roots: list[str] | None = None
+        self._root_present: dict[str, bool] = {}
 
     def find(self, track: Track) -> int | None:
-        if not self._ids:
+        if not self._any:
             return None
         if self._finder is None:
-            self._finder = _MoveFinder(self._store.tracks.get_many(self._ids).values())
-        return self._finder.take(track)
+            self._finder = _MoveFinder(
+                entry for entry in self._store.tracks.move_candidates()
+                if entry.path not in self._seen)
+        return self._finder.take(track, self._is_gone)
+
+    def _is_gone(self, path: str) -> bool:
+        try:
+            os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        except OSError:  # cannot tell (permissions, a failing disk): not gone
+            return False
+        else:
+            return False
+        if self._roots is None:
+            self._roots = self._store.roots.list()
+        for root in self._roots:
+            if _under_any(path, [root]):
+                if root not in self._root_present:
+                    self._root_present[root] = root_state(root) is RootState.PRESENT
+                if not self._root_present[root]:
+                    return False
+        return True
 
     @property
     def used(self) -> set[int]:

@@ -102,6 +102,22 @@ class FileState:
     scan_error: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class StoredTags:
+    """What a stored track is recognised by when its file turns up under another name."""
+
+    id: int
+    path: str
+    title: str | None
+    artist: str | None
+    album: str | None
+    albumartist: str | None
+    track_number: int | None
+    disc_number: int | None
+    duration: float | None  # seconds
+    size: int  # bytes
+
+
 def _tag_values(track: Track) -> tuple[Any, ...]:
     # The title column always holds what a person sees: the tag's title, or the file name
     # when the file has none (as record_error does), so listings and queries agree.
@@ -233,6 +249,14 @@ class TrackStore:
                                  r["scan_error"])
             for r in cur
         }
+
+    def move_candidates(self) -> list[StoredTags]:
+        """Every readable track with the fields a move is recognised by (no JSON, no
+        stats: cheap enough to read for the whole library)."""
+        rows = self.db.query(
+            "SELECT id, path, title, artist, album, albumartist, track_number, disc_number,"
+            " duration, size FROM tracks WHERE scan_error IS NULL ORDER BY id")
+        return [StoredTags(r[0], fs_path(r[1]), *tuple(r)[2:]) for r in rows]
 
     def get(self, track_id: int) -> Track:
         rows = self.db.query(stats_sql("track_id = ?") + " WHERE t.id = ?", (track_id,) * 3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from library_factory import (
     standard_library,
 )
 
+from player.models import PlayOutcome, PlaySource
 from player.store import Store
 from ui.cli.app import build_parser, run_command
 from ui.cli.context import CliContext
@@ -218,3 +220,68 @@ def test_a_library_folder_with_a_non_utf8_name(db_path: Path, tmp_path: Path) ->
     assert (code, out) == (0, "added 0, updated 0, moved 0, missing 0, errors 0\n")
     code, out, _ = riffle(db_path, "roots", "remove", str(folder))
     assert (code, riffle(db_path, "roots")[1]) == (0, "")
+
+
+def _listed(db: Path) -> dict[str, dict[str, object]]:
+    return {item["path"]: item for item in json.loads(riffle(db, "list", "--json")[1])}
+
+
+def _rate_and_play(db: Path, path: Path) -> int:
+    store = Store.open(db)
+    try:
+        track = store.tracks.by_path(str(path))
+        assert track is not None and track.id is not None
+        with store.db.transaction():
+            store.ratings.set(track.id, 5)
+        play = store.plays.start(track.id, duration=0.5, source=PlaySource.USER)
+        store.plays.finish(play, listened=0.5, outcome=PlayOutcome.COMPLETED)
+        return track.id
+    finally:
+        store.close()
+
+
+def test_a_file_moved_into_a_folder_scanned_on_its_own_keeps_its_history(
+        db_path: Path, tmp_path: Path) -> None:
+    old = make_track(tmp_path / "music" / "a" / "song.ogg", TagSet(title="Song", artists=["A"]))
+    make_track(tmp_path / "music" / "b.ogg", TagSet(title="Stays", artists=["B"]))
+    riffle(db_path, "scan", str(tmp_path / "music"))
+    track_id = _rate_and_play(db_path, old)
+    new = tmp_path / "newroot" / "moved song.ogg"
+    new.parent.mkdir()
+    old.rename(new)
+    code, out, _ = riffle(db_path, "scan", str(new.parent))
+    assert (code, out) == (0, "added 0, updated 0, moved 1, missing 0, errors 0\n")
+    code, out, _ = riffle(db_path, "scan")  # every folder: the old path is not missing
+    assert (code, out) == (0, "added 0, updated 0, moved 0, missing 0, errors 0\n")
+    moved = _listed(db_path)[str(new)]
+    assert (moved["id"], moved["rating"], moved["play_count"], moved["missing"]) == (
+        track_id, 5, 1, False)
+    assert len(_listed(db_path)) == 2
+
+
+def test_a_copy_in_another_folder_is_a_new_track(db_path: Path, tmp_path: Path) -> None:
+    old = make_track(tmp_path / "music" / "song.ogg", TagSet(title="Song", artists=["A"]))
+    riffle(db_path, "scan", str(tmp_path / "music"))
+    track_id = _rate_and_play(db_path, old)
+    copy = tmp_path / "copies" / "song.ogg"
+    copy.parent.mkdir()
+    shutil.copy(old, copy)
+    code, out, _ = riffle(db_path, "scan", str(copy.parent))
+    assert (code, out) == (0, "added 1, updated 0, moved 0, missing 0, errors 0\n")
+    assert _listed(db_path)[str(old)]["id"] == track_id
+    assert _listed(db_path)[str(copy)]["play_count"] == 0
+
+
+def test_a_track_on_an_unplugged_disk_does_not_move_to_a_lookalike(db_path: Path,
+                                                                   tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    old = make_track(disk / "song.ogg", TagSet(title="Song", artists=["A"]))
+    riffle(db_path, "scan", str(disk))
+    track_id = _rate_and_play(db_path, old)
+    lookalike = tmp_path / "laptop" / "song.ogg"
+    lookalike.parent.mkdir()
+    shutil.copy(old, lookalike)
+    disk.rename(tmp_path / "unplugged")
+    code, out, _ = riffle(db_path, "scan", str(lookalike.parent))
+    assert (code, out) == (0, "added 1, updated 0, moved 0, missing 0, errors 0\n")
+    assert _listed(db_path)[str(old)]["id"] == track_id
