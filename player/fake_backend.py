@@ -47,6 +47,7 @@ class _Loaded:
     duration_ms: int | None
     error: str | None
     base_ms: int = 0
+    stops_ms: int | None = None  # where the data really ends (damaged files), else duration
     since: float | None = None  # clock reading when playing last (re)started
     started: bool = False
     prepared: bool = False
@@ -67,6 +68,7 @@ class FakeBackend:
         self._clock = clock
         self._interval = position_interval_ms
         self._media: dict[str, int] = {}
+        self._stops: dict[str, int] = {}
         self._broken: dict[str, str] = {}
         self._serial = 0
         self._current: _Loaded | None = None
@@ -79,10 +81,15 @@ class FakeBackend:
 
     # -- the fake's library -----------------------------------------------------------------
 
-    def add_media(self, path: str, duration_ms: int) -> None:
-        """Make *path* playable, *duration_ms* milliseconds long."""
+    def add_media(self, path: str, duration_ms: int, *, stops_at_ms: int | None = None) -> None:
+        """Make *path* playable, *duration_ms* milliseconds long. *stops_at_ms*: the file is
+        damaged there; it ends (Ended) at that point although its header says *duration_ms*."""
         self._media[path] = int(duration_ms)
         self._broken.pop(path, None)
+        if stops_at_ms is None:
+            self._stops.pop(path, None)
+        else:
+            self._stops[path] = int(stops_at_ms)
 
     def break_media(self, path: str, message: str = "cannot decode the audio") -> None:
         """Make *path* fail to play with *message*."""
@@ -104,7 +111,7 @@ class FakeBackend:
         self._serial += 1
         duration, error = self._open(path)
         self._current = _Loaded(self._serial, path, gain_db, duration, error,
-                                base_ms=max(0, int(start_ms)))
+                                base_ms=max(0, int(start_ms)), stops_ms=self._stops.get(path))
         self._state = PlayerState.STOPPED
         self._next = None
         self.gain_db = gain_db
@@ -150,7 +157,7 @@ class FakeBackend:
             old = self._current
             self._serial += 1
             self._current = _Loaded(self._serial, old.path, old.gain_db, old.duration_ms,
-                                    old.error)
+                                    old.error, stops_ms=old.stops_ms)
 
     def seek(self, position_ms: int) -> None:
         current = self._current
@@ -203,7 +210,12 @@ class FakeBackend:
 
     def _position(self, media: _Loaded) -> int:
         raw = self._raw_position(media)
-        return raw if media.duration_ms is None else min(raw, media.duration_ms)
+        end = self._end(media)
+        return raw if end is None else min(raw, end)
+
+    @staticmethod
+    def _end(media: _Loaded) -> int | None:
+        return media.stops_ms if media.stops_ms is not None else media.duration_ms
 
     def tick(self) -> None:
         """Send the events due by the clock's current time (positions, end, next start)."""
@@ -212,12 +224,13 @@ class FakeBackend:
             media = self._current
             raw = self._raw_position(media)
             duration = media.duration_ms
-            if duration is None or raw < duration:
+            end = self._end(media)
+            if end is None or raw < end:
                 if raw - media.last_reported >= self._interval or media.last_reported < 0:
                     media.last_reported = raw
                     events.append(Position(media.serial, media.path, raw, duration))
                 break
-            overshoot_s = (raw - duration) / 1000.0
+            overshoot_s = (raw - end) / 1000.0
             if self._next is None:
                 self._state = PlayerState.STOPPED
                 events.append(Ended(media.serial, media.path, next_started=False))
@@ -226,7 +239,8 @@ class FakeBackend:
             self._next = None
             self._serial += 1
             dur, error = self._open(path)
-            nxt = _Loaded(self._serial, path, gain, dur, error, prepared=True)
+            nxt = _Loaded(self._serial, path, gain, dur, error, prepared=True,
+                          stops_ms=self._stops.get(path))
             self._current = nxt
             self.gain_db = gain
             events.append(Ended(media.serial, media.path, next_started=True))

@@ -2,8 +2,9 @@
 
 A row is written the moment a track starts and finished when it stops, so a crash loses at
 most the last few seconds of listening, never the play. Seconds listened count only real
-progress of the playing position: a pause adds nothing, and neither does a seek (a jump of
-the position larger than the time that passed).
+progress of the playing position, and never more than the time that really passed: a pause
+adds nothing, neither does a seek (a jump of the position larger than the time that passed),
+and an engine that races through a file (no sound device, undecodable data) is not believed.
 
 How a play ended (see `judge`):
 - completed: it reached its end, or the listener moved on in its last seconds (moving on
@@ -11,7 +12,9 @@ How a play ended (see `judge`):
 - skipped: the listener moved on (next, previous, another track, stop) before hearing
   min(30 s, half the track);
 - stopped: the listener stopped or moved on later than that, or the program closed;
-- error: the track could not be played. An error is never a skip: it says nothing of taste.
+- error: the track could not be played, or its end came well before its known length (the
+  decoder gave up on damaged data; see `end_shortfall`). An error is never a skip: it says
+  nothing of taste.
 """
 
 from __future__ import annotations
@@ -35,9 +38,16 @@ END_GRACE_SHARE = 0.1
 FLUSH_SECONDS = 1.0
 #: A position step larger than the time passed plus this slack (seconds) is a seek.
 SEEK_SLACK_SECONDS = 0.6
+#: Wall seconds not yet matched by progress that a later step may still use, at most (events
+#: can reach the owner in bursts); a step is otherwise capped at the time that passed.
+SPARE_SECONDS = 0.5
 #: At a natural end, the stretch between the last reported position and the end is
-#: credited, up to this many seconds (engines report the end a little before the sound).
-END_REMAINDER_SECONDS = 5.0
+#: credited, up to this many seconds and never more than the time that passed.
+END_REMAINDER_SECONDS = 1.0
+#: An end more than max(SHORT_END_SECONDS, SHORT_END_SHARE × duration) before the known
+#: duration is a decoding failure, not a completion.
+SHORT_END_SECONDS = 2.0
+SHORT_END_SHARE = 0.1
 
 
 class ChangeReason(StrEnum):
@@ -63,6 +73,12 @@ def skip_threshold(duration: float | None) -> float:
     if duration is None or duration <= 0:
         return SKIP_SECONDS
     return min(SKIP_SECONDS, duration / 2.0)
+
+
+def clock_text(seconds: float) -> str:
+    """*seconds* as m:ss for a person."""
+    minutes, secs = divmod(int(max(0.0, seconds)), 60)
+    return f"{minutes}:{secs:02d}"
 
 
 def judge(reason: ChangeReason, listened: float, position: float | None,
@@ -105,6 +121,8 @@ class PlayTracker:
         self._listened = 0.0
         self._last_pos: float | None = None
         self._last_at = 0.0
+        self._spare = 0.0
+        self._reached = 0.0
         self._flushed_at = 0.0
         self._flushed_value = 0.0
 
@@ -137,8 +155,9 @@ class PlayTracker:
         self._track_id = track_id
         self._duration = duration
         self._listened = 0.0
-        self._last_pos = position
+        self._last_pos = self._reached = position
         self._last_at = self._flushed_at = self._clock()
+        self._spare = 0.0
         self._flushed_value = 0.0
         logger.debug("play %d of track %d opened", self._play_id, track_id)
         return self._play_id
@@ -152,9 +171,14 @@ class PlayTracker:
         now = self._clock()
         if self._last_pos is not None:
             step = position - self._last_pos
-            if 0 < step <= (now - self._last_at) + SEEK_SLACK_SECONDS:
-                self._listened += step
+            passed = now - self._last_at
+            if 0 < step <= passed + SEEK_SLACK_SECONDS:
+                available = passed + self._spare
+                counted = min(step, available)
+                self._listened += counted
+                self._spare = min(SPARE_SECONDS, available - counted)
         self._last_pos = position
+        self._reached = max(self._reached, position)
         self._last_at = now
         if now - self._flushed_at >= self._flush_interval:
             self.flush()
@@ -162,7 +186,23 @@ class PlayTracker:
     def seeked(self, position: float) -> None:
         """The owner moved the position to *position* seconds; the jump is not listening."""
         self._last_pos = position
+        self._reached = max(self._reached, position)
         self._last_at = self._clock()
+
+    def end_shortfall(self) -> str | None:
+        """At a natural end: why the end is a failure, or None when it is a real end.
+
+        An end that comes well before the track's known duration (the playing position never
+        got within max(SHORT_END_SECONDS, SHORT_END_SHARE × duration) of it) means the
+        decoder stopped on damaged or missing data: "stopped decoding at 0:02 of 0:10".
+        """
+        if self._play_id is None or not self._duration:
+            return None
+        tolerance = max(SHORT_END_SECONDS, SHORT_END_SHARE * self._duration)
+        if self._duration - self._reached <= tolerance:
+            return None
+        return (f"stopped decoding at {clock_text(self._reached)} of "
+                f"{clock_text(self._duration)}")
 
     def flush(self) -> None:
         """Write the seconds listened so far, so a crash keeps them."""
@@ -182,7 +222,8 @@ class PlayTracker:
             self.position(position)
         if reason is ChangeReason.ENDED and self._duration and self._last_pos is not None:
             remainder = self._duration - self._last_pos
-            self._listened += max(0.0, min(remainder, END_REMAINDER_SECONDS))
+            passed = self._clock() - self._last_at + self._spare
+            self._listened += max(0.0, min(remainder, END_REMAINDER_SECONDS, passed))
         last = self._duration if reason is ChangeReason.ENDED else self._last_pos
         outcome = judge(reason, self._listened, last, self._duration)
         self._plays.finish(self._play_id, listened=round(self._listened, 3), outcome=outcome,

@@ -237,18 +237,17 @@ class Session:
     def _on_position(self, event: Position) -> None:
         duration = event.duration_ms / 1000.0 if event.duration_ms else None
         self.tracker.position(event.position_ms / 1000.0, duration)
-        if event.position_ms > 0 and self._failures:
-            self._failures = 0
-        track, entry = self._track, self._entry
-        if event.position_ms > 0 and track is not None and track.play_error and entry:
-            self.tracks.set_play_error(entry.track_id, None)  # it plays after all
-            track.play_error = None
         if abs(event.position_ms - self._saved_at) >= SAVE_POSITION_MS:
             self._saved_at = event.position_ms
             self.queue.save_position(event.position_ms)
 
     def _on_ended(self, event: Ended) -> None:
-        self.tracker.finish(ChangeReason.ENDED)
+        shortfall = self.tracker.end_shortfall()
+        if shortfall is not None:
+            # The decoder gave up well before the end: a failure, never a completion.
+            self._on_failed(shortfall)
+            return
+        self._played_through(self.tracker.finish(ChangeReason.ENDED))
         prepared = self._prepared
         with self._driving():
             entry = self.queue.advance(ChangeReason.ENDED)
@@ -284,8 +283,19 @@ class Session:
         if position is not None and self._entry is not None:
             self.queue.save_position(position)
 
+    def _played_through(self, outcome: PlayOutcome | None) -> None:
+        """A play closed without a fault: the failure run ends, and a completed track that
+        was marked unplayable plays after all."""
+        self._failures = 0
+        track, entry = self._track, self._entry
+        if outcome is PlayOutcome.COMPLETED and track is not None and track.play_error \
+                and entry is not None:
+            self.tracks.set_play_error(entry.track_id, None)
+            track.play_error = None
+
     def _leave(self, reason: ChangeReason) -> None:
         outcome = self.tracker.finish(reason, position=self._position_s())
+        self._played_through(outcome)
         if outcome is PlayOutcome.SKIPPED:
             # A skip is a judgement the auto part was drawn without: draw it again.
             with self._driving():

@@ -137,6 +137,39 @@ def test_vanished_and_corrupt_files_are_marked_and_playback_goes_on(rig: Rig) ->
             rig.store.tracks.get(rig.ids[2]).skip_count) == (0, 0)
 
 
+def test_a_file_that_stops_decoding_early_is_an_error_not_a_completion(rig: Rig) -> None:
+    rig.backend.add_media(rig.paths[0], 3000, stops_at_ms=600)  # damaged after 0.6 s
+    rig.session.play_now(rig.ids[:2])
+    rig.run(1.0)
+    plays = rig.plays()
+    assert [(p.track_id, p.outcome) for p in plays] == [(rig.ids[0], PlayOutcome.ERROR),
+                                                        (rig.ids[1], None)]
+    assert plays[0].listened == pytest.approx(0.6, abs=0.06)
+    assert rig.store.tracks.get(rig.ids[0]).play_error == "stopped decoding at 0:00 of 0:03"
+    assert "stopped decoding" in rig.messages[0]
+    assert rig.session.track is not None and rig.session.track.id == rig.ids[1]
+
+
+def test_files_that_play_a_little_then_fail_still_stop_after_three(rig: Rig) -> None:
+    for path in rig.paths:
+        rig.backend.add_media(path, 3000, stops_at_ms=500)
+    rig.session.play_now(rig.ids)
+    rig.run(3.0)
+    assert rig.session.state is PlayerState.STOPPED
+    assert "3 tracks in a row" in rig.messages[-1]
+    assert [p.outcome for p in rig.plays()] == [PlayOutcome.ERROR] * 3
+
+
+def test_a_marked_track_that_plays_through_is_cleared(rig: Rig) -> None:
+    rig.store.tracks.set_play_error(rig.ids[0], "stopped decoding at 0:01 of 0:03")
+    rig.session.play_now(rig.ids[:1])
+    rig.run(1.0)
+    assert rig.store.tracks.get(rig.ids[0]).play_error is not None  # not yet proven
+    rig.run(2.5)
+    assert rig.plays()[0].outcome is PlayOutcome.COMPLETED
+    assert rig.store.tracks.get(rig.ids[0]).play_error is None
+
+
 def test_three_failures_in_a_row_stop_playback(rig: Rig) -> None:
     for path in rig.paths[:4]:
         rig.backend.break_media(path)
