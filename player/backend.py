@@ -47,11 +47,14 @@ class Position:
 
 @dataclass(frozen=True, slots=True)
 class Ended:
-    """*path* played to its end. *next_started*: the prepared next track is already playing."""
+    """*path* played to its end. *next_started*: the prepared next track is already playing;
+    *next_path* is the file the backend started (the owner checks it is the one it wants:
+    the queue may have changed after the backend was told what comes next)."""
 
     serial: int
     path: str
     next_started: bool = False
+    next_path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

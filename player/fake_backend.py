@@ -243,7 +243,7 @@ class FakeBackend:
                           stops_ms=self._stops.get(path))
             self._current = nxt
             self.gain_db = gain
-            events.append(Ended(media.serial, media.path, next_started=True))
+            events.append(Ended(media.serial, media.path, next_started=True, next_path=path))
             if error is not None:
                 self._state = PlayerState.STOPPED
                 events.append(Failed(nxt.serial, path, error))

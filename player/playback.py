@@ -382,7 +382,8 @@ class VlcBackend:
         if self._player.play() != 0:
             self._notes.put(("error", nxt.serial))
         self._state = PlayerState.PLAYING
-        events.append(Ended(current.serial, current.path, next_started=True))
+        events.append(Ended(current.serial, current.path, next_started=True,
+                            next_path=prepared.path))
         return events
 
     def _maybe_started(self, current: _Media) -> list[PlaybackEvent]:

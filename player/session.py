@@ -63,7 +63,6 @@ class Session:
         self._serial = -1
         self._entry: QueueEntry | None = None  # the entry loaded in the backend
         self._track: Track | None = None
-        self._prepared: int | None = None  # track id given to backend.set_next
         self._failures = 0
         self._saved_at = 0
         self._busy = False
@@ -225,6 +224,11 @@ class Session:
         self._serial = event.serial
         if self._entry is None:
             return
+        if self._track is not None and event.path != self._track.path:
+            logger.warning("the engine started %s instead of %s", event.path, self._track.path)
+            with self._driving():
+                self._start(self._entry)
+            return
         self._started = True
         duration = event.duration_ms / 1000.0 if event.duration_ms else None
         self.tracker.begin(self._entry.track_id, duration=duration or self._duration_s(),
@@ -248,16 +252,20 @@ class Session:
             self._on_failed(shortfall)
             return
         self._played_through(self.tracker.finish(ChangeReason.ENDED))
-        prepared = self._prepared
         with self._driving():
             entry = self.queue.advance(ChangeReason.ENDED)
-        if event.next_started and entry is not None and entry.track_id == prepared:
+        track = self._lookup(entry) if entry is not None else None
+        if event.next_started and entry is not None and track is not None \
+                and track.path == event.next_path:
             # The backend already plays it: adopt it, its Started event follows.
             self._serial = event.serial + 1
-            self._set_loaded(entry, self._lookup(entry))
+            self._set_loaded(entry, track)
             self._prepare_next()
             return
         if event.next_started:
+            # The queue changed after the backend was told what follows: load the right one.
+            logger.info("the engine started %s, the queue wants another track",
+                        event.next_path)
             self.backend.stop()
         self._start_or_stop(entry)
 
@@ -328,7 +336,6 @@ class Session:
         with self._driving():
             self._serial = self.backend.load(track.path, gain_db=self._gain(track),
                                              start_ms=start_ms)
-            self._prepared = None
             self.backend.play()
             self._running = True
             self._prepare_next()
@@ -364,10 +371,8 @@ class Session:
         nxt = self.queue.peek_next(ChangeReason.ENDED)
         track = self._lookup(nxt) if nxt is not None else None
         if track is None or not os.path.isfile(track.path):
-            self._prepared = None
             self.backend.set_next(None)
             return
-        self._prepared = track.id
         self.backend.set_next(track.path, gain_db=self._gain(track))
 
     def _queue_changed(self) -> None:

@@ -137,7 +137,7 @@ def test_prepared_next_track_starts_at_once(harness: Harness, media: dict[str, P
     _started(harness, serial)
     ended = harness.wait_for(lambda e: isinstance(e, Ended))
     ended_at = time.monotonic() if harness.kind == "vlc" else harness.clock()
-    assert ended == Ended(serial, a, next_started=True)
+    assert ended == Ended(serial, a, next_started=True, next_path=b)
     nxt = _started(harness, serial + 1)
     gap = (time.monotonic() if harness.kind == "vlc" else harness.clock()) - ended_at
     assert nxt.path == b and nxt.prepared

@@ -191,6 +191,23 @@ def test_queue_end_stops_and_repeat_one_replays(rig: Rig) -> None:
     assert rig.session.state is PlayerState.STOPPED and not rig.session.active
 
 
+def test_a_queue_edit_as_a_track_ends_plays_and_logs_what_the_queue_says(rig: Rig) -> None:
+    rig.session.play_now(rig.ids[:2])  # the second is prepared in the backend
+    rig.run(2.9)
+    rig.clock.advance(0.2)
+    rig.backend.tick()  # the backend ends the first and starts the second by itself...
+    rig.session.queue.enqueue_next([rig.ids[2]])  # ...while the user puts a third first
+    rig.pump()
+    rig.run(0.5)
+    assert rig.session.track is not None and rig.session.track.id == rig.ids[2]
+    assert rig.backend.position() is not None
+    assert rig.started[-1].path == rig.paths[2]  # what sounds is what is logged
+    assert [(p.track_id, p.outcome) for p in rig.plays()] == [
+        (rig.ids[0], PlayOutcome.COMPLETED), (rig.ids[2], None)]
+    rig.run(3.0)  # and the second still follows the third
+    assert rig.session.track is not None and rig.session.track.id == rig.ids[1]
+
+
 def test_previous_restarts_late_and_goes_back_early(rig: Rig) -> None:
     rig.session.play_now(rig.ids[:3])
     rig.run(3.2)  # first ran out, second plays
