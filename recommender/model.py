@@ -37,6 +37,8 @@ from recommender.taste import (
 logger = logging.getLogger(__name__)
 
 LIBRARY_CHECK_SECONDS = 10.0
+#: Libraries smaller than this are checked for changes before every fill (a millisecond).
+ALWAYS_CHECK_BELOW = 5_000
 #: Above this many analysed tracks, flow neighbours are looked for in a fixed random
 #: subset of this size: a few milliseconds per pick even at a million tracks.
 NEAREST_SEARCH = 200_000
@@ -77,7 +79,8 @@ class TasteState:
 
     def refresh_if_changed(self) -> None:
         now = self._clock()
-        if now - self._library_checked >= LIBRARY_CHECK_SECONDS:
+        if (now - self._library_checked >= LIBRARY_CHECK_SECONDS
+                or len(self.catalog) < ALWAYS_CHECK_BELOW):
             self._library_checked = now
             fingerprint = cache.library_fingerprint(self.store)
             old, self._library_fingerprint = self._library_fingerprint, fingerprint

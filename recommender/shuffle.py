@@ -75,6 +75,16 @@ class AutoShuffle:
         self.state = TasteState(store, clock=clock, cache_path=cache_path)
         self._threads = ThreadpoolController()  # finding the native pools costs ms: once
 
+    def set_discover(self, share: float) -> None:
+        """How adventurous the picks are: the share (0–1) that explores music far from
+        anything judged. Takes effect from the next fill."""
+        self.config.discover = min(1.0, max(0.0, float(share)))
+
+    def library_changed(self) -> None:
+        """Tracks were scanned or analysed: look at the library again before the next pick
+        (otherwise it is looked at every LIBRARY_CHECK_SECONDS)."""
+        self.state.invalidate()
+
     # -- the Filler protocol ---------------------------------------------------------------
 
     def fill(self, count: int, context: FillContext) -> list[Pick]:

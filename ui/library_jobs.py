@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from player.settings import ANALYSIS_WORKERS, Settings, analysis_workers
+from player.store import Store
 from player.store.listing import iter_library_rows
 from ui.library_data import LibraryData
 from ui.tasks import BackgroundWork, Task, TaskContext
@@ -253,10 +254,19 @@ def analysis_function() -> AnalyseFunction | None:
                                          p.done, p.total))
 
         analyser = LibraryAnalyser(ctx.store, workers=workers)
+        priority = about_to_play(ctx.store)
         return run_in_background_priority(
-            lambda: analyser.run(progress=progress, cancel=ctx.cancel_event))
+            lambda: analyser.run(priority=priority, progress=progress,
+                                 cancel=ctx.cancel_event))
 
     return analyse
+
+
+def about_to_play(store: Store) -> list[int]:
+    """The tracks the queue will play next, as last saved (playing, then the user's part,
+    then the auto part), so the analysis describes them first."""
+    return [e.track_id for e in store.queue_state.load()
+            if e.part in ("current", "user", "auto")]
 
 
 #: How much lower than the window the analysis processes run (Unix nice increment).

@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
             self.bar.cover_clicked.connect(self.show_playing)
             lib.settings_saved.connect(control.settings_saved)
             lib.jobs.scan_finished.connect(control.library_scanned)
+            lib.jobs.analysis_finished.connect(control.library_scanned)
 
     # -- reacting ----------------------------------------------------------------------------
 

@@ -63,6 +63,7 @@ class PlayerControl(QObject):
         self.settings = settings
         self._player = player
         self._discover: Callable[[float], None] | None = None
+        self._library_changed: Callable[[], None] | None = None
         self._filler_started = False
         self.filler_ready = False
         self._shown_id: int | None = None
@@ -157,6 +158,7 @@ class PlayerControl(QObject):
         if self._player is not None:
             self._player.stores.append(store)
         self._discover = _discover_setter(filler)
+        self._library_changed = getattr(filler, "library_changed", None)
         self.queue.set_filler(filler)
         self.filler_ready = True
 
@@ -167,7 +169,10 @@ class PlayerControl(QObject):
         self._write_setting(s.DISCOVER, value, then=self.queue.redraw_auto)
 
     def library_scanned(self, _report: object = None) -> None:
-        """New tracks may be there: an empty auto part gets its first picks."""
+        """New tracks (or new descriptions) may be there: the auto-shuffle looks again, and
+        an empty auto part gets its first picks."""
+        if self._library_changed is not None:
+            self._library_changed()
         if not self.queue.auto_part and self.queue.auto_enabled:
             self.queue.redraw_auto()
 
@@ -273,13 +278,6 @@ class PlayerControl(QObject):
 
 
 def _discover_setter(filler: Filler) -> Callable[[float], None] | None:
-    """How to hand the auto-shuffle a new discover share: the recommender's filler keeps it
-    in `config.discover`; a filler without one (random picks) has nothing to tune."""
-    config = getattr(filler, "config", None)
-    if config is None or not hasattr(config, "discover"):
-        return None
-
-    def set_discover(value: float) -> None:
-        config.discover = value
-
-    return set_discover
+    """How to hand the auto-shuffle a new discover share; None for a filler without one."""
+    setter = getattr(filler, "set_discover", None)
+    return setter if callable(setter) else None

@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from window_rig import TRACK_COUNT, Rig, make_music
 
 from player.playback import VlcBackend
-from player.random_filler import RandomFiller
 from player.store import Store
+from recommender.shuffle import AutoShuffle
 from ui.app_setup import app_icon, build_player
 from ui.library_jobs import (
     AnalyseFunction,
@@ -58,7 +58,7 @@ def make_window(qtbot: QtBot, tmp_path: Path, db_path: Path) -> Iterator[Callabl
             store=store, work=work, jobs=jobs, loader=LibraryLoader(work),
             state=WindowState(tmp_path / "window.ini"), icon=app_icon(),
             suggested_folder=suggested, similar=similar,
-            player=build_player(store, dummy_backend, RandomFiller) if player else None)
+            player=build_player(store, dummy_backend, AutoShuffle) if player else None)
         window = MainWindow(parts)
         window.resize(1280, 800)
         window.show()
