@@ -60,6 +60,7 @@ class ChangeReason(StrEnum):
     STOPPED = "stopped"  #: the user stopped playback
     ERROR = "error"  #: the track could not be played
     QUIT = "quit"  #: the program closed
+    INTERRUPTED = "interrupted"  #: the program was cut off (a crash); closed at next start
 
     @property
     def by_user(self) -> bool:
@@ -234,6 +235,16 @@ class PlayTracker:
         self._track_id = None
         self._last_pos = None
         return outcome
+
+    def close_interrupted(self) -> int:
+        """Close the plays a crash left open (not the one open here) as stopped, with the
+        seconds they had flushed; returns how many."""
+        if self._play_id is not None:
+            return 0
+        closed = self._plays.close_unfinished(str(ChangeReason.INTERRUPTED))
+        if closed:
+            logger.info("closed %d play(s) cut off by an earlier crash", closed)
+        return closed
 
     def record_error(self, track_id: int, *, source: PlaySource,
                      duration: float | None = None) -> None:

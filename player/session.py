@@ -46,7 +46,8 @@ class Session:
     """The player the faces drive. Not thread-safe: call it from its owner's thread.
 
     *listeners* are called with no argument whenever what plays or the play state changes;
-    *on_message* receives sentences for a person ("Cannot play …: the file is gone").
+    *on_message* receives sentences for a person ("Cannot play …: the file is gone"). Plays
+    that an earlier run left open (it crashed) are closed as stopped when a Session is built.
     """
 
     def __init__(self, backend: Backend, queue: Queue, tracker: PlayTracker,
@@ -68,6 +69,7 @@ class Session:
         self._busy = False
         self._running = False
         self._started = False
+        tracker.close_interrupted()
         queue.listeners.append(self._queue_changed)
 
     # -- reading -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The plays table: one row per play, written when it starts and finished when it ends.
 
-A play that is still open (outcome NULL) after a crash keeps the seconds flushed so far.
+A play that is still open (outcome NULL) after a crash keeps the seconds flushed so far,
+until the next start closes it as stopped (`close_unfinished`).
 """
 
 from __future__ import annotations
@@ -126,6 +127,14 @@ class PlayStore:
         """track id → PlayStats for every track that has a play row."""
         return {r[0]: PlayStats(int(r[1] or 0), int(r[2] or 0), r[3])
                 for r in self.db.query(PLAY_STATS_SQL)}
+
+    def close_unfinished(self, reason: str) -> int:
+        """Close every open play as stopped, keeping the seconds flushed before it was cut
+        off; it ended *listened* seconds after it started. Returns how many were closed."""
+        cur = self.db.execute(
+            "UPDATE plays SET outcome = ?, ended_at = started_at + listened, reason = ? "
+            "WHERE outcome IS NULL", (str(PlayOutcome.STOPPED), reason))
+        return int(cur.rowcount or 0)
 
     def unfinished(self) -> list[Play]:
         """Plays left open (outcome NULL): the one playing now, or those cut by a crash."""

@@ -229,6 +229,27 @@ def test_shutdown_keeps_the_play_and_the_position(rig: Rig, store: Store) -> Non
     assert restored.resume_position_ms == pytest.approx(1500, abs=60)
 
 
+def test_plays_cut_off_by_a_crash_are_closed_as_stopped_at_start(store: Store,
+                                                                 tmp_path: Path) -> None:
+    track = store.tracks.upsert(Track(path=str(tmp_path / "x.mp3"), title="X", duration=200.0))
+    cut = store.plays.start(track, duration=200.0, source=PlaySource.AUTO, started_at=5000.0)
+    store.plays.update_listened(cut, 42.5)  # flushed just before the crash
+    done = store.plays.start(track, duration=200.0, source=PlaySource.USER, started_at=6000.0)
+    store.plays.finish(done, listened=200.0, outcome=PlayOutcome.COMPLETED, ended_at=6200.0)
+    rig = Rig(store, tmp_path, count=1)  # builds a Session on this database
+    assert store.plays.unfinished() == []
+    closed = store.plays.get(cut)
+    assert closed is not None
+    assert (closed.outcome, closed.listened, closed.ended_at, closed.reason) == (
+        PlayOutcome.STOPPED, 42.5, 5042.5, "interrupted")
+    finished = store.plays.get(done)
+    assert finished is not None and finished.outcome is PlayOutcome.COMPLETED
+    assert finished.ended_at == 6200.0
+    rig.session.play_now(rig.ids)  # the new session's own play stays open while it plays
+    rig.run(0.5)
+    assert len(store.plays.unfinished()) == 1
+
+
 class CountingFiller:
     """Hands out the rig's tracks in turn and counts how often it is asked."""
 
