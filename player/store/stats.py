@@ -16,6 +16,7 @@ class LibraryStats:
     tracks: int = 0  # present and readable
     missing: int = 0
     errors: int = 0  # present but unreadable
+    play_errors: int = 0  # present and readable, but failed to play when last tried
     artists: int = 0
     albums: int = 0
     total_seconds: float = 0.0
@@ -39,6 +40,7 @@ def library_stats(db: Database) -> LibraryStats:
     row = db.query(
         f"SELECT sum({_PRESENT}), sum(missing_since IS NOT NULL),"
         " sum(missing_since IS NULL AND scan_error IS NOT NULL),"
+        f" sum({_PRESENT} AND play_error IS NOT NULL),"
         f" count(DISTINCT CASE WHEN {_PRESENT} THEN lower(coalesce(albumartist, artist)) END),"
         f" count(DISTINCT CASE WHEN {_PRESENT} THEN lower(coalesce(albumartist, artist, ''))"
         " || char(31) || lower(album) END),"
@@ -63,7 +65,8 @@ def library_stats(db: Database) -> LibraryStats:
     roots = [fs_path(r[0]) for r in db.query("SELECT path FROM roots ORDER BY path")]
     return LibraryStats(
         tracks=int(row[0] or 0), missing=int(row[1] or 0), errors=int(row[2] or 0),
-        artists=int(row[3] or 0), albums=int(row[4] or 0), total_seconds=float(row[5] or 0),
-        total_bytes=int(row[6] or 0), rated=int(rated or 0), plays=int(plays[0] or 0),
-        skips=int(plays[1] or 0), never_played=int(never or 0), codecs=codecs, roots=roots,
+        play_errors=int(row[3] or 0), artists=int(row[4] or 0), albums=int(row[5] or 0),
+        total_seconds=float(row[6] or 0), total_bytes=int(row[7] or 0), rated=int(rated or 0),
+        plays=int(plays[0] or 0), skips=int(plays[1] or 0), never_played=int(never or 0),
+        codecs=codecs, roots=roots,
     )

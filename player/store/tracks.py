@@ -24,15 +24,23 @@ _TAG_COLUMNS = (
     "rg_track_peak", "rg_album_gain", "rg_album_peak", "tag_rating",
 )
 
+# Why a track failed to play stays only while its file is the same one: a file that
+# changed on disk (replaced, re-encoded, re-tagged) deserves another try.
+# (In an upsert, "excluded" is the row as read now and "tracks" the row as it was.)
+_KEEP_PLAY_ERROR = ("CASE WHEN tracks.mtime_ns = excluded.mtime_ns "
+                    "AND tracks.size = excluded.size THEN tracks.play_error END")
+
 _UPSERT_SQL = (
     f"INSERT INTO tracks (path, {', '.join(_TAG_COLUMNS)}, added_at, updated_at) "
     f"VALUES (?, {', '.join('?' for _ in _TAG_COLUMNS)}, ?, ?) ON CONFLICT(path) DO UPDATE SET "
     f"{', '.join(f'{c} = excluded.{c}' for c in _TAG_COLUMNS)}, "
-    "updated_at = excluded.updated_at, missing_since = NULL, scan_error = NULL RETURNING id"
+    f"updated_at = excluded.updated_at, missing_since = NULL, scan_error = NULL, "
+    f"play_error = {_KEEP_PLAY_ERROR} RETURNING id"
 )
 _MOVE_SQL = (
     f"UPDATE tracks SET path = ?, {', '.join(f'{c} = ?' for c in _TAG_COLUMNS)}, "
-    "updated_at = ?, missing_since = NULL, scan_error = NULL WHERE id = ?"
+    "updated_at = ?, missing_since = NULL, scan_error = NULL, "
+    "play_error = CASE WHEN mtime_ns = ? AND size = ? THEN play_error END WHERE id = ?"
 )
 
 
@@ -184,7 +192,8 @@ class TrackStore:
     def upsert(self, track: Track, *, now: float | None = None) -> int:
         """Insert a track read from disk, or update the row with its path; returns its id.
 
-        A file read successfully clears a previous scan error and its missing mark.
+        A file read successfully clears a previous scan error and its missing mark, and a
+        play error too when the file changed (mtime or size) since it failed to play.
         """
         now = time.time() if now is None else now
         row = self.db.execute(
@@ -196,7 +205,8 @@ class TrackStore:
         """Give an existing track (and so its plays, ratings and features) a new path and
         the tags read there: the file was moved or renamed."""
         now = time.time() if now is None else now
-        self.db.execute(_MOVE_SQL, (db_path(track.path), *_tag_values(track), now, track_id))
+        self.db.execute(_MOVE_SQL, (db_path(track.path), *_tag_values(track), now,
+                                    track.mtime_ns, track.size, track_id))
 
     def clear_missing(self, ids: Iterable[int]) -> None:
         """Files that are back where they were: no longer missing."""
@@ -213,7 +223,8 @@ class TrackStore:
             "INSERT INTO tracks (path, mtime_ns, size, title, added_at, updated_at, scan_error) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
             "mtime_ns = excluded.mtime_ns, size = excluded.size, updated_at = excluded.updated_at,"
-            " scan_error = excluded.scan_error, missing_since = NULL RETURNING id",
+            " scan_error = excluded.scan_error, missing_since = NULL, "
+            f"play_error = {_KEEP_PLAY_ERROR} RETURNING id",
             (db_path(path), mtime_ns, size, title, now, now, _storable(reason)),
         ).fetchone()
         return int(row[0])
@@ -329,6 +340,14 @@ class TrackStore:
         rows = self.db.query(
             "SELECT path, scan_error FROM tracks WHERE scan_error IS NOT NULL "
             "AND missing_since IS NULL ORDER BY path"
+        )
+        return [(fs_path(r[0]), r[1]) for r in rows]
+
+    def play_errors(self) -> list[tuple[str, str]]:
+        """(path, reason) of every present, readable file that failed to play, by path."""
+        rows = self.db.query(
+            "SELECT path, play_error FROM tracks WHERE play_error IS NOT NULL "
+            "AND scan_error IS NULL AND missing_since IS NULL ORDER BY path"
         )
         return [(fs_path(r[0]), r[1]) for r in rows]
 

@@ -111,3 +111,26 @@ def test_a_read_only_database_gives_a_clear_error(db_path: Path, running_as_root
     finally:
         db_path.parent.chmod(0o755)
         db_path.chmod(0o644)
+
+
+def test_a_play_error_lasts_only_while_the_file_is_the_same(store: Store) -> None:
+    track = Track(path="/m/a.ogg", title="A", mtime_ns=1, size=100)
+    with store.db.transaction():
+        track_id = store.tracks.upsert(track)
+        store.tracks.set_play_error(track_id, "no decoder")
+        store.tracks.upsert(track)  # read again (--retry-errors), unchanged
+    assert store.tracks.get(track_id).play_error == "no decoder"
+    with store.db.transaction():
+        store.tracks.move(track_id, Track(path="/m/b.ogg", title="A", mtime_ns=1, size=100))
+    assert store.tracks.get(track_id).play_error == "no decoder"
+    with store.db.transaction():
+        store.tracks.upsert(Track(path="/m/b.ogg", title="A", mtime_ns=2, size=100))
+    assert store.tracks.get(track_id).play_error is None
+    with store.db.transaction():
+        store.tracks.set_play_error(track_id, "no decoder")
+        store.tracks.move(track_id, Track(path="/m/c.ogg", title="A", mtime_ns=2, size=90))
+    assert store.tracks.get(track_id).play_error is None
+    with store.db.transaction():
+        store.tracks.set_play_error(track_id, "no decoder")
+        store.tracks.record_error("/m/c.ogg", 3, 90, "damaged")
+    assert store.tracks.get(track_id).play_error is None

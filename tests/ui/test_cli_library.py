@@ -173,7 +173,7 @@ def test_bad_query_is_a_clear_message(scanned: Path) -> None:
 def test_errors_text_and_json(scanned: Path, music: Path) -> None:
     code, out, _ = riffle(scanned, "errors", "--json")
     assert code == 0
-    assert json.loads(out) == [{"path": str(music / p), "reason": r}
+    assert json.loads(out) == [{"path": str(music / p), "reason": r, "kind": "scan"}
                                for p, r in sorted(BAD_FILES.items())]
     code, out, _ = riffle(scanned, "errors")
     assert out.splitlines() == [f"{music / p}: {r}" for p, r in sorted(BAD_FILES.items())]
@@ -285,3 +285,31 @@ def test_a_track_on_an_unplugged_disk_does_not_move_to_a_lookalike(db_path: Path
     code, out, _ = riffle(db_path, "scan", str(lookalike.parent))
     assert (code, out) == (0, "added 1, updated 0, moved 0, missing 0, errors 0\n")
     assert _listed(db_path)[str(old)]["id"] == track_id
+
+
+def test_a_play_error_is_listed_counted_and_forgotten_when_the_file_changes(
+        db_path: Path, tmp_path: Path) -> None:
+    song = make_track(tmp_path / "music" / "song.ogg", TagSet(title="Song", artists=["A"]))
+    make_track(tmp_path / "music" / "other.ogg", TagSet(title="Other", artists=["B"]))
+    riffle(db_path, "scan", str(tmp_path / "music"))
+    store = Store.open(db_path)
+    try:
+        track = store.tracks.by_path(str(song))
+        assert track is not None and track.id is not None
+        store.tracks.set_play_error(track.id, "no decoder")
+    finally:
+        store.close()
+    _, out, _ = riffle(db_path, "errors", "--json")
+    assert json.loads(out) == [{"path": str(song), "reason": "no decoder", "kind": "play"}]
+    assert riffle(db_path, "errors")[1] == f"{song}: could not be played: no decoder\n"
+    _, out, _ = riffle(db_path, "stats", "--json")
+    assert (json.loads(out)["play_errors"], json.loads(out)["tracks"]) == (1, 2)
+    assert "unplayable    1" in riffle(db_path, "stats")[1]
+    riffle(db_path, "scan")  # the same file: it would fail again
+    assert json.loads(riffle(db_path, "errors", "--json")[1]) != []
+    make_track(song, TagSet(title="Song", artists=["A"]), seconds=1.0)  # replaced
+    code, out, _ = riffle(db_path, "scan")
+    assert (code, out) == (0, "added 0, updated 1, moved 0, missing 0, errors 0\n")
+    assert json.loads(riffle(db_path, "errors", "--json")[1]) == []
+    assert riffle(db_path, "errors")[1] == "no unreadable or unplayable files\n"
+    assert json.loads(riffle(db_path, "stats", "--json")[1])["play_errors"] == 0

@@ -48,8 +48,9 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON object")
     p.set_defaults(handler=run_stats)
 
-    p = sub.add_parser("errors", help="files that could not be read, and why")
-    p.add_argument("--json", action="store_true", help="print a JSON array of {path, reason}")
+    p = sub.add_parser("errors", help="files that could not be read or played, and why")
+    p.add_argument("--json", action="store_true",
+                   help='print a JSON array of {path, reason, kind}; kind is "scan" or "play"')
     p.set_defaults(handler=run_errors)
 
 
@@ -238,6 +239,7 @@ def run_stats(args: argparse.Namespace, ctx: CliContext) -> int:
         f"never played  {stats.never_played}",
         f"missing       {stats.missing}",
         f"unreadable    {stats.errors}",
+        f"unplayable    {stats.play_errors}",
     ]
     if stats.codecs:
         lines.append("formats       " + ", ".join(f"{c} {n}" for c, n in stats.codecs.items()))
@@ -248,12 +250,15 @@ def run_stats(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def run_errors(args: argparse.Namespace, ctx: CliContext) -> int:
-    errors = ctx.store.tracks.errors()
+    store = ctx.store
+    problems = sorted([(path, "scan", reason) for path, reason in store.tracks.errors()]
+                      + [(path, "play", reason) for path, reason in store.tracks.play_errors()])
     if args.json:
-        ctx.out(dumps([{"path": path, "reason": reason} for path, reason in errors]))
+        ctx.out(dumps([{"path": path, "reason": reason, "kind": kind}
+                       for path, kind, reason in problems]))
         return 0
-    for path, reason in errors:
-        ctx.out(f"{shown(path)}: {reason}")
-    if not errors:
-        ctx.out("no unreadable files")
+    for path, kind, reason in problems:
+        ctx.out(f"{shown(path)}: {reason if kind == 'scan' else 'could not be played: ' + reason}")
+    if not problems:
+        ctx.out("no unreadable or unplayable files")
     return 0
