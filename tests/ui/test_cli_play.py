@@ -3,6 +3,7 @@ play is logged, bad files are passed over with a reason, and a killed player kee
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -15,9 +16,11 @@ from audio_factory import sine, write_audio
 
 import main
 from player.models import PlayOutcome, PlaySource, Track
-from player.queue import Queue
+from player.queue import Queue, RepeatMode
 from player.settings import AUTO_SHUFFLE, Settings
 from player.store import Store
+from ui.cli.context import CliContext
+from ui.cli.play_commands import prepare_queue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,6 +98,53 @@ def test_a_saved_queue_resumes_and_passes_over_a_vanished_file(tmp_path: Path, d
             (vanished, PlayOutcome.ERROR), (after, PlayOutcome.COMPLETED)]
     finally:
         store.close()
+
+
+@pytest.mark.slow
+def test_play_without_a_query_falls_back_to_the_whole_library(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Auto-shuffle off and nothing saved: `riffle play` plays the library, shuffled; and
+    --shuffle without a query plays the whole library even when a queue was saved."""
+    store = Store.open(db_path)
+    with store.db.transaction():
+        ids = {_add(store, write_audio(tmp_path / f"{name}.mp3", sine(440 + 50 * i, 0.6)),
+                    name, 0.6) for i, name in enumerate(("One", "Two", "Three"))}
+    Settings(store.settings).set(AUTO_SHUFFLE, False)
+    store.close()
+    assert main.main(["--db", str(db_path), "play", "--aout", "dummy"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert sorted(out) == sorted(f"▶ Band – {n} (Record)  [0:01]" for n in ("One", "Two",
+                                                                             "Three"))
+    store = Store.open(db_path)
+    first = min(ids)
+    Queue(None, auto=False, state=store.queue_state).play_now([first])  # a saved queue
+    store.close()
+    assert main.main(["--db", str(db_path), "play", "--shuffle", "--aout", "dummy"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    store = Store.open(db_path)
+    try:
+        plays = store.plays.all()
+        assert len(plays) == 6 and {p.track_id for p in plays} == ids
+        assert {p.outcome for p in plays} == {PlayOutcome.COMPLETED}
+    finally:
+        store.close()
+
+
+def test_repeat_queue_on_an_empty_queue_repeats_the_whole_library(tmp_path: Path,
+                                                                  db_path: Path) -> None:
+    store = Store.open(db_path)
+    with store.db.transaction():
+        ids = {_add(store, tmp_path / f"{i}.mp3", f"T{i}", 60.0) for i in range(4)}
+    store.close()
+    ctx = CliContext(db_path=db_path)
+    try:
+        args = argparse.Namespace(query=[], shuffle=False, repeat="queue")
+        queue = prepare_queue(args, ctx, Settings(ctx.store.settings), [])
+        assert queue.current is not None
+        assert {queue.current.track_id, *(e.track_id for e in queue.upcoming)} == ids
+        assert queue.repeat is RepeatMode.QUEUE
+    finally:
+        ctx.close()
 
 
 @pytest.mark.slow

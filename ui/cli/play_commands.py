@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from player.history import PlayTracker
+from player.history import ChangeReason, PlayTracker
 from player.models import Track
 from player.playback import Backend, EventQueue, VlcBackend
 from player.queue import Filler, Queue, RepeatMode
@@ -31,10 +31,13 @@ def register(sub: Any) -> None:
         "play", help="play matching tracks (or the whole library, shuffled) in the terminal",
         description="Play the tracks matching QUERY, in library order (or shuffled with "
         "--shuffle), until they end. Without a query, go on with the saved queue and keep it "
-        "filled with shuffled picks from the whole library. Ctrl-C stops. Every play is "
-        "logged like in the window. QUERY works as in `riffle list`.")
+        "filled with shuffled picks from the whole library; when that gives nothing to play "
+        "(auto-shuffle off, or repeat queue on an empty queue), and always with --shuffle, "
+        "play the whole library shuffled. Ctrl-C stops. Every play is logged like in the "
+        "window. QUERY works as in `riffle list`.")
     p.add_argument("query", nargs="*", metavar="QUERY", help="words and filters, all must match")
-    p.add_argument("--shuffle", action="store_true", help="play the matches in random order")
+    p.add_argument("--shuffle", action="store_true",
+                   help="play the matches (without QUERY: the whole library) in random order")
     p.add_argument("--repeat", choices=["off", "one", "queue"],
                    help="repeat mode for this session (default: the saved setting)")
     p.add_argument("--aout", metavar="NAME",
@@ -80,12 +83,35 @@ def _signals_stop() -> Iterator[Callable[[], None]]:
         signal.signal(signal.SIGTERM, saved[1])
 
 
+def _has_something_to_play(queue: Queue) -> bool:
+    return queue.current is not None or queue.peek_next(ChangeReason.NEXT) is not None
+
+
+def prepare_queue(args: argparse.Namespace, ctx: CliContext, settings: TypedSettings,
+                  ids: list[int]) -> Queue:
+    """The queue `riffle play` plays: the matches *ids* of a query; without one, the saved
+    queue kept filled by the auto-shuffle, or the whole library shuffled when that gives
+    nothing to play (or --shuffle asks for it). May be empty: the library has nothing."""
+    explicit = bool(args.query) or args.shuffle
+    make_filler = ctx.factories.get("filler")
+    filler: Filler | None = make_filler(ctx.store) if make_filler and not explicit else None
+    queue = Queue(filler, ahead=settings.get(AUTO_AHEAD),
+                  auto=settings.get(AUTO_SHUFFLE) and not explicit,
+                  repeat=RepeatMode(args.repeat or settings.get(REPEAT)),
+                  state=ctx.store.queue_state)
+    if not args.query and (args.shuffle or not _has_something_to_play(queue)):
+        ids = _matches(ctx, [], shuffle=True)
+    if ids:
+        queue.clear()
+        queue.play_now(ids)
+    return queue
+
+
 def run_play(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store
     settings = TypedSettings(store.settings)
-    with_query = bool(args.query)
-    ids = _matches(ctx, args.query, args.shuffle) if with_query else []
-    if with_query and not ids:
+    ids = _matches(ctx, args.query, args.shuffle) if args.query else []
+    if args.query and not ids:
         ctx.err(f"riffle play: no playable track matches {' '.join(args.query)!r}")
         return 1
     # The engine first: without libvlc this fails (PlaybackError) before the queue changes.
@@ -93,16 +119,8 @@ def run_play(args: argparse.Namespace, ctx: CliContext) -> int:
     make_backend = ctx.factories.get("backend", VlcBackend)
     backend: Backend = make_backend(inbox.put, audio_output=args.aout,
                                     volume=settings.get(VOLUME))
-    make_filler = ctx.factories.get("filler")
-    filler: Filler | None = make_filler(store) if make_filler and not with_query else None
-    queue = Queue(filler, ahead=settings.get(AUTO_AHEAD),
-                  auto=settings.get(AUTO_SHUFFLE) and not with_query,
-                  repeat=RepeatMode(args.repeat or settings.get(REPEAT)),
-                  state=store.queue_state)
-    if with_query:
-        queue.clear()
-        queue.play_now(ids)
-    elif queue.current is None and not queue.upcoming:
+    queue = prepare_queue(args, ctx, settings, ids)
+    if not _has_something_to_play(queue):
         backend.close()
         ctx.err("riffle play: nothing to play. Add music with: riffle scan FOLDER")
         return 1
