@@ -33,8 +33,25 @@ class RootStore:
         )
         return cur.rowcount > 0
 
-    def remove(self, path: str) -> bool:
-        """Forget a library folder (its tracks and their history stay); False if unknown."""
-        cur = self.db.execute("DELETE FROM roots WHERE path = ?",
-                              (db_path(normalise_root(path)),))
-        return cur.rowcount > 0
+    def remove(self, path: str, *, now: float | None = None) -> int | None:
+        """Forget a library folder; None if it was not one.
+
+        Its tracks (those no other library folder holds) are marked missing, so they leave
+        listings, counts and the shuffle, with their history kept: adding the folder again
+        and scanning brings them back. Returns how many tracks were newly marked missing.
+        """
+        root = normalise_root(path)
+        cur = self.db.execute("DELETE FROM roots WHERE path = ?", (db_path(root),))
+        if cur.rowcount == 0:
+            return None
+        prefix = os.fsencode(root.rstrip(os.sep) + os.sep)
+        others = [os.fsencode(r.rstrip(os.sep) + os.sep) for r in self.list()]
+        rows = self.db.query(
+            "SELECT id, path FROM tracks WHERE missing_since IS NULL"
+            " AND substr(CAST(path AS BLOB), 1, ?) = ?", (len(prefix), prefix))
+        ids = [row[0] for row in rows
+               if not any(os.fsencode(fs_path(row[1])).startswith(o) for o in others)]
+        now = time.time() if now is None else now
+        self.db.executemany("UPDATE tracks SET missing_since = ? WHERE id = ?",
+                            ((now, i) for i in ids))
+        return len(ids)

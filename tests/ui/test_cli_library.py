@@ -313,3 +313,30 @@ def test_a_play_error_is_listed_counted_and_forgotten_when_the_file_changes(
     assert json.loads(riffle(db_path, "errors", "--json")[1]) == []
     assert riffle(db_path, "errors")[1] == "no unreadable or unplayable files\n"
     assert json.loads(riffle(db_path, "stats", "--json")[1])["play_errors"] == 0
+
+
+def test_removing_a_library_folder_takes_its_tracks_out_until_it_is_added_again(
+        db_path: Path, tmp_path: Path) -> None:
+    music = tmp_path / "music"
+    song = make_track(music / "song.ogg", TagSet(title="Song", artists=["A"]))
+    nested = make_track(music / "kept" / "kept.ogg", TagSet(title="Kept", artists=["B"]))
+    other = make_track(tmp_path / "other" / "other.ogg", TagSet(title="Other", artists=["C"]))
+    riffle(db_path, "scan", str(music), str(music / "kept"), str(other.parent))
+    track_id = _rate_and_play(db_path, song)
+    code, out, _ = riffle(db_path, "roots", "remove", str(music))
+    assert (code, out) == (0, f"removed: {music}; its 1 track is now missing, with plays and "
+                              "ratings kept (add the folder again and scan to bring them back)\n")
+    riffle(db_path, "scan")
+    listed = _listed(db_path)
+    assert (listed[str(song)]["missing"], listed[str(nested)]["missing"]) == (True, False)
+    assert json.loads(riffle(db_path, "list", "--json", "title:song")[1])[0]["missing"]
+    stats = json.loads(riffle(db_path, "stats", "--json")[1])
+    assert (stats["tracks"], stats["missing"]) == (2, 1)
+    code, _, err = riffle(db_path, "play", "title:song")
+    assert (code, err) == (1, "riffle play: no playable track matches 'title:song'\n")
+    assert riffle(db_path, "roots", "remove", str(music))[1] == f"not a library folder: {music}\n"
+    code, out, _ = riffle(db_path, "scan", str(music))
+    assert (code, out) == (0, "added 0, updated 0, moved 0, missing 0, errors 0, back 1\n")
+    back = _listed(db_path)[str(song)]
+    assert (back["id"], back["rating"], back["play_count"], back["missing"]) == (
+        track_id, 5, 1, False)

@@ -132,8 +132,16 @@ def run_roots(args: argparse.Namespace, ctx: CliContext) -> int:
                 added = store.roots.add(path)
                 ctx.out(f"{'added' if added else 'already a library folder'}: {shown(path)}")
             else:
-                removed = store.roots.remove(path)
-                ctx.out(f"{'removed' if removed else 'not a library folder'}: {shown(path)}")
+                gone = store.roots.remove(path)
+                if gone is None:
+                    ctx.out(f"not a library folder: {shown(path)}")
+                elif gone:
+                    tracks = f"{gone} tracks are" if gone != 1 else "1 track is"
+                    ctx.out(f"removed: {shown(path)}; its {tracks} now missing, with plays "
+                            "and ratings kept (add the folder again and scan to bring them "
+                            "back)")
+                else:
+                    ctx.out(f"removed: {shown(path)}")
     return 0
 
 
