@@ -231,13 +231,13 @@ class Scanner:
         visited_files: set[tuple[int, int]] = set()
         for root in roots:
             state = root_state(root)
+            # Reported in ScanReport for the face to say once; only logged for the record.
             if state is RootState.ABSENT:
-                logger.warning("library folder %r is not there; its tracks are left alone",
-                               root)
+                logger.info("library folder %r is not there; its tracks are left alone", root)
                 report.absent_roots.append(root)
                 continue
             if state is RootState.EMPTY:
-                logger.warning("library folder %r is empty; its tracks are left alone", root)
+                logger.info("library folder %r is empty; its tracks are left alone", root)
                 report.empty_roots.append(root)
                 continue
             before = len(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -93,11 +94,24 @@ def test_scan_refuses_what_is_not_a_folder_and_an_empty_library(db_path: Path,
     assert code == 2 and "no library folders yet" in err
 
 
-def test_scan_reports_an_absent_root(scanned: Path, music: Path) -> None:
+def test_scan_reports_an_absent_root(scanned: Path, music: Path,
+                                    caplog: pytest.LogCaptureFixture) -> None:
     music.rename(music.with_name("unplugged"))
-    code, out, err = riffle(scanned, "scan")
+    with caplog.at_level(logging.WARNING):
+        code, out, err = riffle(scanned, "scan")
     assert code == 0 and out.startswith("added 0, updated 0, moved 0, missing 0, errors 0")
-    assert f"{music} is not there (a disk not mounted?)" in err
+    assert err == (f"riffle scan: {music} is not there (a disk not mounted?); its tracks "
+                   "were left as they were\n")
+    assert caplog.records == []  # said once, by the command line, not again as a warning
+
+
+def test_scan_reports_an_empty_root_once(db_path: Path, tmp_path: Path,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    (tmp_path / "mount point").mkdir()
+    with caplog.at_level(logging.WARNING):
+        code, out, err = riffle(db_path, "scan", str(tmp_path / "mount point"))
+    assert (code, out) == (0, "added 0, updated 0, moved 0, missing 0, errors 0\n")
+    assert err.count("is empty") == 1 and caplog.records == []
 
 
 def _by_title(items: list[dict[str, object]]) -> dict[object, dict[str, object]]:
