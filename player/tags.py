@@ -9,12 +9,17 @@ gets the same rules for years, numbers, ReplayGain, multi-values and ratings.
 
 Every failure, from a missing file to a bug in a tag parser tripped by a broken file,
 leaves as TagError with a reason a person can read.
+
+read_cover() finds the picture embedded in a file, with one small reader per container in
+PICTURE_READERS; player/cover.py adds the images kept beside the files.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+import struct
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -25,7 +30,7 @@ from mutagen.aac import AAC
 from mutagen.aiff import AIFF
 from mutagen.apev2 import APETextValue, APEv2
 from mutagen.asf import ASF, ASFTags
-from mutagen.flac import FLAC
+from mutagen.flac import FLAC, Picture
 from mutagen.id3 import ID3
 from mutagen.monkeysaudio import MonkeysAudio
 from mutagen.mp3 import MP3
@@ -372,3 +377,95 @@ def _positive_int(value: Any) -> int | None:
     if isinstance(value, int | float) and 0 < value < 2**40:
         return int(value)
     return None
+
+
+# -- embedded pictures ----------------------------------------------------------------------
+
+#: ID3/FLAC picture type of the front cover.
+FRONT_COVER = 3
+#: Largest embedded picture taken, in bytes; anything bigger is junk.
+MAX_PICTURE_BYTES = 32 * 1024 * 1024
+
+#: (picture type, image bytes) pairs, as one picture reader found them.
+Pictures = list[tuple[int, bytes]]
+
+
+def read_cover(path: str) -> bytes | None:
+    """The image embedded in the file at *path* (its front cover when it holds several),
+    or None. Never raises: a file that cannot be read simply has no picture."""
+    try:
+        kinds = KINDS_BY_EXTENSION.get(os.path.splitext(path)[1].lower())
+        audio = mutagen.File(path, options=kinds) if kinds else None
+        if audio is None:
+            audio = mutagen.File(path)
+    except Exception as exc:  # mutagen raises many types for broken files
+        logger.debug("no embedded picture in %r: %s", path, exc)
+        return None
+    if audio is None:
+        return None
+    found: Pictures = [(p.type, p.data) for p in getattr(audio, "pictures", None) or []]
+    reader = _lookup(PICTURE_READERS, audio.tags) if audio.tags is not None else None
+    if reader is not None:
+        try:
+            found.extend(reader(audio.tags))
+        except Exception as exc:  # a malformed picture frame is just no picture
+            logger.debug("unreadable picture in %r: %s", path, exc)
+    fitting = [(kind, data) for kind, data in found if data and len(data) <= MAX_PICTURE_BYTES]
+    for kind, data in fitting:
+        if kind == FRONT_COVER:
+            return data
+    return fitting[0][1] if fitting else None
+
+
+def _id3_pictures(tags: ID3) -> Pictures:
+    return [(int(frame.type), frame.data) for frame in tags.getall("APIC")]
+
+
+def _vorbis_pictures(tags: VComment) -> Pictures:
+    """METADATA_BLOCK_PICTURE (a base64 FLAC picture block), else the older COVERART."""
+    found = []
+    for raw in tags.get("metadata_block_picture", []):
+        picture = Picture(base64.b64decode(raw))
+        found.append((picture.type, picture.data))
+    return found or [(FRONT_COVER, base64.b64decode(raw)) for raw in tags.get("coverart", [])]
+
+
+def _mp4_pictures(tags: MP4Tags) -> Pictures:
+    return [(FRONT_COVER, bytes(cover)) for cover in tags.get("covr", [])]
+
+
+def _asf_pictures(tags: ASFTags) -> Pictures:
+    """WM/Picture: type byte, size (uint32 LE), MIME type and description (UTF-16-LE,
+    NUL-terminated), then the image."""
+    found = []
+    for value in tags.get("WM/Picture", []):
+        raw = getattr(value, "value", value)
+        if isinstance(raw, bytes) and len(raw) > 5:
+            (size,) = struct.unpack_from("<I", raw, 1)
+            pos = 5
+            for _ in range(2):
+                while pos + 1 < len(raw) and raw[pos:pos + 2] != b"\x00\x00":
+                    pos += 2
+                pos += 2
+            found.append((raw[0], raw[pos:pos + size]))
+    return found
+
+
+def _ape_pictures(tags: APEv2) -> Pictures:
+    """APEv2 "Cover Art (Front)": a file name, NUL, then the image."""
+    value = tags.get("Cover Art (Front)") or tags.get("Cover Art (front)")
+    raw = getattr(value, "value", None)
+    if isinstance(raw, bytes) and b"\x00" in raw:
+        return [(FRONT_COVER, raw.split(b"\x00", 1)[1])]
+    return []
+
+
+#: mutagen tag container class → the function that lists its embedded pictures (FLAC's
+#: own picture blocks are read beside them).
+PICTURE_READERS: dict[type, Callable[[Any], Pictures]] = {
+    ID3: _id3_pictures,
+    VComment: _vorbis_pictures,
+    MP4Tags: _mp4_pictures,
+    ASFTags: _asf_pictures,
+    APEv2: _ape_pictures,
+}

@@ -44,6 +44,14 @@ def test_player_never_imports_the_recommender() -> None:
     assert offenders == []
 
 
+def test_only_the_tag_reader_talks_to_mutagen() -> None:
+    """player/tags.py is the one place mutagen's formats and errors are handled."""
+    offenders = [str(p.relative_to(ROOT)) for package in [*CORE, "ui"]
+                 for p in _python_files(package)
+                 if "mutagen" in _imported_modules(p) and p != ROOT / "player" / "tags.py"]
+    assert offenders == []
+
+
 @pytest.mark.parametrize("package", CORE)
 def test_core_does_not_print(package: str) -> None:
     offenders = []
