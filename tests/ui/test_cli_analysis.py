@@ -7,18 +7,16 @@ tracks of the same style first.
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 from audio_factory import write_audio
+from cli_runner import Terminal, riffle
 from music_factory import STYLES, render
 
 from player.models import Track
 from player.store import Store
-from ui.cli.app import build_parser, run_command
-from ui.cli.context import CliContext
 
 PER_STYLE = 6
 FORMATS = (".flac", ".mp3", ".m4a")
@@ -26,16 +24,6 @@ FORMATS = (".flac", ".mp3", ".m4a")
 pytestmark = pytest.mark.slow  # about 40 tracks generated and analysed in worker processes
 
 
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def riffle(db: Path, *argv: str, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), stderr if stderr is not None else io.StringIO()
-    args = build_parser().parse_args(["--db", str(db), *argv])
-    code = run_command(args, CliContext(db_path=db, stdout=out, stderr=err))
-    return code, out.getvalue(), err.getvalue()
 
 
 def _add(db: Path, files: dict[Path, str]) -> dict[str, int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -12,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import Terminal, riffle
 from library_factory import (
     BAD_FILES,
     NON_UTF8_NAME,
@@ -23,8 +23,6 @@ from library_factory import (
 
 from player.models import PlayOutcome, PlaySource
 from player.store import Store
-from ui.cli.app import build_parser, run_command
-from ui.cli.context import CliContext
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
 REQUIRED_KEYS = {"id", "path", "title", "artist", "album", "albumartist", "genre", "year",
@@ -32,16 +30,6 @@ REQUIRED_KEYS = {"id", "path", "title", "artist", "album", "albumartist", "genre
                  "missing"}
 
 
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def riffle(db: Path, *argv: str, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), stderr if stderr is not None else io.StringIO()
-    args = build_parser().parse_args(["--db", str(db), *argv])
-    code = run_command(args, CliContext(db_path=db, stdout=out, stderr=err))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

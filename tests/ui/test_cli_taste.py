@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
+from cli_runner import riffle
 from taste_factory import SyntheticLibrary, build_library
 
-from main import _cli_factories
 from player.models import PlayOutcome
 from player.store import Store
-from ui.cli.app import build_parser, run_command
-from ui.cli.context import CliContext
-
-
-def riffle(db: Path, *argv: str, stdin: str | None = None,
-           monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    if stdin is not None and monkeypatch is not None:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    args = build_parser().parse_args(["--db", str(db), *argv])
-    code = run_command(args, CliContext(db_path=db, stdout=out, stderr=err,
-                                        factories=_cli_factories()))
-    return code, out.getvalue(), err.getvalue()
+from ui.cli.app import build_parser
 
 
 @pytest.fixture
@@ -85,8 +72,7 @@ def test_rate_unknown_track_and_bad_stars_are_clear_errors(db_path: Path,
 
 
 def test_history_import_reports_bad_lines_and_export_round_trips(
-        db_path: Path, library: SyntheticLibrary, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        db_path: Path, library: SyntheticLibrary, tmp_path: Path) -> None:
     first, second = library.tracks_of(0)[:2]
     lines = "\n".join([
         json.dumps({"track": first, "started_at": "2025-01-02T10:00:00+01:00", "listened": 181,
@@ -101,8 +87,7 @@ def test_history_import_reports_bad_lines_and_export_round_trips(
     assert code == 1
     assert out == "imported 2 plays, 0 already there, 1 lines with problems\n"
     assert err.startswith(f"{source}:2: not JSON")
-    code, out, _ = riffle(db_path, "history", "import", "-", stdin=lines,
-                          monkeypatch=monkeypatch)
+    code, out, _ = riffle(db_path, "history", "import", "-", stdin=lines)
     assert out.startswith("imported 0 plays, 2 already there")
     code, out, _ = riffle(db_path, "history", "export")
     exported = [json.loads(line) for line in out.splitlines()]
