@@ -21,6 +21,7 @@ from typing import Protocol
 
 from player.history import ChangeReason
 from player.models import PlaySource
+from player.queue_saving import QueueSaver
 from player.store.queue_state import QueueStateStore, SavedEntry
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ class Queue:
         self._ahead = max(0, ahead)
         self._auto_on = auto
         self._repeat = RepeatMode(repeat)
-        self._state = state
+        self._saver = QueueSaver(state) if state is not None else None
         self._history_limit = history_limit
         self._keys = itertools.count(1)
         self._history: list[QueueEntry] = []
@@ -318,8 +319,8 @@ class Queue:
     def save_position(self, position_ms: int) -> None:
         """Remember how far the current track has played (restored as resume_position_ms)."""
         self.resume_position_ms = int(position_ms)
-        if self._state is not None:
-            self._state.save_position(position_ms)
+        if self._saver is not None:
+            self._saver.save_position(position_ms)
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -376,37 +377,26 @@ class Queue:
                 logger.exception("a queue listener failed")
 
     def _save(self) -> None:
-        if self._state is None:
+        if self._saver is None:
             return
-        rows: list[SavedEntry] = []
-        parts: list[tuple[str, Sequence[QueueEntry]]] = [
-            ("history", self._history), ("cycle", self._cycle),
-            ("current", [self._current] if self._current else []),
-            ("user", self._user), ("auto", self._auto),
-        ]
-        for part, entries in parts:
-            for e in entries:
-                position = self.resume_position_ms if part == "current" else 0
-                rows.append(SavedEntry(part, e.track_id, str(e.source), e.reason, position))
-        self._state.save(rows)
+        self._saver.save({
+            "history": self._history, "cycle": self._cycle,
+            "current": [self._current] if self._current else [],
+            "user": self._user, "auto": self._auto,
+        }, self.resume_position_ms)
 
     def _restore(self) -> None:
-        if self._state is None:
+        if self._saver is None:
             return
-        for saved in self._state.load():
+
+        def make(saved: SavedEntry) -> QueueEntry:
             source = PlaySource.AUTO if saved.source == "auto" else PlaySource.USER
-            entry = self._new(saved.track_id, source, saved.reason)
-            if saved.part == "history":
-                self._history.append(entry)
-            elif saved.part == "cycle":
-                self._cycle.append(entry)
-            elif saved.part == "current":
-                self._current = entry
-                self.resume_position_ms = saved.position_ms
-            elif saved.part == "user":
-                self._user.append(entry)
-            elif saved.part == "auto":
-                self._auto.append(entry)
+            return self._new(saved.track_id, source, saved.reason)
+
+        parts, self.resume_position_ms = self._saver.load(make)
+        self._history, self._cycle = parts["history"], parts["cycle"]
+        self._user, self._auto = parts["user"], parts["auto"]
+        self._current = parts["current"][-1] if parts["current"] else None
         if self._current is not None and self._cycle and self._cycle[-1].track_id == \
                 self._current.track_id:
             self._cycle[-1] = self._current

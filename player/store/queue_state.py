@@ -1,8 +1,8 @@
 """The queue_entries table: the play queue as it stood, so it survives a restart.
 
-The whole queue is written at once (it is short: a bounded history, the current track, what
-the user queued and a handful of auto picks); only the position of the current track is
-updated on its own, every few seconds while it plays.
+Rows are read back part by part, in id order within a part. player/queue_saving.py keeps
+the rows in step with the queue by deleting and inserting only what changed (`apply`); the
+position of the current track is updated on its own every few seconds while it plays.
 """
 
 from __future__ import annotations
@@ -31,15 +31,27 @@ class QueueStateStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def save(self, entries: Sequence[SavedEntry]) -> None:
-        """Replace the saved queue with *entries* (kept in their order within each part)."""
+    def apply(self, deletes: Sequence[int],
+              inserts: Sequence[tuple[int, SavedEntry]]) -> None:
+        """Delete the rows with ids *deletes*, then insert (row id, entry) *inserts*, in
+        one transaction."""
         with self.db.transaction():
-            self.db.execute("DELETE FROM queue_entries")
+            self.db.executemany("DELETE FROM queue_entries WHERE id = ?",
+                                ((row,) for row in deletes))
             self.db.executemany(
-                "INSERT INTO queue_entries (part, track_id, source, reason, position_ms) "
-                "VALUES (?, ?, ?, ?, ?)",
-                ((e.part, e.track_id, e.source, e.reason, int(e.position_ms)) for e in entries),
+                "INSERT INTO queue_entries (id, part, track_id, source, reason, position_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                ((row, e.part, e.track_id, e.source, e.reason, int(e.position_ms))
+                 for row, e in inserts),
             )
+
+    def count(self) -> int:
+        return int(self.db.query("SELECT count(*) FROM queue_entries")[0][0])
+
+    def id_bounds(self) -> tuple[int, int]:
+        """The lowest and highest row id in use ((1, 0) when there is none)."""
+        low, high = self.db.query("SELECT min(id), max(id) FROM queue_entries")[0]
+        return (1, 0) if low is None else (int(low), int(high))
 
     def save_position(self, position_ms: int) -> None:
         """Remember how far into the current track playback is, in milliseconds."""
@@ -48,11 +60,17 @@ class QueueStateStore:
 
     def load(self) -> list[SavedEntry]:
         """The saved queue, part by part in PARTS order; tracks deleted since are gone."""
+        return [saved for _row, saved in self.load_rows()]
+
+    def load_rows(self) -> list[tuple[int, SavedEntry]]:
+        """(row id, entry) of the saved queue, part by part in PARTS order, each part in
+        row id order."""
         rows = self.db.query(
-            "SELECT part, track_id, source, reason, position_ms FROM queue_entries ORDER BY id"
+            "SELECT id, part, track_id, source, reason, position_ms FROM queue_entries "
+            "ORDER BY id"
         )
-        entries = [SavedEntry(r[0], r[1], r[2], r[3], r[4]) for r in rows]
-        return sorted(entries, key=lambda e: PARTS.index(e.part))
+        entries = [(r[0], SavedEntry(r[1], r[2], r[3], r[4], r[5])) for r in rows]
+        return sorted(entries, key=lambda pair: PARTS.index(pair[1].part))
 
     def clear(self) -> None:
         self.db.execute("DELETE FROM queue_entries")

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from player import queue_saving
 from player.history import ChangeReason
 from player.models import PlaySource, Track
 from player.queue import FillContext, Pick, Queue, RepeatMode
@@ -195,6 +196,75 @@ def test_deleted_tracks_leave_the_saved_queue(store: Store) -> None:
     store.tracks.delete(tracks[1])
     assert ids(Queue(None, auto=False, state=store.queue_state).user_part) == \
         [tracks[0], tracks[2]]
+
+
+def _shape(q: Queue) -> list[tuple[str, int, str, str | None]]:
+    parts = {"history": q.history, "current": (q.current,) if q.current else (),
+             "user": q.user_part, "auto": q.auto_part}
+    return [(part, e.track_id, str(e.source), e.reason)
+            for part, entries in parts.items() for e in entries]
+
+
+def test_a_change_to_a_long_queue_writes_only_the_rows_that_changed(store: Store) -> None:
+    tracks = _library(store, 40)
+    q = Queue(None, auto=False, state=store.queue_state)
+    q.play_now(tracks * 50)  # 2,000 entries
+    conn = store.db.conn
+    for change in (lambda: q.advance(), lambda: q.enqueue_next(tracks[:2]),
+                   lambda: q.enqueue(tracks[:2]), lambda: q.remove([q.user_part[700].key]),
+                   lambda: q.move(q.user_part[3].key, 1500), lambda: q.previous()):
+        before = conn.total_changes
+        change()
+        assert conn.total_changes - before <= 6  # not the 4,000 of a rewrite
+        assert _shape(Queue(None, auto=False, state=store.queue_state)) == _shape(q)
+
+
+SAVE_OPS = st.lists(st.one_of(
+    st.tuples(st.just("enqueue"), st.lists(st.integers(0, 11), max_size=4)),
+    st.tuples(st.just("enqueue_next"), st.lists(st.integers(0, 11), max_size=4)),
+    st.tuples(st.just("play_now"), st.lists(st.integers(0, 11), max_size=4)),
+    st.tuples(st.just("advance"), st.integers(0, 2)),
+    st.tuples(st.just("previous"), st.integers(0, 2)),
+    st.tuples(st.just("remove"), st.integers(0, 30)),
+    st.tuples(st.just("move"), st.tuples(st.integers(0, 30), st.integers(0, 30))),
+    st.tuples(st.just("jump"), st.integers(0, 30)),
+    st.tuples(st.just("clear"), st.none()),
+    st.tuples(st.just("repeat"), st.sampled_from(list(RepeatMode))),
+), max_size=30)
+
+
+@pytest.mark.parametrize("stride", [1, queue_saving.STRIDE])  # 1: no free ids between rows
+@given(ops=SAVE_OPS)
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_saved_queue_always_restores_as_it_stood(store: Store, monkeypatch: pytest.MonkeyPatch,
+                                                     stride: int,
+                                                     ops: list[tuple[str, object]]) -> None:
+    monkeypatch.setattr(queue_saving, "STRIDE", stride)
+    store.queue_state.clear()
+    tracks = [t.id for t in store.tracks.all() if t.id is not None] or _library(store, 12)
+    q = Queue(RandomFiller(store, rng=random.Random(3)), ahead=3, state=store.queue_state)
+    q.enqueue([])  # the first change saves the auto part drawn at start
+    for op, arg in ops:
+        ahead = q.upcoming
+        if op in ("enqueue", "enqueue_next", "play_now"):
+            getattr(q, op)([tracks[i] for i in arg])  # type: ignore[union-attr]
+        elif op == "advance":
+            q.advance(list(ChangeReason)[int(arg)])  # type: ignore[call-overload]
+        elif op == "previous":
+            q.previous()
+        elif op in ("remove", "jump") and ahead:
+            key = ahead[int(arg) % len(ahead)].key  # type: ignore[call-overload]
+            q.remove([key]) if op == "remove" else q.jump_to(key)
+        elif op == "move" and ahead:
+            which, where = arg  # type: ignore[misc]
+            q.move(ahead[which % len(ahead)].key, where)
+        elif op == "clear":
+            q.clear()
+        elif op == "repeat":
+            q.set_repeat(arg)  # type: ignore[arg-type]
+        again = Queue(None, state=store.queue_state, repeat=q.repeat)  # keeps the auto part
+        assert _shape(again) == _shape(q), op
 
 
 # -- invariants ------------------------------------------------------------------------------
