@@ -18,8 +18,9 @@ Threads: the callback may run on a thread of the backend's own, or inside a Back
 on the caller's thread. It must only hand the event on (to a queue, or a queued Qt signal)
 and never call the backend from inside itself; see EventQueue.
 
-Importing this module never needs libvlc: `load_vlc()` runs when a VlcBackend is built, and
-says exactly what is missing (and the apt command that installs it) as a PlaybackError.
+Importing this module never needs libvlc: `load_vlc()` (player/vlc_loader.py) runs when a
+VlcBackend is built, and says exactly what is missing (and the apt command that installs it)
+as a PlaybackError.
 
 The protocol, the events and the ReplayGain maths live in player/backend.py (free of
 libvlc) and are re-exported here, so `from player.playback import ...` gives the whole API.
@@ -31,7 +32,7 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -52,6 +53,7 @@ from player.backend import (
     replaygain_db,
 )
 from player.errors import PlaybackError
+from player.vlc_loader import APT_INSTALL, MIN_LIBVLC, load_vlc
 
 __all__ = [
     "APT_INSTALL", "MAX_ENGINE_VOLUME", "MIN_LIBVLC", "VLC_ARGS", "Backend", "Ended",
@@ -60,62 +62,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-#: The Debian/Ubuntu packages that provide libvlc and the plugins Riffle plays through.
-APT_INSTALL = "apt-get install libvlc5 vlc-plugin-base"
-#: The oldest libvlc whose API and events VlcBackend relies on.
-MIN_LIBVLC = (3, 0)
-
-
-# -- libvlc ----------------------------------------------------------------------------------
-
-
-def _parse_version(raw: Any) -> tuple[int, ...]:
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-    head = text.split()[0] if text.split() else ""
-    parts = []
-    for piece in head.split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        if not digits:
-            break
-        parts.append(int(digits))
-    return tuple(parts)
-
-
-def load_vlc(importer: Callable[[], ModuleType] | None = None) -> ModuleType:
-    """Import python-vlc and check the libvlc under it; returns the `vlc` module.
-
-    Raises PlaybackError saying what is missing or too old and how to install it.
-    *importer* replaces the import (tests use it to simulate a machine without libvlc).
-    """
-
-    def default_import() -> ModuleType:
-        import vlc
-
-        return vlc
-
-    try:
-        vlc = (importer or default_import)()
-    except ImportError as exc:
-        raise PlaybackError(
-            f"The python-vlc package is missing ({exc}); reinstall Riffle with its "
-            f"dependencies. Riffle also needs libvlc: {APT_INSTALL}"
-        ) from exc
-    except (OSError, NotImplementedError, SystemExit) as exc:
-        raise PlaybackError(
-            "libvlc, the library Riffle plays audio with, is not installed or cannot be "
-            f"loaded ({exc or 'not found'}). Install it with: {APT_INSTALL}"
-        ) from exc
-    version = _parse_version(vlc.libvlc_get_version())
-    if version < MIN_LIBVLC:
-        shown = ".".join(map(str, version)) or "unknown"
-        need = ".".join(map(str, MIN_LIBVLC))
-        raise PlaybackError(
-            f"libvlc {shown} is too old: Riffle needs libvlc {need} or newer. "
-            f"Update it with: {APT_INSTALL}"
-        )
-    return vlc
-
 
 @dataclass
 class _Media:

@@ -16,12 +16,9 @@ import bisect
 import itertools
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
+from player.queue_types import QueueEntry
 from player.store.queue_state import PARTS, QueueStateStore, SavedEntry
-
-if TYPE_CHECKING:
-    from player.queue import QueueEntry
 
 logger = logging.getLogger(__name__)
 

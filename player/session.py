@@ -6,8 +6,9 @@ backend's callback must only forward events to that thread (a queued Qt signal, 
 EventQueue read by a loop). The Session then decides what plays next, logs the plays with
 the reason each track changed, and marks tracks that cannot be played.
 
-Faults at play time: a vanished file is marked missing, an undecodable one gets its play
-error recorded, the face gets a message (`on_message`), and the queue moves on; after
+Faults at play time (player/play_faults.py): a vanished file is marked missing, an
+undecodable one (or one that stops decoding well before its end) gets its play error
+recorded, the face gets a message (`on_message`), and the queue moves on; after
 `max_failures` failures in a row playback stops instead of spinning through the library.
 """
 
@@ -31,6 +32,7 @@ from player.backend import (
 from player.errors import TrackNotFoundError
 from player.history import ChangeReason, PlayTracker
 from player.models import PlayOutcome, Track
+from player.play_faults import PlayFaults
 from player.queue import Queue, QueueEntry, RepeatMode
 from player.store.tracks import TrackStore
 
@@ -59,12 +61,11 @@ class Session:
         self.tracks = tracks
         self.replaygain = replaygain
         self.on_message = on_message
-        self.max_failures = max_failures
+        self.faults = PlayFaults(tracks, tracker, max_failures)
         self.listeners: list[Callable[[], None]] = []
         self._serial = -1
         self._entry: QueueEntry | None = None  # the entry loaded in the backend
         self._track: Track | None = None
-        self._failures = 0
         self._saved_at = 0
         self._busy = False
         self._running = False
@@ -209,16 +210,12 @@ class Session:
 
     def handle_event(self, event: PlaybackEvent) -> None:
         """Act on one backend event; stale events about an earlier track are ignored."""
-        if event.serial < self._serial:
-            return
-        if isinstance(event, Started):
-            self._on_started(event)
-        elif isinstance(event, Position):
-            if event.serial == self._serial:
-                self._on_position(event)
-        elif isinstance(event, Ended):
-            if event.serial == self._serial:
-                self._on_ended(event)
+        if isinstance(event, Started) and event.serial >= self._serial:
+            self._on_started(event)  # a new serial: a track the backend started by itself
+        elif isinstance(event, Position) and event.serial == self._serial:
+            self._on_position(event)
+        elif isinstance(event, Ended) and event.serial == self._serial:
+            self._on_ended(event)
         elif isinstance(event, Failed) and event.serial == self._serial:
             self._on_failed(event.message)
 
@@ -253,7 +250,7 @@ class Session:
             # The decoder gave up well before the end: a failure, never a completion.
             self._on_failed(shortfall)
             return
-        self._played_through(self.tracker.finish(ChangeReason.ENDED))
+        self.faults.played_through(self.tracker.finish(ChangeReason.ENDED), self._track)
         with self._driving():
             entry = self.queue.advance(ChangeReason.ENDED)
         track = self._lookup(entry) if entry is not None else None
@@ -275,12 +272,8 @@ class Session:
         entry, track = self._entry, self._track
         if entry is None:
             return
-        self.tracker.record_error(entry.track_id, source=entry.source,
-                                  duration=self._duration_s())
-        if track is not None:
-            self._mark_unplayable(entry.track_id, track.path, message)
-        self._say(f"Cannot play {self._describe(track, entry)}: {message}")
-        self._fail_and_move_on()
+        self._say(self.faults.record(entry, track, message, duration=self._duration_s()))
+        self._fail_and_move_on(entry.track_id)
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -293,19 +286,9 @@ class Session:
         if position is not None and self._entry is not None:
             self.queue.save_position(position)
 
-    def _played_through(self, outcome: PlayOutcome | None) -> None:
-        """A play closed without a fault: the failure run ends, and a completed track that
-        was marked unplayable plays after all."""
-        self._failures = 0
-        track, entry = self._track, self._entry
-        if outcome is PlayOutcome.COMPLETED and track is not None and track.play_error \
-                and entry is not None:
-            self.tracks.set_play_error(entry.track_id, None)
-            track.play_error = None
-
     def _leave(self, reason: ChangeReason) -> None:
         outcome = self.tracker.finish(reason, position=self._position_s())
-        self._played_through(outcome)
+        self.faults.played_through(outcome, self._track)
         if outcome is PlayOutcome.SKIPPED:
             # A skip is a judgement the auto part was drawn without: draw it again.
             with self._driving():
@@ -328,12 +311,9 @@ class Session:
             return
         self._set_loaded(entry, track)
         if not os.path.isfile(track.path):
-            self.tracker.record_error(entry.track_id, source=entry.source,
-                                      duration=track.duration)
-            self._mark_unplayable(entry.track_id, track.path, "the file is gone")
-            self._say(f"Cannot play {self._describe(track, entry)}: the file is gone "
-                      f"({track.path}).")
-            self._fail_and_move_on()
+            self._say(self.faults.record(entry, track, "the file is gone",
+                                         duration=track.duration, detail=f" ({track.path})."))
+            self._fail_and_move_on(entry.track_id)
             return
         with self._driving():
             self._serial = self.backend.load(track.path, gain_db=self._gain(track),
@@ -344,29 +324,22 @@ class Session:
         self._saved_at = start_ms
         self._notify()
 
-    def _fail_and_move_on(self) -> None:
-        self._failures += 1
-        if self._failures >= self.max_failures:
+    def _fail_and_move_on(self, failed: int | None = None) -> None:
+        """Count a failure and move on; the auto picks of track *failed* leave the queue."""
+        if failed is not None:
+            with self._driving():
+                self.queue.drop_unplayable(failed)
+        if self.faults.count():
             self._halt()
             with self._driving():
                 self.queue.advance(ChangeReason.ERROR)  # `play` goes on after the failed one
             self._set_loaded(None, None)
-            self._say(f"Playback stopped: {self._failures} tracks in a row could not be "
-                      "played.")
-            self._failures = 0
+            self._say(f"Playback stopped: {self.faults.max_failures} tracks in a row could "
+                      "not be played.")
             self._notify()
             return
         with self._driving():
             self._start_or_stop(self.queue.advance(ChangeReason.ERROR))
-
-    def _mark_unplayable(self, track_id: int, path: str, message: str) -> None:
-        logger.warning("cannot play track %d (%s): %s", track_id, path, message)
-        if not os.path.exists(path):
-            self.tracks.mark_missing([track_id])
-        else:
-            self.tracks.set_play_error(track_id, message)
-        with self._driving():
-            self.queue.drop_unplayable(track_id)
 
     def _prepare_next(self) -> None:
         """Tell the backend what follows, so it can start it the moment this one ends."""
@@ -412,12 +385,6 @@ class Session:
     def _duration_s(self) -> float | None:
         duration = self.duration_ms()
         return duration / 1000.0 if duration else None
-
-    @staticmethod
-    def _describe(track: Track | None, entry: QueueEntry) -> str:
-        if track is None:
-            return f"track {entry.track_id}"
-        return f"{track.display_artist} – {track.display_title}"
 
     def _say(self, text: str) -> None:
         logger.info("%s", text)

@@ -1,0 +1,56 @@
+"""The queue's vocabulary: entries, repeat modes, and what the auto part's filler is given.
+
+Kept apart from player/queue.py so a filler (the auto-shuffle) and the saved queue need
+only these plain types; `from player.queue import ...` still gives them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from player.models import PlaySource
+
+
+class RepeatMode(StrEnum):
+    OFF = "off"
+    ONE = "one"  #: the current track plays again when it ends (next still moves on)
+    QUEUE = "queue"  #: the tracks played since the queue was set play again; no auto part
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    """One place in the queue. *key* tells two entries of the same track apart."""
+
+    key: int
+    track_id: int
+    source: PlaySource = PlaySource.USER
+    #: Why the auto-shuffle chose it, for a person ("similar to ★★★★★ 'Song'"); None if user.
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A track the filler proposes, with a short reason a person can read."""
+
+    track_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FillContext:
+    """What a filler knows when asked for more: track ids only, cheap to build."""
+
+    current: int | None  #: the track playing now
+    history: tuple[int, ...]  #: tracks played from this queue, oldest first
+    queued: tuple[int, ...]  #: tracks already ahead, in play order (user part, then auto)
+
+
+class Filler(Protocol):
+    """Supplies the auto part. The recommender implements it; RandomFiller stands in."""
+
+    def fill(self, count: int, context: FillContext) -> list[Pick]:
+        """Up to *count* picks to play after `context.queued`, best-ordered first. Fewer
+        (or none) is fine when the library has nothing suitable left."""
+        ...
