@@ -80,8 +80,8 @@ class Harness:
         """Let *seconds* of playing time pass, collecting events."""
         end = time.monotonic() + seconds if self.kind == "vlc" else self.clock() + seconds
         now: Callable[[], float] = time.monotonic if self.kind == "vlc" else self.clock
-        while now() < end - 1e-9:
-            self._pump(min(0.05, end - now()))
+        while (left := end - now()) > 1e-9:
+            self._pump(min(0.05, left))
 
     def wait_for(self, predicate: Callable[[PlaybackEvent], bool],
                  timeout: float = 6.0) -> PlaybackEvent:
