@@ -72,6 +72,19 @@ class ScanReport:
     unreadable_dirs: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
+    def notices(self) -> list[str]:
+        """Sentences for a person about folders the scan could not use, and why."""
+        def shown(path: str) -> str:
+            return os.fsencode(path).decode("utf-8", "replace")
+
+        return [
+            *(f"{shown(r)} is not there (a disk not mounted?); its tracks were left as "
+              "they were" for r in self.absent_roots),
+            *(f"{shown(r)} is empty (a disk not mounted?); its tracks were left as they were"
+              for r in self.empty_roots),
+            *(f"cannot look into {shown(f)}: {why}" for f, why in self.unreadable_dirs),
+        ]
+
     def summary(self) -> str:
         """One line for a person: "added 3, updated 1, moved 0, missing 2, errors 1"."""
         parts = [f"added {self.added}", f"updated {self.updated}", f"moved {self.moved}",

@@ -101,8 +101,11 @@ class LibraryActions(QObject):
 
     def _scan_finished(self, report: Any) -> None:
         summary = getattr(report, "summary", None)
-        self.show_message("Scan finished: " + summary() if callable(summary)
-                          else "Library scan finished.")
+        text = "Scan finished: " + summary() if callable(summary) else "Library scan finished."
+        notices = getattr(report, "notices", None)
+        if callable(notices) and notices():
+            text += ". " + "; ".join(notices())
+        self.show_message(text)
 
     def _analysis_finished(self, report: Any) -> None:
         summary = getattr(report, "summary", None)

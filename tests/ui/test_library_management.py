@@ -93,3 +93,15 @@ def test_settings_are_saved_and_a_new_folder_is_scanned(
     assert settings.get(s.ANALYSIS_WORKERS) == 1
     assert w.control is not None and w.control.session.replaygain == "album"
     dialog.deleteLater()
+
+
+def test_a_library_folder_that_is_gone_is_said_in_the_status_bar(
+        make_window: Callable[..., Rig], music: Path, tmp_path: Path, qtbot: QtBot) -> None:
+    gone = tmp_path / "unplugged disk"
+    rig = make_window(roots=(music / "Alpha Lake", gone))
+    w = rig.window
+    w.actions_.scan()
+    qtbot.waitUntil(lambda: "is not there" in w.statusBar().currentMessage(), timeout=20_000)
+    message = w.statusBar().currentMessage()
+    assert message.startswith("Scan finished: added 3")
+    assert f"{gone} is not there (a disk not mounted?)" in message

@@ -208,14 +208,8 @@ def _report_json(report: ScanReport) -> dict[str, Any]:
 
 
 def _print_report(report: ScanReport, ctx: CliContext) -> None:
-    for root in report.absent_roots:
-        ctx.err(f"riffle scan: {shown(root)} is not there (a disk not mounted?); "
-                "its tracks were left as they were")
-    for root in report.empty_roots:
-        ctx.err(f"riffle scan: {shown(root)} is empty (a disk not mounted?); "
-                "its tracks were left as they were")
-    for folder, reason in report.unreadable_dirs:
-        ctx.err(f"riffle scan: cannot look into {shown(folder)}: {reason}")
+    for notice in report.notices():
+        ctx.err(f"riffle scan: {notice}")
     ctx.out(report.summary())
     if report.errors:
         ctx.err(f"riffle scan: {report.errors} file{'s' if report.errors != 1 else ''} "
