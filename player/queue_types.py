@@ -48,7 +48,8 @@ class FillContext:
 
 
 class Filler(Protocol):
-    """Supplies the auto part. The recommender implements it; RandomFiller stands in."""
+    """Supplies the auto part: the recommender's AutoShuffle in the player, or the plain
+    RandomFiller (player/random_filler.py) where the recommender is not wanted."""
 
     def fill(self, count: int, context: FillContext) -> list[Pick]:
         """Up to *count* picks to play after `context.queued`, best-ordered first. Fewer

@@ -1,4 +1,7 @@
-"""A plain random filler for the queue's auto part, until the recommender takes over.
+"""A plain random filler for the queue's auto part, with no recommender behind it.
+
+The player uses the recommender's auto-shuffle; this one keeps the queue usable and
+testable on its own (player/ may not import the recommender), with the same hard rules.
 
 It picks uniformly among the tracks that can be played (not missing, no scan or play error),
 leaves out what played recently (the last `recent_plays` plays and anything played within
