@@ -29,7 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import mutagen  # noqa: E402
 from library_factory import TagSet, make_track, write_tags  # noqa: E402
 
-from player.library import Scanner  # noqa: E402
+from player.library import Scanner, ScanReport  # noqa: E402
 from player.store import Store  # noqa: E402
 
 FORMATS = (".mp3", ".flac", ".ogg", ".m4a", ".opus")
@@ -61,28 +61,27 @@ def bare_loop(paths: list[Path]) -> float:
     return time.perf_counter() - started
 
 
-def first_scan(root: Path, db: Path) -> float:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+def timed_scan(root: Path, db: Path) -> tuple[float, ScanReport]:
+    """Seconds one scan of *root* into the database at *db* takes, and its report."""
     store = Store.open(db)
     try:
         started = time.perf_counter()
         report = Scanner(store).scan([str(root)])
-        elapsed = time.perf_counter() - started
+        return time.perf_counter() - started, report
     finally:
         store.close()
+
+
+def first_scan(root: Path, db: Path) -> float:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    elapsed, report = timed_scan(root, db)
     assert report.errors == 0, report
     return elapsed
 
 
 def rescan(root: Path, db: Path) -> float:
-    store = Store.open(db)
-    try:
-        started = time.perf_counter()
-        report = Scanner(store).scan([str(root)])
-        elapsed = time.perf_counter() - started
-    finally:
-        store.close()
+    elapsed, report = timed_scan(root, db)
     assert report.added == report.updated == report.errors == 0, report
     return elapsed
 

@@ -56,20 +56,13 @@ class TasteState:
         self.store = store
         self._clock = clock
         self._cache_path = cache_path
-        self._library_fingerprint = cache.library_fingerprint(store)
-        self._library_checked = self._clock()
-        self.catalog, self.index = self._load_library(self._library_fingerprint)
-        self.space = TasteSpace(self.catalog, self.index)
-        self._norms: np.ndarray | None = None
         self._ratings: dict[int, tuple[int, float]] = {}
         self._events: list[Signal] = []
         self._open_plays: set[int] = set()
         self._marks = {"ratings": 0, "plays": 0, "removals": 0}
-        self.preferences: dict[int, float] = {}
-        self.scale = self._library_scale()
-        self.taste = TasteModel(np.empty(0), np.empty((0, 1)), np.empty(0), self.scale)
-        self._read_new_judgements()
-        self._rebuild_taste()
+        self._library_fingerprint = cache.library_fingerprint(store)
+        self._library_checked = self._clock()
+        self._reload_library(self._library_fingerprint)
 
     # -- keeping current -------------------------------------------------------------------
 
@@ -103,8 +96,7 @@ class TasteState:
             since, self._vectors_mark = self._vectors_mark, self.store.features.latest_analysis()
             added = self.store.features.vectors_since(FEATURE_VERSION, since)
             self.index.add(added.ids, added.matrix)
-            self.space = TasteSpace(self.catalog, self.index)
-            self._norms = None
+            self._index_changed()
             logger.debug("auto-shuffle indexed %d new vectors", len(added))
         if old[cache.PLAYABILITY] != new[cache.PLAYABILITY]:
             self.catalog.refresh_playability()
@@ -130,13 +122,17 @@ class TasteState:
     def _reload_library(self, fingerprint: list[float]) -> None:
         started = time.perf_counter()
         self.catalog, self.index = self._load_library(fingerprint)
-        self.space = TasteSpace(self.catalog, self.index)
-        self._norms = None
+        self._index_changed()
         self.scale = self._library_scale()
         self._read_new_judgements()
         self._rebuild_taste()
         logger.info("auto-shuffle reloaded %d tracks (%d analysed) in %.0f ms",
                     len(self.catalog), len(self.index), (time.perf_counter() - started) * 1e3)
+
+    def _index_changed(self) -> None:
+        """The catalog or the index changed: map them again, forget the search cache."""
+        self.space = TasteSpace(self.catalog, self.index)
+        self._norms: np.ndarray | None = None
 
     def _read_new_judgements(self) -> bool:
         """Read ratings, finished plays and removals added since the last call."""
