@@ -14,6 +14,8 @@ from pathlib import Path
 from player.paths import default_db_path
 from player.store.database import Database
 from player.store.features import FeatureStore
+from player.store.fingerprint import LibraryFingerprint, library_fingerprint
+from player.store.judgements import JudgementStore
 from player.store.plays import PlayStore
 from player.store.queue_state import QueueStateStore
 from player.store.ratings import RatingStore
@@ -22,7 +24,7 @@ from player.store.roots import RootStore
 from player.store.settings import SettingsStore
 from player.store.tracks import TrackStore
 
-__all__ = ["Database", "Store"]
+__all__ = ["Database", "LibraryFingerprint", "Store"]
 
 
 class Store:
@@ -38,11 +40,16 @@ class Store:
         self.features = FeatureStore(db)
         self.queue_state = QueueStateStore(db)
         self.removals = RemovalStore(db)
+        self.judgements = JudgementStore(db)
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Store:
         """Open the database at *path* (default: the user's data dir), migrating it."""
         return cls(Database(path if path is not None else default_db_path()))
+
+    def library_fingerprint(self) -> LibraryFingerprint:
+        """Numbers that change whenever tracks or their vectors change (fingerprint.py)."""
+        return library_fingerprint(self.db)
 
     @property
     def path(self) -> Path:

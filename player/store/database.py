@@ -142,6 +142,22 @@ class Database:
         with self._translate("write"):
             self.conn.execute("COMMIT")
 
+    @contextmanager
+    def read_transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block's reads in one transaction, so they see the database as it was at
+        one moment (WAL: writers are not held up). Inside a write transaction, joins it."""
+        if self._depth:
+            yield self.conn
+            return
+        with self._translate("read"):
+            self.conn.execute("BEGIN")
+        self._depth = 1
+        try:
+            yield self.conn
+        finally:
+            self._depth = 0
+            self.conn.execute("COMMIT")
+
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         with self._translate("use"):
             return self.conn.execute(sql, params)

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from player.store.database import Database
+from player.store.predicates import present
 
 #: Vectors are stored as little-endian float32.
 VECTOR_DTYPE = np.dtype("<f4")
 
 # Tracks whose current-version row is absent or older than the file's last scan.
-_PENDING_WHERE = """
-t.missing_since IS NULL AND NOT EXISTS (
+_PENDING_WHERE = f"""
+{present("t")} AND NOT EXISTS (
     SELECT 1 FROM features f
     WHERE f.track_id = t.id AND f.version = :version AND f.analysed_at >= t.updated_at
 )"""
@@ -177,7 +178,7 @@ class FeatureStore:
         rows = self.db.query(
             "SELECT f.track_id, f.vector FROM features f JOIN tracks t ON t.id = f.track_id "
             "WHERE f.version = ? AND f.analysed_at >= ? AND f.vector IS NOT NULL "
-            "AND t.missing_since IS NULL ORDER BY f.track_id", (version, since))
+            f"AND {present('t')} ORDER BY f.track_id", (version, since))
         if not rows:
             return FeatureMatrix(np.zeros(0, np.int64), np.zeros((0, 0), np.float32), None)
         ids = np.array([r[0] for r in rows], dtype=np.int64)
@@ -194,7 +195,7 @@ class FeatureStore:
         vectors keep serving, and the new ones take over once they cover as much.
         Missing files are left out unless *include_missing*.
         """
-        where = "" if include_missing else " AND t.missing_since IS NULL"
+        where = "" if include_missing else f" AND {present('t')}"
         cur = self.db.execute(
             "SELECT f.track_id, f.version, f.vector FROM features f "
             "JOIN tracks t ON t.id = f.track_id "

@@ -12,6 +12,7 @@ from typing import Any
 
 from player.store.database import Database
 from player.store.plays import PlayStats, PlayStore
+from player.store.predicates import LIBRARY_ORDER, chunks, marks
 from player.store.ratings import RatingStore
 
 #: The columns of each row `library_rows` returns, in order.
@@ -23,7 +24,6 @@ LISTING_COLUMNS: tuple[str, ...] = (
 
 _TRACK_COLUMNS = ("id", "path", "title", "artist", "albumartist", "album", "genre", "year",
                   "duration", "missing_since", "scan_error", "play_error")
-_ORDER = "artist COLLATE NOCASE, album COLLATE NOCASE, disc_number, track_number, path"
 _NEVER = PlayStats()
 
 
@@ -38,10 +38,8 @@ def library_rows(db: Database, ids: Sequence[int] | None = None) -> list[tuple[A
     wanted = list(dict.fromkeys(ids))
     sql = f"SELECT {', '.join(_TRACK_COLUMNS)} FROM tracks"
     tracks = []
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        marks = ",".join("?" for _ in chunk)
-        tracks.extend(db.query(f"{sql} WHERE id IN ({marks})", chunk))
+    for chunk in chunks(wanted):
+        tracks.extend(db.query(f"{sql} WHERE id IN ({marks(len(chunk))})", chunk))
     rating_store, play_store = RatingStore(db), PlayStore(db)
     ratings = {r[0]: rating_store.get(r[0]) for r in tracks}
     plays = {r[0]: play_store.stats(r[0]) for r in tracks}
@@ -59,7 +57,7 @@ def iter_library_rows(db: Database) -> Iterator[tuple[Any, ...]]:
     """
     ratings = {tid: stars for tid, (stars, _at) in RatingStore(db).current().items()}
     plays = PlayStore(db).all_stats()
-    cursor = db.execute(f"SELECT {', '.join(_TRACK_COLUMNS)} FROM tracks ORDER BY {_ORDER}")
+    cursor = db.execute(f"SELECT {', '.join(_TRACK_COLUMNS)} FROM tracks ORDER BY {LIBRARY_ORDER}")
     for row in cursor:
         yield _row(row, ratings, plays)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from player.models import PlayOutcome, PlaySource
 from player.store.database import Database
+from player.store.predicates import attempted, skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +50,9 @@ def play_stats_sql(only: str = "") -> str:
     narrow = f"WHERE {only} " if only else ""
     return f"""
 SELECT track_id,
-       sum(outcome IS NULL OR outcome != 'error') AS play_count,
-       sum(outcome = 'skipped') AS skip_count,
-       max(CASE WHEN outcome IS NULL OR outcome != 'error' THEN started_at END) AS last_played
+       sum({attempted()}) AS play_count,
+       sum({skipped()}) AS skip_count,
+       max(CASE WHEN {attempted()} THEN started_at END) AS last_played
 FROM plays {narrow}GROUP BY track_id
 """
 
@@ -111,6 +112,26 @@ class PlayStore:
             f"SELECT {_COLUMNS} FROM plays ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)
         )
         return [_row_to_play(tuple(r)) for r in rows]
+
+    def recent_tracks(self, limit: int, since: float | None = None) -> set[int]:
+        """Tracks of the last *limit* plays that really started, and of every such play
+        started at or after *since* (Unix seconds; None: no time window). A failed attempt
+        is not a play: it never makes a track "recently played"."""
+        found: set[int] = set()
+        if limit > 0:
+            found.update(r[0] for r in self.db.query(
+                f"SELECT track_id FROM plays WHERE {attempted()} "
+                "ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)))
+        if since is not None:
+            found.update(r[0] for r in self.db.query(
+                f"SELECT DISTINCT track_id FROM plays WHERE started_at >= ? AND {attempted()}",
+                (since,)))
+        return found
+
+    def last_track(self) -> int | None:
+        """The track of the latest play that really started, or None."""
+        return self.db.scalar(f"SELECT track_id FROM plays WHERE {attempted()} "
+                              "ORDER BY started_at DESC, id DESC LIMIT 1")
 
     def all(self) -> list[Play]:
         rows = self.db.query(f"SELECT {_COLUMNS} FROM plays ORDER BY started_at, id")

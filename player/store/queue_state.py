@@ -7,7 +7,7 @@ position of the current track is updated on its own every few seconds while it p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from player.store.database import Database
@@ -31,17 +31,29 @@ class QueueStateStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def apply(self, deletes: Sequence[int],
-              inserts: Sequence[tuple[int, SavedEntry]]) -> None:
+    def apply(self, deletes: Sequence[int], inserts: Sequence[tuple[int, SavedEntry]], *,
+              expected: int | None = None,
+              whole: Callable[[], Sequence[tuple[int, SavedEntry]]] | None = None) -> None:
         """Delete the rows with ids *deletes*, then insert (row id, entry) *inserts*, in
-        one transaction."""
+        one transaction.
+
+        With *expected* (how many rows the writer believes the table holds) and *whole*
+        (every row of the queue as it should be): if the table holds another number of
+        rows (tracks deleted with their rows, another program wrote), it is written afresh
+        from *whole* instead, so it never drifts from the queue.
+        """
         with self.db.transaction():
+            if expected is not None and whole is not None and self.count() != expected:
+                self.db.execute("DELETE FROM queue_entries")
+                deletes, inserts = (), whole()
             self.db.executemany("DELETE FROM queue_entries WHERE id = ?",
                                 ((row,) for row in deletes))
+            # An entry of a track deleted meanwhile is dropped, as its row would have been.
             self.db.executemany(
-                "INSERT INTO queue_entries (id, part, track_id, source, reason, position_ms) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                ((row, e.part, e.track_id, e.source, e.reason, int(e.position_ms))
+                "INSERT OR REPLACE INTO queue_entries "
+                "(id, part, track_id, source, reason, position_ms) SELECT ?, ?, ?, ?, ?, ? "
+                "WHERE EXISTS (SELECT 1 FROM tracks WHERE id = ?)",
+                ((row, e.part, e.track_id, e.source, e.reason, int(e.position_ms), e.track_id)
                  for row, e in inserts),
             )
 

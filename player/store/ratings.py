@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from player.errors import RiffleError
 from player.store.database import Database
+from player.store.predicates import current_ratings
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +45,7 @@ class RatingStore:
 
     def current(self) -> dict[int, tuple[int, float]]:
         """track id → (stars, rated_at) for every track whose current rating is 1–5."""
-        rows = self.db.query(
-            "SELECT r.track_id, r.stars, r.rated_at FROM ratings r JOIN "
-            "(SELECT track_id, max(id) AS id FROM ratings GROUP BY track_id) m ON m.id = r.id "
-            "WHERE r.stars > 0"
-        )
+        rows = self.db.query(f"SELECT * FROM ({current_ratings()}) WHERE stars > 0")
         return {r[0]: (r[1], r[2]) for r in rows}
 
     def history(self, track_id: int) -> list[RatingChange]:

@@ -28,6 +28,3 @@ class RemovalStore:
         """(track id, removed at) for every removal, oldest first."""
         return [(r[0], r[1]) for r in
                 self.db.query("SELECT track_id, removed_at FROM removals ORDER BY id")]
-
-    def latest_id(self) -> int:
-        return int(self.db.scalar("SELECT coalesce(max(id), 0) FROM removals"))

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from player.store.database import Database
+from player.store.predicates import attempted, current_ratings, listed, skipped
 from player.store.tracks import fs_path
 
 
@@ -32,7 +33,7 @@ class LibraryStats:
         return asdict(self)
 
 
-_PRESENT = "missing_since IS NULL AND scan_error IS NULL"
+_PRESENT = listed()
 
 
 def library_stats(db: Database) -> LibraryStats:
@@ -47,17 +48,11 @@ def library_stats(db: Database) -> LibraryStats:
         f" total(CASE WHEN {_PRESENT} THEN duration END),"
         f" total(CASE WHEN {_PRESENT} THEN size END) FROM tracks"
     )[0]
-    plays = db.query(
-        "SELECT sum(outcome IS NULL OR outcome != 'error'), sum(outcome = 'skipped') FROM plays"
-    )[0]
-    rated = db.scalar(
-        "SELECT count(*) FROM ratings r JOIN (SELECT track_id, max(id) AS id FROM ratings "
-        "GROUP BY track_id) m ON m.id = r.id WHERE r.stars > 0"
-    )
+    plays = db.query(f"SELECT sum({attempted()}), sum({skipped()}) FROM plays")[0]
+    rated = db.scalar(f"SELECT count(*) FROM ({current_ratings()}) WHERE stars > 0")
     never = db.scalar(
         f"SELECT count(*) FROM tracks t WHERE {_PRESENT} AND NOT EXISTS "
-        "(SELECT 1 FROM plays p WHERE p.track_id = t.id AND "
-        "(p.outcome IS NULL OR p.outcome != 'error'))"
+        f"(SELECT 1 FROM plays p WHERE p.track_id = t.id AND {attempted('p')})"
     )
     codecs = {str(r[0]): int(r[1]) for r in db.query(
         f"SELECT coalesce(codec, '?'), count(*) FROM tracks WHERE {_PRESENT} "

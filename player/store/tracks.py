@@ -15,6 +15,16 @@ from player.models import Track
 from player.query import parse, register_sql_functions
 from player.store.database import Database
 from player.store.plays import play_stats_sql
+from player.store.predicates import (
+    LIBRARY_ORDER,
+    chunks,
+    current_ratings,
+    listed,
+    marks,
+    present,
+    readable,
+)
+from player.store.predicates import playable as playable_sql
 
 # Columns written from a Track read off disk (everything but history and bookkeeping).
 _TAG_COLUMNS = (
@@ -49,13 +59,9 @@ def stats_sql(only: str = "") -> str:
     of just those tracks are read, so looking up one track is an index probe instead of a
     pass over every play (a quarter of a second at 200k plays). The parameters of *only* are
     then given twice, before the caller's own."""
-    narrow = f"WHERE {only} " if only else ""
+    narrow = f"WHERE {only}" if only else ""
     return f"""
-WITH latest_rating AS (
-    SELECT r.track_id, r.stars FROM ratings r
-    JOIN (SELECT track_id, max(id) AS id FROM ratings {narrow}GROUP BY track_id) m
-      ON m.id = r.id
-),
+WITH latest_rating AS ({current_ratings(narrow)}),
 play_stats AS ({play_stats_sql(only)})
 SELECT t.*, NULLIF(lr.stars, 0) AS rating,
        coalesce(ps.play_count, 0) AS play_count,
@@ -283,10 +289,9 @@ class TrackStore:
     def get_many(self, ids: Sequence[int]) -> dict[int, Track]:
         """id → Track for the ids that exist (chunked so any number of ids works)."""
         out: dict[int, Track] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" for _ in chunk)
-            sql = stats_sql(f"track_id IN ({marks})") + f" WHERE t.id IN ({marks})"
+        for chunk in chunks(ids):
+            where = f"IN ({marks(len(chunk))})"
+            sql = stats_sql(f"track_id {where}") + f" WHERE t.id {where}"
             for row in self.db.query(sql, chunk * 3):
                 track = row_to_track(row)
                 out[track.id] = track  # type: ignore[index]
@@ -318,28 +323,43 @@ class TrackStore:
         sql = f"SELECT * FROM ({STATS_SQL})"
         if where:
             sql += f" WHERE {where}"
-        sql += f" ORDER BY {order}" if order else " ORDER BY artist COLLATE NOCASE, album " \
-            "COLLATE NOCASE, disc_number, track_number, path"
+        sql += f" ORDER BY {order or LIBRARY_ORDER}"
         return [row_to_track(r) for r in self.db.query(sql, params)]
 
     def find(self, text: str, *, playable: bool = False) -> list[Track]:
         """Tracks matching the query *text* (player/query.py; "" matches all), in library
-        order. Unreadable files are left out; with *playable* missing ones are too.
+        order. Unreadable files are left out; with *playable* missing ones, and files
+        known to fail at play time, are too.
 
         Raises QueryError for a malformed query.
         """
         where, params = parse(text).to_sql()
         register_sql_functions(self.db.conn)
-        wanted = "scan_error IS NULL"
-        if playable:
-            wanted += " AND missing_since IS NULL"
+        wanted = playable_sql() if playable else readable()
         return self.all(f"{wanted} AND ({where})" if where else wanted, params)
+
+    def catalog_rows(self) -> list[tuple[Any, ...]]:
+        """What the auto-shuffle knows of every track, by id: (id, title, artist, album,
+        album artist or artist, genre, year, added_at, playable). Empty names are ''."""
+        return [tuple(r) for r in self.db.query(
+            "SELECT id, coalesce(title, ''), coalesce(artist, ''), coalesce(album, ''), "
+            "coalesce(albumartist, artist, ''), coalesce(genre, ''), year, added_at, "
+            f"({playable_sql()}) FROM tracks ORDER BY id")]
+
+    def titles(self) -> dict[int, str]:
+        """Track id → title (the file name where the tags have none), for every track."""
+        return {r[0]: r[1] or "" for r in self.db.query("SELECT id, title FROM tracks")}
+
+    def unplayable_ids(self) -> list[int]:
+        """Tracks that may not be played now (missing, unreadable or failing to play)."""
+        return [r[0] for r in self.db.query(
+            f"SELECT id FROM tracks WHERE NOT ({playable_sql()})")]
 
     def errors(self) -> list[tuple[str, str]]:
         """(path, reason) of every present file that could not be read, by path."""
         rows = self.db.query(
             "SELECT path, scan_error FROM tracks WHERE scan_error IS NOT NULL "
-            "AND missing_since IS NULL ORDER BY path"
+            f"AND {present()} ORDER BY path"
         )
         return [(fs_path(r[0]), r[1]) for r in rows]
 
@@ -347,7 +367,7 @@ class TrackStore:
         """(path, reason) of every present, readable file that failed to play, by path."""
         rows = self.db.query(
             "SELECT path, play_error FROM tracks WHERE play_error IS NOT NULL "
-            "AND scan_error IS NULL AND missing_since IS NULL ORDER BY path"
+            f"AND {listed()} ORDER BY path"
         )
         return [(fs_path(r[0]), r[1]) for r in rows]
 
