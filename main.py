@@ -15,6 +15,8 @@ from player.paths import default_db_path, default_music_dir
 from player.store import Store
 
 if TYPE_CHECKING:
+    from player.backend import Backend
+    from player.work import Work
     from recommender.shuffle import AutoShuffle
 
 logger = logging.getLogger("riffle")
@@ -60,12 +62,11 @@ def _open_window(store: Store) -> int:
     from ui.window_state import WindowState, default_state_path
 
     app = QApplication.instance() or make_application(sys.argv[:1])
-    factories = _cli_factories()
     work = BackgroundWork(store.path)
     jobs = LibraryJobs(work, scan=scanner_function(), analyse=analysis_function(),
                        roots=store.roots.list)
     try:
-        player = build_player(store, factories["backend"], factories["filler"])
+        player = build_player(store, work, make_backend, make_filler)
     except PlaybackError as exc:
         logger.error("%s", exc)
         player = None
@@ -88,25 +89,28 @@ def _open_window(store: Store) -> int:
         store.close()
 
 
-def _cli_factories() -> dict[str, Callable[..., Any]]:
-    """What commands and the window build on demand: the playback engine, and the filler
-    that keeps the queue's auto part full (the recommender's auto-shuffle)."""
+def make_backend(callback: Callable[..., None], **options: Any) -> Backend:
+    """The playback engine (libvlc), reporting its events to *callback* from its threads."""
     from player.playback import VlcBackend
-    from player.settings import DISCOVER, RECENT_HOURS, RECENT_PLAYS, Settings
-    from player.store import Store as LibraryStore
 
-    def filler(store: LibraryStore, seed: int | None = None) -> AutoShuffle:
-        # imported here: the recommender pulls in scikit-learn (a second to import), which
-        # the window then loads on a worker thread and commands that need no filler skip
-        from recommender.shuffle import AutoShuffle, ShuffleConfig
+    return VlcBackend(callback, **options)
 
-        settings = Settings(store.settings)
-        config = ShuffleConfig(recent_plays=settings.get(RECENT_PLAYS),
-                               recent_hours=settings.get(RECENT_HOURS),
-                               discover=settings.get(DISCOVER))
-        return AutoShuffle(store, config, seed=seed, cache_path=_shuffle_cache(store.path))
 
-    return {"backend": VlcBackend, "filler": filler}
+def make_filler(store: Store, work: Work, seed: int | None = None) -> AutoShuffle:
+    """The auto-shuffle that fills the queue's auto part, its knobs from *store*'s settings;
+    it reads the library through *work* (off the GUI thread in the window)."""
+    # imported here: even without scikit-learn (loaded only where snapshots are built), the
+    # recommender is not needed by most commands
+    from player.settings import Settings
+    from recommender.shuffle import AutoShuffle, ShuffleConfig
+
+    config = ShuffleConfig.from_settings(Settings(store.settings))
+    return AutoShuffle(work, config, seed=seed, cache_path=_shuffle_cache(store.path))
+
+
+def factories() -> dict[str, Callable[..., Any]]:
+    """What the command line builds on demand: the playback engine and the auto-shuffle."""
+    return {"backend": make_backend, "filler": make_filler}
 
 
 def _shuffle_cache(db_path: Path) -> Path:
@@ -129,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     db_path = Path(args.db).expanduser() if args.db else None
     if not args.command:
         return run_gui(db_path)
-    ctx = CliContext(db_path=db_path, factories=_cli_factories())
+    ctx = CliContext(db_path=db_path, factories=factories())
     return run_command(args, ctx)
 
 

@@ -23,6 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from player import edits
+from player.changes import Changes
 from player.queue import FillContext
 from player.store import Store
 from recommender.layout import DIMENSIONS, FEATURE_VERSION
@@ -78,10 +80,10 @@ def measure(path: Path, size: int) -> dict[str, float]:
     cache = path.with_suffix(".shuffle-cache.npz")
     cache.unlink(missing_ok=True)
     started = time.perf_counter()
-    AutoShuffle(store, seed=1, cache_path=cache)  # first start: builds and saves the cache
+    AutoShuffle.over(store, seed=1, cache_path=cache)  # first start: builds, saves the cache
     cold_s = time.perf_counter() - started
     started = time.perf_counter()
-    shuffle = AutoShuffle(store, seed=1, cache_path=cache)
+    shuffle = AutoShuffle.over(store, seed=1, cache_path=cache)
     load_s = time.perf_counter() - started
     context = FillContext(None, (), ())
     shuffle.fill(1, context)  # warm the prediction cache a little, as a running player has
@@ -90,17 +92,20 @@ def measure(path: Path, size: int) -> dict[str, float]:
         t = time.perf_counter()
         shuffle.fill(1, context)
         picks.append(time.perf_counter() - t)
-    redraws = []
-    ids = store.db.query("SELECT id FROM tracks ORDER BY random() LIMIT 5")
-    for (tid,) in ids:
+    rebuilds, redraws = [], []
+    rng = np.random.default_rng(5)
+    for tid in rng.choice(size, 5, replace=False) + 1:
+        edits.rate(store, [int(tid)], 5)
         t = time.perf_counter()
-        with store.db.transaction():
-            store.ratings.set(tid, 5)
-        shuffle.fill(10, context)
+        shuffle.follow(Changes(ratings=frozenset({int(tid)})))  # on a worker in the window
+        rebuilds.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        shuffle.fill(10, context)  # on the window's thread
         redraws.append(time.perf_counter() - t)
     store.close()
     return {"size": size, "cold_ms": cold_s * 1e3, "load_ms": load_s * 1e3,
             "pick_ms": float(np.median(picks)) * 1e3,
+            "rebuild_ms": float(np.median(rebuilds)) * 1e3,
             "redraw_ms": float(np.median(redraws)) * 1e3, "peak_mb": peak_mb()}
 
 
@@ -112,7 +117,7 @@ def main() -> None:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="riffle-pick-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"{'tracks':>10} {'first load ms':>14} {'load ms':>9} {'pick ms':>9} "
-          f"{'redraw ms':>10} {'peak MB':>9}")
+          f"{'taste ms':>9} {'redraw ms':>10} {'peak MB':>9}")
     for size in args.sizes:
         path = folder / f"pick-{size}.sqlite3"
         if not path.exists():
@@ -121,7 +126,8 @@ def main() -> None:
             print(f"(built {size:,} tracks in {time.perf_counter() - t:.0f} s)", flush=True)
         r = measure(path, size)
         print(f"{size:>10,} {r['cold_ms']:>14.0f} {r['load_ms']:>9.0f} {r['pick_ms']:>9.1f} "
-              f"{r['redraw_ms']:>10.1f} {r['peak_mb']:>9.0f}", flush=True)
+              f"{r['rebuild_ms']:>9.1f} {r['redraw_ms']:>10.1f} {r['peak_mb']:>9.0f}",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from taste_factory import SyntheticLibrary, build_library
 
+from player.changes import Changes
 from player.models import PlayOutcome, PlaySource
 from player.queue import FillContext
 from player.store import Store
@@ -102,7 +103,7 @@ def run_seed(seed: int, folder: Path) -> tuple[dict[int, Snapshot], dict[int, Sn
                         tracks_per_artist=TRACKS_PER_ARTIST, seed=seed, spread=1.2,
                         separation=1.5)
     clock = Clock(1_800_000_000.0)
-    shuffle = AutoShuffle(store, seed=seed, clock=clock)
+    shuffle = AutoShuffle.over(store, seed=seed, clock=clock)
     rng = random.Random(seed)
     random_rng = np.random.default_rng(seed)
     ids = np.array(sorted(lib.style_of))
@@ -112,6 +113,7 @@ def run_seed(seed: int, folder: Path) -> tuple[dict[int, Snapshot], dict[int, Sn
     judged = 0
     while judged <= CHECKPOINTS[-1]:
         if judged in CHECKPOINTS and judged not in learned:
+            shuffle.follow(Changes.everything())  # the judgements so far
             context = FillContext(history[-1] if history else None, tuple(history[-50:]), ())
             learned[judged] = snapshot(lib, [p.track_id for p in
                                              shuffle.fill(WINDOW, context)])

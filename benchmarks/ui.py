@@ -108,10 +108,10 @@ def measure(db: Path) -> dict[str, float]:
     started = time.perf_counter()
     store = Store.open(db)
     work = BackgroundWork(db)
-    factories = main._cli_factories()
     player = build_player(
-        store, lambda cb, volume: factories["backend"](cb, audio_output="dummy", volume=volume),
-        factories["filler"])
+        store, work, lambda cb, volume: main.make_backend(cb, audio_output="dummy",
+                                                          volume=volume),
+        main.make_filler)
     jobs = LibraryJobs(work, scan=scanner_function(), roots=store.roots.list)
     window = MainWindow(window_parts(store=store, work=work, jobs=jobs,
                                      loader=LibraryLoader(work),

@@ -23,9 +23,9 @@ import logging
 import time
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Protocol
 
 from player.models import PlayOutcome, PlaySource
-from player.store.plays import PlayStore
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +100,21 @@ def judge(reason: ChangeReason, listened: float, position: float | None,
     return PlayOutcome.STOPPED
 
 
+class PlaySink(Protocol):
+    """Where a PlayTracker writes its rows: player.store.plays.PlayStore at once, or
+    player.play_log.PlayLogWriter through the one writer. Ids are whatever `start` returns."""
+
+    def start(self, track_id: int, *, duration: float | None, source: PlaySource,
+              started_at: float | None = None) -> int: ...
+
+    def update_listened(self, play_id: int, listened: float) -> None: ...
+
+    def finish(self, play_id: int, *, listened: float, outcome: PlayOutcome,
+               ended_at: float | None = None, reason: str | None = None) -> None: ...
+
+    def close_unfinished(self, reason: str) -> int | None: ...
+
+
 class PlayTracker:
     """Keeps the open play row of the track that plays now and its seconds listened.
 
@@ -109,7 +124,7 @@ class PlayTracker:
     written to the rows.
     """
 
-    def __init__(self, plays: PlayStore, *, clock: Callable[[], float] = time.monotonic,
+    def __init__(self, plays: PlaySink, *, clock: Callable[[], float] = time.monotonic,
                  wall: Callable[[], float] = time.time,
                  flush_interval: float = FLUSH_SECONDS) -> None:
         self._plays = plays
@@ -244,7 +259,7 @@ class PlayTracker:
         closed = self._plays.close_unfinished(str(ChangeReason.INTERRUPTED))
         if closed:
             logger.info("closed %d play(s) cut off by an earlier crash", closed)
-        return closed
+        return closed or 0
 
     def record_error(self, track_id: int, *, source: PlaySource,
                      duration: float | None = None) -> None:

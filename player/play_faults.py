@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 import os
 
+from player.changes import Changes
 from player.history import PlayTracker
 from player.models import PlayOutcome, Track
 from player.queue_types import QueueEntry
-from player.store.tracks import TrackStore
+from player.store import Store
+from player.work import Work
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +25,8 @@ logger = logging.getLogger(__name__)
 class PlayFaults:
     """Records failed plays of one player and counts them; *max_failures* in a row stop it."""
 
-    def __init__(self, tracks: TrackStore, tracker: PlayTracker, max_failures: int = 3) -> None:
-        self.tracks = tracks
+    def __init__(self, work: Work, tracker: PlayTracker, max_failures: int = 3) -> None:
+        self.work = work
         self.tracker = tracker
         self.max_failures = max_failures
         self.in_a_row = 0
@@ -38,10 +40,16 @@ class PlayFaults:
         if track is not None:
             logger.warning("cannot play track %d (%s): %s", entry.track_id, track.path,
                            message)
-            if not os.path.exists(track.path):
-                self.tracks.mark_missing([entry.track_id])
-            else:
-                self.tracks.set_play_error(entry.track_id, message)
+            track_id, gone = entry.track_id, not os.path.exists(track.path)
+
+            def mark(store: Store) -> Changes:
+                if gone:
+                    store.tracks.mark_missing([track_id])
+                else:
+                    store.tracks.set_play_error(track_id, message)
+                return Changes(playability=frozenset({track_id}))
+
+            self.work.write(mark, name="mark a track that cannot be played")
         return f"Cannot play {self.describe(track, entry)}: {message}{detail}"
 
     def count(self) -> bool:
@@ -59,7 +67,13 @@ class PlayFaults:
         self.in_a_row = 0
         if outcome is PlayOutcome.COMPLETED and track is not None and track.id is not None \
                 and track.play_error:
-            self.tracks.set_play_error(track.id, None)
+            track_id = track.id
+
+            def clear(store: Store) -> Changes:
+                store.tracks.set_play_error(track_id, None)
+                return Changes(playability=frozenset({track_id}))
+
+            self.work.write(clear, name="clear a play error")
             track.play_error = None
 
     @staticmethod

@@ -5,9 +5,9 @@
 The user part plays first, in the order the user gave; only the user changes it. The auto
 part comes after it and is asked from an injected Filler, topped up so that `ahead` picks
 are always visible; `redraw_auto` throws the not-yet-played picks away and asks again (after
-a rating or a skip), never touching the user part. Every change is saved (when a store is
-given) and announced to the listeners, plain callables with no arguments, so a window can
-refresh without the queue knowing about it.
+a rating or a skip: player/feedback.py says when), never touching the user part. Every
+change is saved (when a saver is given) and announced to the listeners, plain callables with
+no arguments, so a window can refresh without the queue knowing about it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from player.history import ChangeReason
 from player.models import PlaySource
 from player.queue_saving import QueueSaver
 from player.queue_types import FillContext, Filler, Pick, QueueEntry, RepeatMode
-from player.store.queue_state import QueueStateStore, SavedEntry
+from player.store.queue_state import SavedEntry
 
 logger = logging.getLogger(__name__)
 
@@ -34,19 +34,19 @@ class Queue:
     """The queue of one player. Not thread-safe: use it from the thread that owns it."""
 
     def __init__(self, filler: Filler | None = None, *, ahead: int = 10, auto: bool = True,
-                 repeat: RepeatMode = RepeatMode.OFF, state: QueueStateStore | None = None,
+                 repeat: RepeatMode = RepeatMode.OFF, saver: QueueSaver | None = None,
                  history_limit: int = HISTORY_LIMIT,
                  on_auto_removed: Callable[[list[int]], None] | None = None) -> None:
         """*ahead*: auto picks kept visible; *auto*: whether the auto part is filled at all;
-        *state*: where the queue is saved and restored from (None: kept in memory only);
+        *saver*: where the queue is saved and restored from (None: kept in memory only);
         *on_auto_removed*: told the track ids of auto picks the user removed (a mild "not
-        now" the recommender learns from) before the auto part is drawn again."""
+        now" the recommender learns from)."""
         self._filler = filler
         self._on_auto_removed = on_auto_removed
         self._ahead = max(0, ahead)
         self._auto_on = auto
         self._repeat = RepeatMode(repeat)
-        self._saver = QueueSaver(state) if state is not None else None
+        self._saver = saver
         self._history_limit = history_limit
         self._keys = itertools.count(1)
         self._history: list[QueueEntry] = []
@@ -64,6 +64,10 @@ class Queue:
     @property
     def current(self) -> QueueEntry | None:
         return self._current
+
+    @property
+    def filler(self) -> Filler | None:
+        return self._filler
 
     @property
     def history(self) -> tuple[QueueEntry, ...]:
@@ -86,6 +90,12 @@ class Queue:
     @property
     def repeat(self) -> RepeatMode:
         return self._repeat
+
+    @property
+    def auto_wanted(self) -> bool:
+        """Whether the listener switched the auto part on (it may still be idle: see
+        auto_enabled)."""
+        return self._auto_on
 
     @property
     def auto_enabled(self) -> bool:
@@ -145,7 +155,8 @@ class Queue:
     def play_now(self, track_ids: Sequence[int],
                  source: PlaySource = PlaySource.USER) -> QueueEntry | None:
         """Play the first of *track_ids* now and the rest right after it (ahead of what was
-        queued); the entry playing so far goes to the history."""
+        queued); the entry playing so far goes to the history. The auto part is drawn
+        again, to follow what the person chose."""
         if not track_ids:
             return self._current
         entries = [self._new(t, source) for t in track_ids]
@@ -155,6 +166,7 @@ class Queue:
         self._cycle = []
         self._remember(self._current)
         self.resume_position_ms = 0
+        self._auto.clear()
         self._top_up()
         self._changed()
         return self._current
@@ -193,16 +205,15 @@ class Queue:
 
     def remove(self, keys: Iterable[int]) -> None:
         """Take upcoming entries out of the queue (user or auto). Removing an auto pick is
-        feedback: it is reported, and the rest of the auto part is drawn again with it."""
+        feedback: it is reported (the auto part is then drawn again, see feedback.py)."""
         drop = set(keys)
         removed_auto = [e.track_id for e in self._auto if e.key in drop]
         self._user = [e for e in self._user if e.key not in drop]
         self._auto = [e for e in self._auto if e.key not in drop]
-        if removed_auto and self._on_auto_removed is not None:
-            self._on_auto_removed(removed_auto)
-            self._auto.clear()
         self._top_up()
         self._changed()
+        if removed_auto and self._on_auto_removed is not None:
+            self._on_auto_removed(removed_auto)
 
     def move(self, key: int, index: int) -> None:
         """Move upcoming entry *key* to position *index* of `upcoming`.
@@ -238,6 +249,14 @@ class Queue:
         self._top_up()
         self._changed()
 
+    def top_up(self) -> None:
+        """Ask the filler for the picks the auto part lacks (it may have had none to give
+        before); the picks already shown stay."""
+        before = len(self._auto)
+        self._top_up()
+        if len(self._auto) != before:
+            self._changed()
+
     def drop_unplayable(self, track_id: int) -> None:
         """Take the auto picks of a track that just failed out of the queue (a fault, not
         the user's feedback); what the user queued stays."""
@@ -267,9 +286,10 @@ class Queue:
         self._changed()
 
     def set_filler(self, filler: Filler | None) -> None:
-        """Use another filler from now on; the current auto picks are redrawn."""
+        """Use another filler from now on; the picks already shown (restored after a
+        restart, say) stay, and what is missing is asked from the new filler."""
         self._filler = filler
-        self.redraw_auto()
+        self.top_up()
 
     def save_position(self, position_ms: int) -> None:
         """Remember how far the current track has played (restored as resume_position_ms)."""
@@ -348,7 +368,7 @@ class Queue:
             source = PlaySource.AUTO if saved.source == "auto" else PlaySource.USER
             return self._new(saved.track_id, source, saved.reason)
 
-        parts, self.resume_position_ms = self._saver.load(make)
+        parts, self.resume_position_ms = self._saver.restore(make)
         self._history, self._cycle = parts["history"], parts["cycle"]
         self._user, self._auto = parts["user"], parts["auto"]
         self._current = parts["current"][-1] if parts["current"] else None

@@ -18,7 +18,9 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 
 from player.queue_types import QueueEntry
+from player.store import Store
 from player.store.queue_state import PARTS, QueueStateStore, SavedEntry
+from player.work import Work
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,14 @@ class _Ids:
         self._low = low
         self._high = high
         self._used = used
+
+    @property
+    def low(self) -> int:
+        return self._low
+
+    @property
+    def high(self) -> int:
+        return self._high
 
     def between(self, low: int, high: int, count: int) -> list[int] | None:
         """*count* ascending free ids strictly between *low* and *high*, spread out; None
@@ -156,15 +166,25 @@ def _place(old: Sequence[tuple[int, int]], keys: Sequence[int],
 
 
 class QueueSaver:
-    """Writes a queue's parts to a QueueStateStore, only the rows that changed."""
+    """Writes a queue's parts to the queue_entries table, only the rows that changed.
 
-    def __init__(self, state: QueueStateStore) -> None:
+    The saver reads the table once (`restore`) and from then on keeps in memory which row
+    holds which entry, so saving reads nothing. With *work*, the rows are written by its
+    one writer (the window's thread never waits on the database); without, at once on
+    *state*'s connection. If the table no longer holds what the saver expects (tracks
+    deleted with their rows, another program writing), the writer starts it afresh from
+    the whole queue.
+    """
+
+    def __init__(self, state: QueueStateStore, work: Work | None = None) -> None:
         self._state = state
+        self._work = work
         self._rows: dict[str, list[tuple[int, int]]] = {part: [] for part in PARTS}
+        self._low, self._high = 1, 0
         self._position = 0
 
-    def load(self, make: Callable[[SavedEntry], QueueEntry]
-             ) -> tuple[dict[str, list[QueueEntry]], int]:
+    def restore(self, make: Callable[[SavedEntry], QueueEntry]
+                ) -> tuple[dict[str, list[QueueEntry]], int]:
         """The saved parts as entries built by *make*, and the current track's position in
         milliseconds. From now on the saver knows which row holds which entry."""
         parts: dict[str, list[QueueEntry]] = {part: [] for part in PARTS}
@@ -176,19 +196,15 @@ class QueueSaver:
             self._rows[saved.part].append((row, entry.key))
             if saved.part == "current":
                 self._position = saved.position_ms
+        self._low, self._high = self._state.id_bounds()
         return parts, self._position
 
     def save(self, parts: Mapping[str, Sequence[QueueEntry]], position_ms: int) -> None:
         """Bring the saved rows in line with *parts* (part name → entries in order);
         *position_ms* is how far the current entry has played."""
-        total = sum(len(rows) for rows in self._rows.values())
-        if self._state.count() != total:
-            # Someone else wrote the table (or tracks were deleted): start from nothing.
-            self._state.clear()
-            self._rows = {part: [] for part in PARTS}
-        low, high = self._state.id_bounds()
+        expected = sum(len(rows) for rows in self._rows.values())
         used = {row for rows in self._rows.values() for row, _key in rows}
-        ids = _Ids(min(low, 1), high, used)
+        ids = _Ids(min(self._low, 1), self._high, used)
         deletes: list[int] = []
         inserts: list[tuple[int, SavedEntry]] = []
         for part in PARTS:
@@ -205,14 +221,44 @@ class QueueSaver:
                                                 position)))
             self._rows[part] = [(rows[i] if i in rows else old[e.key], e.key)
                                 for i, e in enumerate(entries)]
+        self._low, self._high = ids.low, ids.high
         current_written = any(saved.part == "current" for _row, saved in inserts)
         if deletes or inserts:
-            self._state.apply(deletes, inserts)
+            whole = _whole(self._rows, parts, position_ms)
+            self._write(lambda state: state.apply(deletes, inserts, expected=expected,
+                                                  whole=whole))
         if parts.get("current") and position_ms != self._position and not current_written:
-            self._state.save_position(position_ms)
+            self.save_position(position_ms)
         self._position = int(position_ms)
 
     def save_position(self, position_ms: int) -> None:
         """Remember how far the current entry has played, in milliseconds."""
-        self._state.save_position(position_ms)
+        self._write(lambda state: state.save_position(position_ms))
         self._position = int(position_ms)
+
+    def _write(self, fn: Callable[[QueueStateStore], None]) -> None:
+        if self._work is None:
+            fn(self._state)
+            return
+
+        def write(store: Store) -> None:
+            fn(store.queue_state)
+
+        self._work.write(write, name="save the queue")
+
+
+def _whole(rows: Mapping[str, list[tuple[int, int]]], parts: Mapping[str, Sequence[QueueEntry]],
+           position_ms: int) -> Callable[[], list[tuple[int, SavedEntry]]]:
+    """Every row of the queue as it is now, built only if the writer needs it."""
+    frozen = {part: (list(rows[part]), tuple(parts.get(part, ()))) for part in PARTS}
+
+    def build() -> list[tuple[int, SavedEntry]]:
+        out = []
+        for part, (part_rows, entries) in frozen.items():
+            position = position_ms if part == "current" else 0
+            for (row, _key), e in zip(part_rows, entries, strict=True):
+                out.append((row, SavedEntry(part, e.track_id, str(e.source), e.reason,
+                                            position)))
+        return out
+
+    return build

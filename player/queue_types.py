@@ -6,10 +6,12 @@ only these plain types; `from player.queue import ...` still gives them all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from player.changes import Changes
 from player.models import PlaySource
 
 
@@ -48,10 +50,28 @@ class FillContext:
 
 
 class Filler(Protocol):
-    """Supplies the auto part: the recommender's AutoShuffle in the player, or the plain
-    RandomFiller (player/random_filler.py) where the recommender is not wanted."""
+    """Supplies the auto part: the recommender's AutoShuffle in the player.
+
+    Filling is quick and reads only what the filler already holds: it runs on the thread
+    that owns the queue (the window's). What the filler learns from comes through
+    `follow`, which may work elsewhere and answers when done.
+    """
 
     def fill(self, count: int, context: FillContext) -> list[Pick]:
         """Up to *count* picks to play after `context.queued`, best-ordered first. Fewer
         (or none) is fine when the library has nothing suitable left."""
+        ...
+
+    def follow(self, changes: Changes, then: Callable[[], None] | None = None) -> None:
+        """Take *changes* into account; call *then* on the owner's thread once picks
+        reflect them (at once when they do not concern the filler)."""
+        ...
+
+    def set_discover(self, share: float) -> None:
+        """The share (0–1) of picks that explore music far from anything judged."""
+        ...
+
+    @property
+    def ready(self) -> bool:
+        """Whether the filler can pick yet (it may still be reading the library)."""
         ...

@@ -4,7 +4,10 @@ A face (the window, the command line) calls the commands (play, pause, next, ...
 every backend event to `handle_event`, all on the one thread that owns the Session: the
 backend's callback must only forward events to that thread (a queued Qt signal, or an
 EventQueue read by a loop). The Session then decides what plays next, logs the plays with
-the reason each track changed, and marks tracks that cannot be played.
+the reason each track changed, and marks tracks that cannot be played. Its writes go
+through `Work` (never blocking the owner's thread); what they change is published on the
+work's ChangeHub once each command is complete, so feedback (a skip redraws the auto part,
+player/feedback.py) only ever acts on a queue that has already moved on.
 
 Faults at play time (player/play_faults.py): a vanished file is marked missing, an
 undecodable one (or one that stops decoding well before its end) gets its play error
@@ -29,12 +32,14 @@ from player.backend import (
     Started,
     replaygain_db,
 )
+from player.changes import Changes
 from player.errors import TrackNotFoundError
 from player.history import ChangeReason, PlayTracker
 from player.models import PlayOutcome, Track
 from player.play_faults import PlayFaults
 from player.queue import Queue, QueueEntry, RepeatMode
 from player.store.tracks import TrackStore
+from player.work import Work
 
 logger = logging.getLogger(__name__)
 
@@ -53,15 +58,19 @@ class Session:
     """
 
     def __init__(self, backend: Backend, queue: Queue, tracker: PlayTracker,
-                 tracks: TrackStore, *, replaygain: str = "track",
+                 tracks: TrackStore, work: Work, *, replaygain: str = "track",
                  on_message: Callable[[str], None] | None = None, max_failures: int = 3) -> None:
+        """*tracks* serves the quick reads of the owner's thread (the track about to play);
+        *work* writes and publishes what changed."""
         self.backend = backend
         self.queue = queue
         self.tracker = tracker
         self.tracks = tracks
+        self.work = work
+        self.hub = work.hub
         self.replaygain = replaygain
         self.on_message = on_message
-        self.faults = PlayFaults(tracks, tracker, max_failures)
+        self.faults = PlayFaults(work, tracker, max_failures)
         self.listeners: list[Callable[[], None]] = []
         self._serial = -1
         self._entry: QueueEntry | None = None  # the entry loaded in the backend
@@ -146,16 +155,19 @@ class Session:
 
     def stop(self) -> None:
         """Stop playback; the current entry stays and `play` starts it again."""
-        self.tracker.finish(ChangeReason.STOPPED, position=self._position_s())
-        self._halt()
-        self.queue.resume_position_ms = 0
-        self._notify()
+        with self.hub.batch():
+            self._leave(ChangeReason.STOPPED)
+            self._halt()
+            self.queue.resume_position_ms = 0
+            self._notify()
 
     def next(self) -> None:
-        """The user moves on to the next entry (a skip if done early)."""
-        self._leave(ChangeReason.NEXT)
-        with self._driving():
-            self._start_or_stop(self.queue.advance(ChangeReason.NEXT))
+        """The user moves on to the next entry (a skip if done early). What the queue showed
+        next plays; feedback from the track left is applied after that."""
+        with self.hub.batch():
+            self._leave(ChangeReason.NEXT)
+            with self._driving():
+                self._start_or_stop(self.queue.advance(ChangeReason.NEXT))
 
     def previous(self) -> None:
         """Back to the previous entry, or to the start of this one if well into it."""
@@ -163,23 +175,26 @@ class Session:
         if self.active and position > RESTART_MS:
             self.seek(0)
             return
-        self._leave(ChangeReason.PREVIOUS)
-        with self._driving():
-            self._start_or_stop(self.queue.previous())
+        with self.hub.batch():
+            self._leave(ChangeReason.PREVIOUS)
+            with self._driving():
+                self._start_or_stop(self.queue.previous())
 
     def play_now(self, track_ids: list[int]) -> None:
         """Play these tracks now, in this order, ahead of everything queued."""
         if not track_ids:
             return
-        self._leave(ChangeReason.PICKED)
-        with self._driving():
-            self._start_or_stop(self.queue.play_now(track_ids))
+        with self.hub.batch():
+            self._leave(ChangeReason.PICKED)
+            with self._driving():
+                self._start_or_stop(self.queue.play_now(track_ids))
 
     def jump_to(self, key: int) -> None:
         """Play the upcoming queue entry *key* now."""
-        self._leave(ChangeReason.PICKED)
-        with self._driving():
-            self._start_or_stop(self.queue.jump_to(key))
+        with self.hub.batch():
+            self._leave(ChangeReason.PICKED)
+            with self._driving():
+                self._start_or_stop(self.queue.jump_to(key))
 
     def seek(self, position_ms: int) -> None:
         """Jump to *position_ms*; the jump itself does not count as listening."""
@@ -200,7 +215,7 @@ class Session:
 
     def shutdown(self) -> None:
         """The program closes: the open play ends as stopped, the position is kept."""
-        self.tracker.finish(ChangeReason.QUIT, position=self._position_s())
+        self._leave(ChangeReason.QUIT)
         self._save_position()
         self._halt()
         if self._queue_changed in self.queue.listeners:
@@ -210,14 +225,17 @@ class Session:
 
     def handle_event(self, event: PlaybackEvent) -> None:
         """Act on one backend event; stale events about an earlier track are ignored."""
-        if isinstance(event, Started) and event.serial >= self._serial:
-            self._on_started(event)  # a new serial: a track the backend started by itself
-        elif isinstance(event, Position) and event.serial == self._serial:
-            self._on_position(event)
-        elif isinstance(event, Ended) and event.serial == self._serial:
-            self._on_ended(event)
-        elif isinstance(event, Failed) and event.serial == self._serial:
-            self._on_failed(event.message)
+        if isinstance(event, Position):
+            if event.serial == self._serial:
+                self._on_position(event)
+            return
+        with self.hub.batch():
+            if isinstance(event, Started) and event.serial >= self._serial:
+                self._on_started(event)  # a new serial: a track the backend started itself
+            elif isinstance(event, Ended) and event.serial == self._serial:
+                self._on_ended(event)
+            elif isinstance(event, Failed) and event.serial == self._serial:
+                self._on_failed(event.message)
 
     def _on_started(self, event: Started) -> None:
         self._serial = event.serial
@@ -250,7 +268,7 @@ class Session:
             # The decoder gave up well before the end: a failure, never a completion.
             self._on_failed(shortfall)
             return
-        self.faults.played_through(self.tracker.finish(ChangeReason.ENDED), self._track)
+        self._leave(ChangeReason.ENDED)
         with self._driving():
             entry = self.queue.advance(ChangeReason.ENDED)
         track = self._lookup(entry) if entry is not None else None
@@ -287,12 +305,19 @@ class Session:
             self.queue.save_position(position)
 
     def _leave(self, reason: ChangeReason) -> None:
-        outcome = self.tracker.finish(reason, position=self._position_s())
+        """Close the open play because of *reason* and say what it changed (published when
+        the command is complete: the queue has moved on by then)."""
+        track_id = self.tracker.track_id
+        position = None if reason is ChangeReason.ENDED else self._position_s()
+        outcome = self.tracker.finish(reason, position=position)
+        if outcome is None or track_id is None:
+            return
         self.faults.played_through(outcome, self._track)
-        if outcome is PlayOutcome.SKIPPED:
-            # A skip is a judgement the auto part was drawn without: draw it again.
-            with self._driving():
-                self.queue.redraw_auto()
+        if reason is ChangeReason.QUIT:
+            return  # the program closes: nobody is left to act on it
+        played = frozenset({track_id})
+        self.hub.publish(Changes(
+            plays=played, skips=played if outcome is PlayOutcome.SKIPPED else frozenset()))
 
     def _start_or_stop(self, entry: QueueEntry | None) -> None:
         if entry is None:

@@ -2,9 +2,10 @@
 
 Building the catalog and the sound index from SQLite costs about a second at 100,000
 tracks (reading every row and every vector, standardising them). Both depend only on the
-tracks and features tables, so they are saved to one .npz file with a fingerprint of those
-tables; the next start compares fingerprints (one pass over each table) and loads the file
-when nothing changed. Play counts are never cached: they are read fresh every time.
+tracks and features tables, so they are saved to one .npz file with the library's
+fingerprint (player/store/fingerprint.py); the next start compares fingerprints and loads
+the file when nothing changed. Titles and play counts are never cached: they are read
+fresh every time.
 
 The file is only a cache: a missing, old, damaged or foreign file is rebuilt, never
 trusted.
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from player.store import Store
+from player.store import LibraryFingerprint, Store
 from recommender.catalog import STATIC_ARRAYS, Catalog
 from recommender.index import GroupScaler, SoundIndex, layout_for
 from recommender.layout import FEATURE_VERSION
@@ -29,37 +30,23 @@ from recommender.layout import FEATURE_VERSION
 logger = logging.getLogger(__name__)
 
 #: Bump when what is saved, or how it is computed, changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
-#: Slices of the fingerprint: the tracks' rows and tags, their playability, the vectors.
-TRACKS, PLAYABILITY, FEATURES = slice(0, 3), slice(3, 7), slice(7, 11)
+def _key(fingerprint: LibraryFingerprint) -> list[float]:
+    return [*fingerprint.as_list(), CACHE_VERSION, FEATURE_VERSION]
 
 
-def library_fingerprint(store: Store) -> list[float]:
-    """A few numbers that change whenever the tracks or the analysed vectors change
-    (see TRACKS, PLAYABILITY and FEATURES for which part says what)."""
-    tracks = store.db.query(
-        "SELECT count(*), coalesce(max(id), 0), total(updated_at), count(missing_since), "
-        "count(play_error), count(scan_error), total(coalesce(missing_since, 0)) FROM tracks"
-    )[0]
-    features = store.db.query(
-        "SELECT count(*), total(analysed_at), count(error), coalesce(max(version), 0) "
-        "FROM features"
-    )[0]
-    return [float(v) for v in (*tracks, *features, CACHE_VERSION, FEATURE_VERSION)]
-
-
-def load(path: Path, store: Store, fingerprint: list[float]) -> tuple[Catalog, SoundIndex] | None:
+def load(path: Path, store: Store, fingerprint: LibraryFingerprint
+         ) -> tuple[Catalog, SoundIndex] | None:
     """The saved catalog and index if *path* holds them for this *fingerprint*, else None."""
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
-            if meta.get("fingerprint") != fingerprint:
+            if meta.get("fingerprint") != _key(fingerprint):
                 return None
             arrays = {name: data[f"catalog_{name}"] for name in STATIC_ARRAYS}
             genre_sets = [frozenset(words) for words in meta["genre_sets"]]
-            catalog = Catalog.from_arrays(arrays, genre_sets, store)
             ids = data["index_ids"]
             scaler = GroupScaler(data["scaler_mean"], data["scaler_std"],
                                  data["scaler_weight"])
@@ -71,23 +58,29 @@ def load(path: Path, store: Store, fingerprint: list[float]) -> tuple[Catalog, S
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
         logger.info("ignoring the auto-shuffle cache %s: %s", path, exc)
         return None
+    catalog = Catalog.from_arrays(arrays, genre_sets, store.tracks.titles())
     logger.debug("auto-shuffle cache loaded from %s", path)
     return catalog, index
 
 
 def save(path: Path, catalog: Catalog, index: SoundIndex, version: int | None,
-         fingerprint: list[float]) -> None:
+         fingerprint: LibraryFingerprint) -> None:
     """Write the cache atomically (a temporary file renamed over the old one)."""
-    meta = {"fingerprint": fingerprint, "version": version,
+    meta = {"fingerprint": _key(fingerprint), "version": version,
             "genre_sets": [sorted(words) for words in catalog.genre_sets]}
     arrays = {f"catalog_{name}": getattr(catalog, name) for name in STATIC_ARRAYS}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            np.savez(out, meta=np.array(json.dumps(meta)), index_ids=index.ids,
-                     index_z=index.standardised, scaler_mean=index.scaler.mean,
-                     scaler_std=index.scaler.std, scaler_weight=index.scaler.weight, **arrays)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                np.savez(out, meta=np.array(json.dumps(meta)), index_ids=index.ids,
+                         index_z=index.standardised, scaler_mean=index.scaler.mean,
+                         scaler_std=index.scaler.std, scaler_weight=index.scaler.weight,
+                         **arrays)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     except OSError as exc:
         logger.warning("cannot save the auto-shuffle cache %s: %s", path, exc)

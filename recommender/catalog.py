@@ -1,17 +1,22 @@
 """The catalog: every track the auto-shuffle may consider, as flat arrays.
 
-One SQL pass loads what the hard rules and the novelty score need (artist and album keys,
-genre, year, playability, when it was added and last played, how often it was played).
-Columns are turned into arrays in bulk, normalising each distinct name once, so loading
-100,000 tracks takes a fraction of a second and a pick works on arrays only. Titles are
-fetched only for the few tracks a reason names.
+One read of the store loads what the hard rules, the novelty score and the reasons need
+(artist and album keys, genre, year, playability, when it was added, its title). Columns
+are turned into arrays in bulk, normalising each distinct name once, so loading 100,000
+tracks takes a fraction of a second and a pick works on arrays only.
+
+A catalog is immutable once built: a snapshot of the auto-shuffle shares it with the
+picks running on another thread. A change (tracks that became unplayable) makes a new
+catalog that shares the unchanged arrays.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,18 +25,6 @@ from player.store import Store
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\W_]+")
-
-_SQL = """
-SELECT id, coalesce(artist, ''), coalesce(album, ''), coalesce(albumartist, artist, ''),
-       coalesce(genre, ''), year, added_at,
-       (missing_since IS NULL AND scan_error IS NULL AND play_error IS NULL)
-FROM tracks ORDER BY id
-"""
-
-_PLAY_STATS_SQL = """
-SELECT track_id, sum(outcome IS NULL OR outcome != 'error'), max(started_at)
-FROM plays GROUP BY track_id
-"""
 
 #: The arrays that depend only on the tracks table (what the library cache keeps).
 STATIC_ARRAYS = ("ids", "artist_key", "album_key", "playable", "added_at", "year",
@@ -53,35 +46,38 @@ def _codes(values: tuple[str, ...], key: object = _normal) -> tuple[np.ndarray, 
     return code_of_raw[inverse.reshape(-1)], list(distinct)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Catalog:
-    """Arrays aligned by row; `row_of` maps a track id to its row."""
+    """Arrays aligned by row; `row_of` maps a track id to its row. Never changed in place."""
 
-    ids: np.ndarray  # int64 track ids
+    ids: np.ndarray  # int64 track ids, ascending
     artist_key: np.ndarray  # int64; tracks with no artist get a key of their own
     album_key: np.ndarray  # int64; -1 for no album
     playable: np.ndarray  # bool: present on disk, readable, not failing to play
     added_at: np.ndarray  # float64 Unix seconds
-    last_played: np.ndarray  # float64 Unix seconds, NaN when never played
-    play_count: np.ndarray  # int64
     year: np.ndarray  # float64, NaN when unknown
     genre_code: np.ndarray  # int64 index into genre_sets
     genre_sets: list[frozenset[str]]  # each distinct set of lower-case genre words, once
+    titles: list[str]  # what a reason calls each track
     row_of: dict[int, int]
-    store: Store | None = None
-    _titles: dict[int, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     @classmethod
+    def empty(cls) -> Catalog:
+        none_i, none_f = np.empty(0, np.int64), np.empty(0, np.float64)
+        return cls(none_i, none_i, none_i, np.empty(0, bool), none_f, none_f, none_i, [], [],
+                   {})
+
+    @classmethod
     def load(cls, store: Store) -> Catalog:
-        rows = store.db.query(_SQL)
+        """The catalog of every track in *store* (missing and unreadable ones included,
+        marked unplayable, so a track that comes back needs no reload)."""
+        rows = store.tracks.catalog_rows()
         if not rows:
-            empty_i, empty_f = np.empty(0, np.int64), np.empty(0, np.float64)
-            return cls(empty_i, empty_i, empty_i, np.empty(0, bool), empty_f, empty_f,
-                       empty_i, empty_f, empty_i, [], {}, store)
-        ids, artists, albums, album_artists, genres, years, added, playable = zip(
+            return cls.empty()
+        ids, titles, artists, albums, album_artists, genres, years, added, playable = zip(
             *rows, strict=True)
         id_arr = np.array(ids, dtype=np.int64)
         artist_code, artist_names = _codes(artists)
@@ -92,78 +88,50 @@ class Catalog:
         album_code, album_names = _codes(album_pairs)
         no_album = np.array([name == "" for name in album_names])[album_code]
         genre_code, genre_names = _codes(genres, key=str.casefold)
-        catalog = cls(
+        logger.debug("catalog loaded: %d tracks, %d artists", len(ids), len(artist_names))
+        return cls(
             ids=id_arr,
             artist_key=artist_key,
             album_key=np.where(no_album, -1, album_code),
             playable=np.array(playable, dtype=bool),
             added_at=np.array(added, dtype=np.float64),
-            last_played=np.full(len(ids), np.nan),
-            play_count=np.zeros(len(ids), dtype=np.int64),
             year=np.array([np.nan if v is None else v for v in years], np.float64),
             genre_code=genre_code,
             genre_sets=[frozenset(_WORD.findall(g)) for g in genre_names],
+            titles=list(titles),
             row_of=dict(zip(ids, range(len(ids)), strict=True)),
-            store=store,
         )
-        catalog.refresh_play_stats()
-        logger.debug("catalog loaded: %d tracks, %d artists", len(ids), len(artist_names))
-        return catalog
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray], genre_sets: list[frozenset[str]],
-                    store: Store) -> Catalog:
-        """A catalog from saved STATIC_ARRAYS; play stats are read fresh from *store*."""
+                    titles: dict[int, str]) -> Catalog:
+        """A catalog from saved STATIC_ARRAYS and the titles read now (id → title)."""
         ids = arrays["ids"]
-        catalog = cls(
+        id_list = ids.tolist()
+        return cls(
             ids=ids, artist_key=arrays["artist_key"], album_key=arrays["album_key"],
             playable=arrays["playable"].astype(bool), added_at=arrays["added_at"],
-            last_played=np.full(len(ids), np.nan), play_count=np.zeros(len(ids), np.int64),
             year=arrays["year"], genre_code=arrays["genre_code"], genre_sets=genre_sets,
-            row_of=dict(zip(ids.tolist(), range(len(ids)), strict=True)), store=store,
+            titles=[titles.get(i, "?") for i in id_list],
+            row_of=dict(zip(id_list, range(len(ids)), strict=True)),
         )
-        catalog.refresh_play_stats()
-        return catalog
 
-    def refresh_playability(self) -> None:
-        """Re-read which tracks are missing or failing (one pass, few rows returned)."""
-        if self.store is None:
-            return
-        self.playable[:] = True
-        bad = self.store.db.query(
-            "SELECT id FROM tracks WHERE missing_since IS NOT NULL OR scan_error IS NOT NULL "
-            "OR play_error IS NOT NULL")
-        rows = self.rows([r[0] for r in bad])
+    def with_unplayable(self, track_ids: Iterable[int]) -> Catalog:
+        """This catalog with exactly *track_ids* unplayable (and every other track
+        playable): a new catalog, the rest of the arrays shared."""
+        playable = np.ones(len(self), dtype=bool)
+        rows = self.rows(track_ids)
         if len(rows):
-            self.playable[rows] = False
+            playable[rows] = False
+        return dataclasses.replace(self, playable=playable)
 
-    def refresh_play_stats(self) -> None:
-        """Read how often and when each track was played (errors are not plays)."""
-        if self.store is None:
-            return
-        self.play_count[:] = 0
-        self.last_played[:] = np.nan
-        rows = self.store.db.query(_PLAY_STATS_SQL)
-        if not rows:
-            return
-        track_ids, counts, last = zip(*rows, strict=True)
-        found = [(self.row_of.get(t, -1)) for t in track_ids]
-        at = np.array(found, dtype=np.int64)
-        known = at >= 0
-        self.play_count[at[known]] = np.array(counts, dtype=np.int64)[known]
-        self.last_played[at[known]] = np.array(last, dtype=np.float64)[known]
-
-    def rows(self, track_ids: list[int] | set[int]) -> np.ndarray:
+    def rows(self, track_ids: Iterable[int]) -> np.ndarray:
         """Rows of the given ids that the catalog knows, as an int64 array."""
         return np.array([self.row_of[t] for t in track_ids if t in self.row_of], dtype=np.int64)
 
     def title(self, row: int) -> str:
-        """The display title of the track at *row* (read on demand, then remembered)."""
-        track_id = int(self.ids[row])
-        title = self._titles.get(track_id)
-        if title is None:
-            found = (self.store.db.query("SELECT title, path FROM tracks WHERE id = ?",
-                                         (track_id,)) if self.store is not None else [])
-            title = (found[0][0] or str(found[0][1]).rsplit("/", 1)[-1]) if found else "?"
-            self._titles[track_id] = title
-        return title
+        """The title a person knows the track at *row* by."""
+        return self.titles[row] or "?"
+
+    def titles_of(self, rows: Sequence[int]) -> list[str]:
+        return [self.title(r) for r in rows]

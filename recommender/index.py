@@ -121,22 +121,25 @@ class SoundIndex:
         index._set(ids, tuple(layout), scaler, np.asarray(standardised, dtype=np.float32))
         return index
 
-    def add(self, ids: np.ndarray, matrix: np.ndarray) -> None:
-        """Index new vectors (or replace those of ids already indexed) with the current
-        scaling, so a track analysed since the index was built is found at once; the
-        scaling itself is refitted only when the whole index is built again."""
+    def with_vectors(self, ids: np.ndarray, matrix: np.ndarray) -> SoundIndex:
+        """A new index that also holds these vectors (replacing those of ids already
+        indexed), scaled as this one: a track analysed since the index was built is found at
+        once. The scaling itself is refitted only when the whole index is built again. This
+        index is left as it was (a snapshot may still be reading it)."""
         if not len(ids):
-            return
+            return self
         z = self.scaler.standardise(matrix).astype(np.float32)
+        standardised = self._z.copy()
         fresh: list[int] = []
         for i, track_id in enumerate(np.asarray(ids, dtype=np.int64).tolist()):
             row = self._row.get(track_id)
             if row is None:
                 fresh.append(i)
             else:
-                self._z[row] = z[i]
+                standardised[row] = z[i]
         all_ids = np.concatenate([self.ids, np.asarray(ids, dtype=np.int64)[fresh]])
-        self._set(all_ids, self.layout, self.scaler, np.vstack([self._z, z[fresh]]))
+        return SoundIndex.restore(all_ids, self.layout, self.scaler,
+                                  np.vstack([standardised, z[fresh]]))
 
     @property
     def standardised(self) -> np.ndarray:

@@ -22,14 +22,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from player.queue import FillContext, Pick
+from player import settings as s
+from player.changes import Changes
+from player.queue_types import FillContext, Pick
 from player.store import Store
+from player.work import InlineWork, Work
 from recommender import reasons
-from recommender.model import TasteState
+
+if TYPE_CHECKING:
+    from recommender.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -60,52 +66,164 @@ class ShuffleConfig:
     pool: int = 300
     flow_neighbours: int = 50
 
+    @classmethod
+    def from_settings(cls, settings: s.Settings) -> ShuffleConfig:
+        return cls(recent_plays=settings.get(s.RECENT_PLAYS),
+                   recent_hours=settings.get(s.RECENT_HOURS),
+                   discover=settings.get(s.DISCOVER))
+
 
 class AutoShuffle:
-    """Implements player.queue.Filler over the store, reading judgements as it goes."""
+    """Implements player.queue_types.Filler over snapshots of the library and the taste.
 
-    def __init__(self, store: Store, config: ShuffleConfig | None = None, *,
+    `follow(changes)` builds a new snapshot through *work* (off the owner's thread in the
+    window) when the changes concern the shuffle, and swaps it in whole; `fill` only reads
+    the snapshot it has. Until the first snapshot arrives, `fill` picks nothing.
+    """
+
+    def __init__(self, work: Work, config: ShuffleConfig | None = None, *,
                  seed: int | None = None, clock: Callable[[], float] = time.time,
                  cache_path: Path | None = None) -> None:
-        self.store = store
+        self._work = work
         self.config = config or ShuffleConfig()
         self._clock = clock
+        self._cache_path = cache_path
         self._rng = np.random.default_rng(seed)
         self._pyrng = random.Random(seed)
-        self.state = TasteState(store, clock=clock, cache_path=cache_path)
-        self._threads = ThreadpoolController()  # finding the native pools costs ms: once
+        self._threads: ThreadpoolController | None = None
+        self._snapshot: Snapshot | None = None
+        self._building = False
+        self._again = False
+        self._waiting: list[Callable[[], None]] = []
+
+    @classmethod
+    def over(cls, store: Store, config: ShuffleConfig | None = None, *,
+             seed: int | None = None, clock: Callable[[], float] = time.time,
+             cache_path: Path | None = None) -> AutoShuffle:
+        """An auto-shuffle that reads *store* on the calling thread, its first snapshot
+        already built (the command line, tests and benchmarks)."""
+        shuffle = cls(InlineWork(store), config, seed=seed, clock=clock,
+                      cache_path=cache_path)
+        shuffle.follow(Changes.everything())
+        return shuffle
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """What the shuffle knows now (None until the first snapshot is built)."""
+        return self._snapshot
+
+    @property
+    def ready(self) -> bool:
+        return self._snapshot is not None
 
     def set_discover(self, share: float) -> None:
         """How adventurous the picks are: the share (0–1) that explores music far from
         anything judged. Takes effect from the next fill."""
         self.config.discover = min(1.0, max(0.0, float(share)))
 
-    def library_changed(self) -> None:
-        """Tracks were scanned or analysed: look at the library again before the next pick
-        (otherwise it is looked at every LIBRARY_CHECK_SECONDS)."""
-        self.state.invalidate()
+    def follow(self, changes: Changes, then: Callable[[], None] | None = None) -> None:
+        """Take *changes* into account: a new snapshot is built when they concern the
+        shuffle; *then* is called (on the owner's thread) once picks reflect them."""
+        rules_changed = False
+        for key, value in changes.settings.items():
+            if key == s.DISCOVER.key:
+                self.set_discover(value)
+            elif key == s.RECENT_PLAYS.key:
+                self.config.recent_plays, rules_changed = int(value), True
+            elif key == s.RECENT_HOURS.key:
+                self.config.recent_hours, rules_changed = float(value), True
+        needed = (self._snapshot is None or changes.judgements or changes.library
+                  or rules_changed)
+        if then is not None:
+            self._waiting.append(then)
+        if not needed and not self._building:
+            self._call_waiting()
+            return
+        if needed and self._building:
+            self._again = True
+            return
+        if needed:
+            self._start()
+
+    # -- building snapshots ----------------------------------------------------------------
+
+    def _start(self) -> None:
+        from recommender.snapshot import ShuffleRules
+
+        self._building, self._again = True, False
+        previous = self._snapshot
+        rules = ShuffleRules(self.config.recent_plays, self.config.recent_hours)
+        now = self._clock()
+        cache_path = self._cache_path
+
+        def build(store: Store) -> Snapshot:
+            # scikit-learn and the snapshot maths load here, on the worker, not in the
+            # window's thread (a second to import)
+            from recommender.snapshot import build_snapshot
+
+            with ThreadpoolController().limit(limits=1):
+                return build_snapshot(store, previous, rules=rules, now=now,
+                                      cache_path=cache_path)
+
+        self._work.read(build, self._built, failed=self._build_failed, name="auto-shuffle")
+
+    def _built(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
+        self._finish()
+
+    def _build_failed(self, exc: BaseException) -> None:
+        logger.warning("the auto-shuffle could not read the library: %s", exc)
+        self._finish()
+
+    def _finish(self) -> None:
+        self._building = False
+        if self._again:
+            self._start()
+            return
+        self._call_waiting()
+
+    def _call_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        for then in waiting:
+            try:
+                then()
+            except Exception:
+                logger.exception("acting on a new auto-shuffle snapshot failed")
 
     # -- the Filler protocol ---------------------------------------------------------------
 
     def fill(self, count: int, context: FillContext) -> list[Pick]:
         """Up to *count* picks to follow `context.queued`, each with its reason.
 
-        Runs single-threaded: the queries are small, and native thread pools only fight
-        the analysis workers (and each other) for the cores, which costs 10–100× here.
+        Reads only the current snapshot. Runs single-threaded: the arrays are small, and
+        native thread pools only fight the analysis workers for the cores.
         """
-        if count <= 0:
+        snap = self._snapshot
+        if count <= 0 or snap is None:
             return []
+        if self._threads is None:
+            self._threads = ThreadpoolController()  # finding the native pools costs ms: once
         with self._threads.limit(limits=1):
-            return self._fill(count, context)
+            return _Fill(self, snap).run(count, context)
 
-    def _fill(self, count: int, context: FillContext) -> list[Pick]:
-        state = self.state
-        state.refresh_if_changed()
-        cat = state.catalog
+
+class _Fill:
+    """One fill over one snapshot: the hard rules, scoring and sampling, reasons."""
+
+    def __init__(self, owner: AutoShuffle, snapshot: Snapshot) -> None:
+        self.config = owner.config
+        self._rng = owner._rng
+        self._pyrng = owner._pyrng
+        self._clock = owner._clock
+        self.snap = snapshot
+        self.cat = snapshot.catalog
+
+    def run(self, count: int, context: FillContext) -> list[Pick]:
+        cat = self.cat
         if len(cat) == 0:
             return []
         now = self._clock()
-        blocked = self._blocked_mask(context, now)
+        blocked = self._blocked_mask(context)
         tail = [t for t in (*context.history[-ARTIST_GAP:], context.current, *context.queued)
                 if t is not None]
         recent_rows = [cat.row_of[t] for t in tail[-ARTIST_GAP:] if t in cat.row_of]
@@ -117,9 +235,6 @@ class AutoShuffle:
             if len(avoid):
                 blocked[avoid] = True
             row, reason = self._pick_one(pool, blocked, recent_rows, anchor, now)
-            while row is not None and not state.still_playable(row):
-                blocked[row] = True  # went missing or failed to play since the last load
-                row, reason = self._pick_one(pool, blocked, recent_rows, anchor, now)
             if len(avoid):
                 blocked[avoid] = False
             if row is None:
@@ -134,29 +249,23 @@ class AutoShuffle:
 
     # -- hard rules ----------------------------------------------------------------------------
 
-    def _blocked_mask(self, context: FillContext, now: float) -> np.ndarray:
+    def _blocked_mask(self, context: FillContext) -> np.ndarray:
         """True for every catalog row the hard rules forbid right now."""
-        cat = self.state.catalog
-        blocked = ~cat.playable | self.state.one_star_mask()
-        recent: set[int] = set(context.queued) | set(context.history[-self.config.recent_plays:])
+        cat, snap = self.cat, self.snap
+        blocked = ~cat.playable | snap.one_star
+        recent: set[int] = set(context.queued) | set(snap.recent)
+        if self.config.recent_plays:
+            recent.update(context.history[-self.config.recent_plays:])
         if context.current is not None:
             recent.add(context.current)
-        if self.config.recent_plays:
-            recent.update(p.track_id for p in self.store.plays.recent(self.config.recent_plays))
-        if self.config.recent_hours > 0:
-            since = now - self.config.recent_hours * 3600.0
-            recent.update(r[0] for r in self.store.db.query(
-                "SELECT DISTINCT track_id FROM plays WHERE started_at >= ?", (since,)))
         rows = cat.rows(recent)
         if len(rows):
             blocked[rows] = True
         if blocked.all():
             # A small library, all heard lately: rather repeat than go silent, but never
             # what plays now or what just played.
-            blocked = ~cat.playable | self.state.one_star_mask()
-            again = {*context.queued, context.current, *context.history[-1:]}
-            last = self.store.plays.recent(1)
-            again.update(p.track_id for p in last)
+            blocked = ~cat.playable | snap.one_star
+            again = {*context.queued, context.current, *context.history[-1:], snap.last_track}
             rows = cat.rows({t for t in again if t is not None})
             if len(rows):
                 blocked[rows] = True
@@ -166,7 +275,7 @@ class AutoShuffle:
 
     def _pick_one(self, pool: np.ndarray, blocked: np.ndarray, recent_rows: list[int],
                   anchor: int | None, now: float) -> tuple[int | None, str]:
-        cat = self.state.catalog
+        cat = self.cat
         rows = pool[~blocked[pool]]
         if recent_rows and len(rows):
             other_artist = cat.artist_key[rows] != cat.artist_key[recent_rows[-1]]
@@ -174,7 +283,7 @@ class AutoShuffle:
                 rows = rows[other_artist]
         if len(rows) == 0:
             return None, ""
-        if self.state.taste.has_judgements and self._pyrng.random() < self.config.discover:
+        if self.snap.has_judgements and self._pyrng.random() < self.config.discover:
             row = self._explore(rows)
             if row is not None:
                 return row, reasons.SOMETHING_DIFFERENT
@@ -196,33 +305,33 @@ class AutoShuffle:
             sample = self._rng.choice(eligible, size=size, replace=False)
         if anchor is None:
             return np.sort(sample)
-        blocked = np.ones(len(self.state.catalog), bool)
+        blocked = np.ones(len(self.cat), bool)
         blocked[eligible] = False
         return np.union1d(sample, self._near(anchor, blocked))
 
     def _near(self, anchor: int, blocked: np.ndarray) -> np.ndarray:
         """The anchor's nearest tracks that may be picked, to join the pool for flow; none
         when the listener dislikes the anchor (its neighbours are not wanted then)."""
-        if self.state.preference_of(anchor) <= DISLIKED:
+        if self.snap.preference_of(anchor) <= DISLIKED:
             return np.empty(0, dtype=np.int64)
-        near = self.state.nearest_rows(anchor, self.config.flow_neighbours)
+        near = self.snap.library.nearest_rows(anchor, self.config.flow_neighbours)
         return near[~blocked[near]] if len(near) else near
 
     def _disliked_neighbourhood(self, anchor: int | None, blocked: np.ndarray) -> np.ndarray:
         """Rows too close to a disliked anchor to follow it (after a 1–2 star rating or
         repeated skips of what plays), as long as something else remains to pick."""
-        if anchor is None or self.state.preference_of(anchor) > DISLIKED:
+        if anchor is None or self.snap.preference_of(anchor) > DISLIKED:
             return np.empty(0, dtype=np.int64)
-        near = self.state.nearest_rows(anchor, self.config.flow_neighbours)
+        near = self.snap.library.nearest_rows(anchor, self.config.flow_neighbours)
         near = near[~blocked[near]] if len(near) else near
         return near if (~blocked).sum() > len(near) else np.empty(0, dtype=np.int64)
 
     def _explore(self, rows: np.ndarray) -> int | None:
         """A track from the part of *rows* the model knows least about (and does not
         already expect the listener to dislike)."""
-        pref, conf, _ = self.state.predictions(rows)
-        own = self.state.own_preferences(rows)
-        fresh = np.isnan(own) & self.state.space.has_point(rows)
+        pref, conf, _ = self.snap.predictions(rows)
+        own = self.snap.own_preferences(rows)
+        fresh = np.isnan(own) & self.snap.library.space.has_point(rows)
         if not fresh.any():
             return None
         threshold = np.quantile(conf[fresh], 0.25)
@@ -233,19 +342,20 @@ class AutoShuffle:
 
     def _score(self, rows: np.ndarray, recent_rows: list[int], anchor: int | None,
                now: float) -> _Scored:
-        state = self.state
-        cat = state.catalog
+        snap = self.snap
+        cat = self.cat
+        space = snap.library.space
         n = len(rows)
-        pref, _, backer = state.predictions(rows)
-        own = state.own_preferences(rows)
+        pref, _, backer = snap.predictions(rows)
+        own = snap.own_preferences(rows)
         judged = ~np.isnan(own)
         pref = np.where(judged, own, pref)
         flow = np.zeros(n)
-        has = state.space.has_point(rows)
-        if anchor is not None and state.space.has_point(np.array([anchor]))[0] and has.any():
-            distance = state.space.distances(anchor, rows[has])
+        has = space.has_point(rows)
+        if anchor is not None and space.has_point(np.array([anchor]))[0] and has.any():
+            distance = space.distances(anchor, rows[has])
             flow[has] = np.exp(-((distance / FLOW_SCALE) ** 2))
-            anchor_pref = state.preference_of(anchor)
+            anchor_pref = snap.preference_of(anchor)
             if anchor_pref < -0.2:
                 flow = -flow * min(1.0, -anchor_pref * 2.0)  # disliked: move away from it
         novelty = self._novelty(rows, now)
@@ -259,8 +369,8 @@ class AutoShuffle:
         return _Scored(rows, pref, judged, backer, flow, novelty, total)
 
     def _novelty(self, rows: np.ndarray, now: float) -> np.ndarray:
-        cat = self.state.catalog
-        last = cat.last_played[rows]
+        cat = self.cat
+        last = self.snap.last_played[rows]
         never = np.isnan(last)
         days_since = np.where(never, 0.0, (now - np.nan_to_num(last)) / 86_400.0)
         value = np.where(never, 0.7, np.minimum(1.0, days_since / NOVELTY_DAYS) * 0.8)
@@ -270,8 +380,8 @@ class AutoShuffle:
     # -- reasons -------------------------------------------------------------------------------
 
     def _reason(self, s: _Scored, i: int, anchor: int | None, now: float) -> str:
-        state = self.state
-        cat = state.catalog
+        snap = self.snap
+        cat = self.cat
         row = int(s.rows[i])
         parts = {
             "preference": PREFERENCE * s.preference[i] if s.preference[i] > 0.1 else 0.0,
@@ -284,18 +394,18 @@ class AutoShuffle:
         track_id = int(cat.ids[row])
         if best == "preference":
             if s.judged[i]:
-                return reasons.own_judgement(state.stars_of(track_id))
+                return reasons.own_judgement(snap.stars_of(track_id))
             backer = int(s.backer[i])
             title = cat.title(cat.row_of[backer]) if backer in cat.row_of else "a track"
-            groups = state.agreeing_groups(track_id, backer)
-            backer_stars = state.stars_of(backer)
+            groups = snap.library.agreeing_groups(track_id, backer)
+            backer_stars = snap.stars_of(backer)
             if backer_stars and backer_stars >= 4:
                 return reasons.because_rated(backer_stars, title, groups)
             return reasons.because_played(title, groups)
         if best == "flow" and anchor is not None:
-            groups = state.agreeing_groups(track_id, int(cat.ids[anchor]))
+            groups = snap.library.agreeing_groups(track_id, int(cat.ids[anchor]))
             return reasons.flows_from(cat.title(anchor), groups)
-        last = cat.last_played[row]
+        last = snap.last_played[row]
         return reasons.novelty(float(cat.added_at[row]),
                                None if math.isnan(last) else float(last), now)
 

@@ -123,11 +123,10 @@ class Shot:
         self.work = BackgroundWork(db)
         self.jobs = LibraryJobs(self.work, scan=scanner_function(), analyse=analysis_function(),
                                 roots=self.store.roots.list)
-        factories = main._cli_factories()
         self.player = build_player(
-            self.store, lambda cb, volume: factories["backend"](cb, audio_output="dummy",
-                                                                volume=volume),
-            factories["filler"]) if player else None
+            self.store, self.work,
+            lambda cb, volume: main.make_backend(cb, audio_output="dummy", volume=volume),
+            main.make_filler) if player else None
         parts = window_parts(store=self.store, work=self.work, jobs=self.jobs,
                              loader=LibraryLoader(self.work), state=WindowState(state),
                              suggested_folder=suggested, player=self.player,

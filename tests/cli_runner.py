@@ -10,7 +10,7 @@ import io
 import sys
 from pathlib import Path
 
-from main import _cli_factories
+from main import factories
 from ui.cli.app import build_parser, run_command
 from ui.cli.context import CliContext
 
@@ -32,7 +32,7 @@ def riffle(db: Path, *argv: str, stderr: io.StringIO | None = None,
         sys.stdin = io.StringIO(stdin)
     try:
         code = run_command(args, CliContext(db_path=db, stdout=out, stderr=err,
-                                            factories=_cli_factories()))
+                                            factories=factories()))
     finally:
         sys.stdin = saved_stdin
     return code, out.getvalue(), err.getvalue()

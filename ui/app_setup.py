@@ -9,21 +9,27 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from player import settings as s
+from player.assembly import assemble_player
 from player.backend import Backend
-from player.history import PlayTracker
 from player.paths import APP_NAME
-from player.queue import Filler, Queue, RepeatMode
-from player.session import Session
+from player.queue import Filler
 from player.settings import Settings
 from player.store import Store
+from player.work import Work
 from ui.library_jobs import LibraryJobs, LibraryLoader, SimilarFunction
-from ui.main_window import PlayerParts, WindowParts
 from ui.tasks import BackgroundWork
 from ui.vlc_bridge import PlaybackBridge
+from ui.window_parts import PlayerParts, WindowParts
 from ui.window_state import WindowState
 
 #: Shipped files that are not code: the icon, the style sheet, the .desktop file.
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+#: make_backend(callback, volume=...) builds the engine; raises PlaybackError without one.
+MakeBackend = Callable[..., Backend]
+#: make_filler(store, work) builds the auto-shuffle (cheaply: its first snapshot is built
+#: through *work*, off the GUI thread); *store* is read for its settings.
+MakeFiller = Callable[[Store, Work], Filler]
 
 
 def app_icon() -> QIcon:
@@ -60,35 +66,21 @@ def window_parts(*, store: Store, work: BackgroundWork, jobs: LibraryJobs,
                        suggested_folder=str(suggested_folder) if suggested_folder else None)
 
 
-def build_player(store: Store, make_backend: Callable[..., Backend],
-                 make_filler: Callable[[Store], Filler] | None) -> PlayerParts:
-    """The session the window drives: backend → bridge → session, queue restored from the
-    store (paused where it was), volume, mute and ReplayGain from the settings.
-
-    *make_backend(callback, volume=...)* builds the engine; it raises PlaybackError when
-    there is none. *make_filler(store)* builds the auto-shuffle; the window calls it on a
-    worker thread with a Store of the filler's own, once the library is on screen (loading
-    it takes most of a second at 100k tracks).
-    """
+def build_player(store: Store, work: BackgroundWork, make_backend: MakeBackend,
+                 make_filler: MakeFiller | None) -> PlayerParts:
+    """The player the window drives (player.assembly): the engine reporting through a
+    PlaybackBridge to the GUI thread, every write through *work*'s writer thread, the
+    auto-shuffle as filler. Raises PlaybackError when there is no engine."""
     settings = Settings(store.settings)
     bridge = PlaybackBridge()
     backend = make_backend(bridge.post, volume=settings.get(s.VOLUME))
-    backend.set_mute(settings.get(s.MUTED))
-    queue = Queue(None, ahead=settings.get(s.AUTO_AHEAD), auto=settings.get(s.AUTO_SHUFFLE),
-                  repeat=RepeatMode(settings.get(s.REPEAT)), state=store.queue_state)
-    session = Session(backend, queue, PlayTracker(store.plays), store.tracks,
-                      replaygain=settings.get(s.REPLAYGAIN_MODE))
-    bridge.set_handler(session.handle_event)
-    return PlayerParts(session, bridge, make_filler=make_filler)
+    filler = make_filler(store, work) if make_filler is not None else None
+    player = assemble_player(store, backend, work, filler=filler)
+    bridge.set_handler(player.session.handle_event)
+    return PlayerParts(player, bridge)
 
 
 def close_player(player: PlayerParts | None) -> None:
     """End the open play (kept as stopped, position saved) and release the engine."""
-    if player is None:
-        return
-    try:
-        player.session.shutdown()
-    finally:
-        player.session.backend.close()
-        for store in player.stores:
-            store.close()
+    if player is not None:
+        player.close()

@@ -15,7 +15,9 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from player import edits
 from player import settings as s
+from player.changes import Changes
 from player.settings import Settings
 from player.store import Store
 from ui.errors_dialog import ErrorsDialog
@@ -23,7 +25,7 @@ from ui.library_jobs import JobProgress, LibraryJobs
 from ui.library_model import LibraryModel
 from ui.settings_dialog import SettingsDialog
 from ui.status import JobStatus
-from ui.tasks import BackgroundWork, TaskContext
+from ui.tasks import BackgroundWork
 
 logger = logging.getLogger(__name__)
 
@@ -31,19 +33,9 @@ EDITABLE_SETTINGS = (s.REPLAYGAIN_MODE, s.RECENT_PLAYS, s.RECENT_HOURS, s.AUTO_A
                      s.ANALYSIS_WORKERS)
 
 
-def _rate_in_store(ctx: TaskContext, ids: list[int], stars: int) -> None:
-    with ctx.store.db.transaction():
-        for track_id in ids:
-            ctx.store.ratings.set(track_id, stars)
-
-
 class LibraryActions(QObject):
     """The library side of the window's menus, buttons and drops."""
 
-    #: Ratings are in the store (track ids, stars): the queue may redraw its auto part.
-    rated = Signal(list, int)
-    #: Settings were saved (the new values), for the parts that use them.
-    settings_saved = Signal(dict)
     folders_added = Signal()
 
     def __init__(self, window: QWidget, store: Store, work: BackgroundWork, jobs: LibraryJobs,
@@ -76,12 +68,12 @@ class LibraryActions(QObject):
             self.show_message("Nothing to add: drop or choose a folder.")
             return
 
-        def add(ctx: TaskContext) -> None:
-            with ctx.store.db.transaction():
+        def add(store: Store) -> None:
+            with store.db.transaction():
                 for folder in folders:
-                    ctx.store.roots.add(folder)
+                    store.roots.add(folder)
 
-        self.work.write(add, on_result=lambda _: self._folders_added(), name="add folders")
+        self.work.write(add, done=self._folders_added, name="add folders")
 
     def _folders_added(self) -> None:
         self.folders_added.emit()
@@ -131,12 +123,11 @@ class LibraryActions(QObject):
     # -- ratings -----------------------------------------------------------------------------
 
     def rate(self, ids: list[int], stars: int) -> None:
-        """Rate tracks: shown at once, written by the writer, then announced by `rated`."""
+        """Rate tracks: shown at once, then written (the write announces its Changes)."""
         if not ids:
             return
         self.model.set_ratings(ids, stars or None)
-        self.work.write(lambda ctx: _rate_in_store(ctx, ids, stars),
-                        on_result=lambda _: self.rated.emit(ids, stars), name="rate")
+        self.work.write(lambda store: edits.rate(store, ids, stars), name="rate")
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -154,20 +145,17 @@ class LibraryActions(QObject):
         added = [r for r in new_roots if r not in old_roots]
         removed = [r for r in old_roots if r not in new_roots]
 
-        def save(ctx: TaskContext) -> None:
-            settings = Settings(ctx.store.settings)
-            with ctx.store.db.transaction():
-                for setting, value in values.items():
-                    settings.set(setting, value)
+        def save(store: Store) -> Changes:
+            with store.db.transaction():
+                changes = edits.save_settings(store, values)
                 for root in added:
-                    ctx.store.roots.add(root)
-                for root in removed:
-                    ctx.store.roots.remove(root)
+                    store.roots.add(root)
+                gone = sum(store.roots.remove(root) or 0 for root in removed)
+            return changes | Changes(tracks=bool(gone))
 
-        def saved(_: object) -> None:
+        def saved() -> None:
             self.show_message("Settings saved.")
-            self.settings_saved.emit({setting.key: value for setting, value in values.items()})
             if added or removed:
                 self.scan()
 
-        self.work.write(save, on_result=saved, name="save settings")
+        self.work.write(save, done=saved, name="save settings")

@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from player.changes import Changes
 from player.settings import ANALYSIS_WORKERS, Settings, analysis_workers
 from player.store import Store
 from player.store.listing import iter_library_rows
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 #: During a scan the table is re-read at most this often (seconds), so it fills as it goes.
 RELOAD_DURING_SCAN = 4.0
+#: During a long analysis, new vectors are announced this often (seconds), so the
+#: auto-shuffle uses them before the whole library is done.
+ANNOUNCE_VECTORS = 30.0
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,9 @@ class LibraryJobs(QObject):
     analysis_finished = Signal(object)  # the analysis' report
     cancelled = Signal(str)  # which job stopped early
     failed = Signal(str)  # a message for a person
-    library_changed = Signal()  # tracks were added or changed: read the table again
+    #: A scan under way has written more tracks: the table may show them already (the
+    #: Changes of the whole scan are published on the work's hub when it ends).
+    rows_arrived = Signal()
     idle = Signal()
 
     def __init__(self, work: BackgroundWork, scan: ScanFunction | None,
@@ -113,6 +119,7 @@ class LibraryJobs(QObject):
         self._kind = ""
         self._pending: list[str] = []
         self._last_reload = 0.0
+        self._last_announce = 0.0
 
     @property
     def running(self) -> str:
@@ -171,7 +178,9 @@ class LibraryJobs(QObject):
             analyse = self._analyse
             assert analyse is not None
             self.progress.emit(JobProgress("Listening to new tracks…"))
-            task = self._work.run(analyse, name="analysis", on_progress=self.progress.emit)
+            self._last_announce = time.monotonic()
+            task = self._work.run(analyse, name="analysis",
+                                  on_progress=self._analysis_progress)
         task.succeeded.connect(lambda report, k=kind, t=task: self._done(k, t, report))
         task.failed.connect(self._failed)
         task.cancelled.connect(lambda k=kind: self.cancelled.emit(k))
@@ -183,7 +192,14 @@ class LibraryJobs(QObject):
         now = time.monotonic()
         if now - self._last_reload >= RELOAD_DURING_SCAN:
             self._last_reload = now
-            self.library_changed.emit()
+            self.rows_arrived.emit()
+
+    def _analysis_progress(self, progress: JobProgress) -> None:
+        self.progress.emit(progress)
+        now = time.monotonic()
+        if now - self._last_announce >= ANNOUNCE_VECTORS:
+            self._last_announce = now
+            self._work.hub.publish(Changes(vectors=True))
 
     def _done(self, kind: str, task: Task, report: Any) -> None:
         """A job returned: finished, or stopped early because it was asked to."""
@@ -198,8 +214,11 @@ class LibraryJobs(QObject):
         self.failed.emit(str(exc) or exc.__class__.__name__)
 
     def _finished(self) -> None:
+        # Even a cancelled or failed job kept what it wrote before it stopped.
         if self._kind == "scan":
-            self.library_changed.emit()  # even a cancelled scan kept what it read
+            self._work.hub.publish(Changes(tracks=True))
+        elif self._kind == "analysis":
+            self._work.hub.publish(Changes(vectors=True))
         self._task = None
         self._kind = ""
         self._next()

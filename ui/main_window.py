@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
@@ -18,7 +17,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QIcon,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -30,13 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.queue import Filler
-from player.session import Session
-from player.store import Store
+from player.changes import Changes
 from ui.browser import BrowserPanel
 from ui.library_actions import LibraryActions
 from ui.library_data import LibraryData
-from ui.library_jobs import LibraryJobs, LibraryLoader, SimilarFunction
 from ui.library_model import LibraryModel
 from ui.library_view import LibraryPanel
 from ui.now_playing import NowPlayingBar
@@ -44,42 +39,14 @@ from ui.player_control import PlayerControl
 from ui.queue_model import QueueModel, describe_from
 from ui.queue_panel import QueuePanel
 from ui.status import JobStatus
-from ui.tasks import BackgroundWork
-from ui.vlc_bridge import PlaybackBridge
 from ui.welcome import WelcomePage
-from ui.window_state import WindowState
+from ui.window_parts import PlayerParts, WindowParts
 
 logger = logging.getLogger(__name__)
 
 APP_TITLE = "Riffle"
 #: How many similar tracks "Similar tracks" lists.
 SIMILAR_COUNT = 50
-
-
-@dataclass
-class PlayerParts:
-    """The player the window drives: the session, the bridge its backend reports through,
-    how to build the auto-shuffle (given a Store of its own), and stores to close at exit."""
-
-    session: Session
-    bridge: PlaybackBridge
-    make_filler: Callable[[Store], Filler] | None = None
-    stores: list[Store] = field(default_factory=list)
-
-
-@dataclass
-class WindowParts:
-    """What the window is built from; main.py makes them, tests make small real ones."""
-
-    store: Store  # the GUI thread's own connection, for short reads
-    work: BackgroundWork
-    jobs: LibraryJobs
-    loader: LibraryLoader
-    state: WindowState
-    icon: QIcon
-    suggested_folder: str | None = None
-    player: PlayerParts | None = None
-    similar: SimilarFunction | None = None
 
 
 class MainWindow(QMainWindow):
@@ -135,14 +102,13 @@ class MainWindow(QMainWindow):
 
     # -- building ----------------------------------------------------------------------------
 
-    def _add_player(self, player: PlayerParts) -> None:
+    def _add_player(self, parts: PlayerParts) -> None:
         self.bar = NowPlayingBar()
-        queue_model = QueueModel(player.session.queue, describe_from(self.model), self)
+        queue_model = QueueModel(parts.player.queue, describe_from(self.model), self)
         self.queue_panel = QueuePanel(queue_model)
         self.splitter.addWidget(self.queue_panel)
-        self.control = PlayerControl(player.session, player.bridge, self.bar, self.queue_panel,
-                                     self.model, self.parts.work, self.actions_.settings,
-                                     player=player, parent=self)
+        self.control = PlayerControl(parts, self.bar, self.queue_panel, self.model,
+                                     self.parts.work, self.actions_.settings, parent=self)
 
     def add_action(self, menu: str, text: str, slot: Callable[[], Any],
                    keys: QKeySequence | str | list[Any] | None = None,
@@ -202,7 +168,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         lib = self.actions_
         self.loader.loaded.connect(self._library_loaded)
-        lib.jobs.library_changed.connect(self.loader.reload)
+        self.parts.work.hub.subscribe(self._changed)
+        lib.jobs.rows_arrived.connect(self.loader.reload)
         lib.folders_added.connect(lambda: self.pages.setCurrentIndex(1))
         self.parts.work.unhandled_error.connect(self.show_message)
         self.welcome.start_requested.connect(lib.add_folders)
@@ -215,16 +182,12 @@ class MainWindow(QMainWindow):
         if control is not None:
             self.library.play_requested.connect(control.play_now)
             self.library.enqueue_requested.connect(control.enqueue)
-            lib.rated.connect(control.rated)
             control.playing_text.connect(self._show_playing_text)
             control.message.connect(self.show_message)
             assert self.queue_panel is not None and self.bar is not None
             self.queue_panel.rated.connect(lambda tid, n: lib.rate([tid], n))
             self.bar.rated.connect(self._rate_playing)
             self.bar.cover_clicked.connect(self.show_playing)
-            lib.settings_saved.connect(control.settings_saved)
-            lib.jobs.scan_finished.connect(control.library_scanned)
-            lib.jobs.analysis_finished.connect(control.library_scanned)
 
     # -- reacting ----------------------------------------------------------------------------
 
@@ -242,8 +205,12 @@ class MainWindow(QMainWindow):
             self.queue_panel.model.refresh()
         if self.control is not None:
             self.control.refresh()
-            self.control.start_auto_shuffle()
         self._choose_page()
+
+    def _changed(self, changes: Changes) -> None:
+        """The library's tracks (or which of them play) changed: read the table again."""
+        if changes.tracks or changes.playability:
+            self.loader.reload()
 
     def _browse(self, picks: list[tuple[str, str]], label: str) -> None:
         if self.model.pinned:
@@ -360,6 +327,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.parts.work.hub.unsubscribe(self._changed)
         self.actions_.jobs.cancel()
         if self.control is not None:
             self.control.shutdown()

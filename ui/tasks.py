@@ -5,14 +5,17 @@
                                                          cancel=ctx.cancelled),
                     on_result=show_report, on_progress=show_progress)
     task.cancel()
+    work.write(lambda store: edits.rate(store, ids, 5))   # publishes its Changes
+    work.read(lambda store: store.tracks.get(42), done=show)
 
-A function handed to `run` or `write` receives a `TaskContext`: a throttled `progress`
-reporter, a cancellation flag and a `Store` of its own thread (sqlite connections belong
-to one thread). Its result, its error or its progress arrive on the GUI thread, through
-queued Qt signals; nothing here touches a widget from a worker thread.
-
-`write` runs on one dedicated writer thread, so two writes from the window never race for
-the database's lock; `run` uses a small pool for reads and long jobs (scan, analysis).
+`run` hands its function a `TaskContext`: a throttled `progress` reporter, a cancellation
+flag and a `Store` of its own thread (sqlite connections belong to one thread); it is for
+long jobs (scan, analysis) on a small pool. `read` and `write` are the core's Work protocol
+(player/work.py): `write` runs on one dedicated writer thread, so two writes never race for
+the database's lock, retries while another program holds it, and publishes the Changes it
+returns on `hub`; `read` runs on the pool once the writes queued before it are done.
+Results, errors and progress arrive on the GUI thread through queued Qt signals; nothing
+here touches a widget from a worker thread.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from player.changes import ChangeHub, Changes
 from player.errors import RiffleError
 from player.store import Store
+from player.work import write_patiently
 
 logger = logging.getLogger(__name__)
 
@@ -148,16 +153,19 @@ class BackgroundWork(QObject):
     unhandled_error = Signal(str)
     busy_changed = Signal(bool)
 
-    def __init__(self, db_path: Path, *, workers: int = 3,
+    def __init__(self, db_path: Path, *, workers: int = 3, hub: ChangeHub | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db_path = Path(db_path)
+        #: Where the Changes of every write are published, on the GUI thread.
+        self.hub = hub if hub is not None else ChangeHub()
         self._local = threading.local()
         self._stores: list[Store] = []
         self._stores_lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="riffle-work")
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="riffle-write")
         self._running: set[Task] = set()
+        self._writes: set[Task] = set()
         self._closed = False
 
     # -- public --------------------------------------------------------------------------
@@ -174,16 +182,33 @@ class BackgroundWork(QObject):
         """Run `fn(ctx)` on the worker pool; callbacks are called on the GUI thread."""
         return self._start(self._pool, fn, on_result, on_error, on_progress, name)
 
-    def write(
-        self,
-        fn: Callable[[TaskContext], Any],
-        *,
-        on_result: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        name: str = "",
-    ) -> Task:
-        """Run `fn(ctx)` on the single writer thread, after every write queued before it."""
-        return self._start(self._writer, fn, on_result, on_error, None, name)
+    def read(self, fn: Callable[[Store], Any], done: Callable[[Any], None], *,
+             failed: Callable[[BaseException], None] | None = None, name: str = "") -> Task:
+        """Run `fn(store)` on the pool once every write queued before it has run; *done*
+        gets its result on the GUI thread (player.work.Work)."""
+        task = self._task(name or "read", done, failed, None)
+        if not self._closed:
+            self._writer.submit(self._pool_after_writes, task, lambda ctx: fn(ctx.store))
+        return task
+
+    def write(self, fn: Callable[[Store], Changes | None], *,
+              done: Callable[[], None] | None = None,
+              failed: Callable[[BaseException], None] | None = None, name: str = "") -> Task:
+        """Run `fn(store)` on the single writer thread, after every write queued before it,
+        retrying while the database is locked; the Changes it returns are published on
+        `hub`, then *done* is called, on the GUI thread (player.work.Work)."""
+        def published(changes: Any) -> None:
+            if isinstance(changes, Changes):
+                self.hub.publish(changes)
+            if done is not None:
+                done()
+
+        task = self._task(name or "write", published, failed, None)
+        self._writes.add(task)
+        if not self._closed:
+            self._writer.submit(self._call, task,
+                                lambda ctx: write_patiently(fn, ctx.store))
+        return task
 
     @property
     def running(self) -> list[Task]:
@@ -195,8 +220,9 @@ class BackgroundWork(QObject):
             return
         self._closed = True
         for task in list(self._running):
-            task.cancel()
             task.discarded = True  # the window is going away: no result reaches it now
+            if task not in self._writes:
+                task.cancel()  # a queued write still runs: the last play must be kept
         self._writer.shutdown(wait=True)
         self._pool.shutdown(wait=True, cancel_futures=True)
         with self._stores_lock:
@@ -222,7 +248,25 @@ class BackgroundWork(QObject):
                on_result: Callable[[Any], None] | None,
                on_error: Callable[[BaseException], None] | None,
                on_progress: Callable[[Any], None] | None, name: str) -> Task:
-        task = Task(name or getattr(fn, "__name__", "task"))
+        task = self._task(name or getattr(fn, "__name__", "task"), on_result, on_error,
+                          on_progress)
+        if not self._closed:
+            pool.submit(self._call, task, fn)
+        return task
+
+    def _pool_after_writes(self, task: Task, fn: Callable[[TaskContext], Any]) -> None:
+        """On the writer: every earlier write is done, so the read may start."""
+        if self._closed:
+            task._send("cancelled", None)
+            return
+        self._pool.submit(self._call, task, fn)
+
+    def _task(self, name: str, on_result: Callable[[Any], None] | None,
+              on_error: Callable[[BaseException], None] | None,
+              on_progress: Callable[[Any], None] | None) -> Task:
+        """A new Task with its callbacks connected, counted as running (cancelled at once
+        if the work is shut down)."""
+        task = Task(name)
         if on_progress is not None:
             task.progressed.connect(on_progress)
         if on_result is not None:
@@ -238,8 +282,6 @@ class BackgroundWork(QObject):
             self.busy_changed.emit(True)
         if self._closed:
             task._send("cancelled", None)
-            return task
-        pool.submit(self._call, task, fn)
         return task
 
     def _call(self, task: Task, fn: Callable[[TaskContext], Any]) -> None:
@@ -265,6 +307,7 @@ class BackgroundWork(QObject):
 
     def _finished(self, task: Task) -> None:
         self._running.discard(task)
+        self._writes.discard(task)
         if not self._running:
             self.busy_changed.emit(False)
 

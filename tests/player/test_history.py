@@ -17,6 +17,7 @@ from player.playback import Ended, EventQueue, Started, VlcBackend
 from player.queue import Queue
 from player.session import Session
 from player.store import Store
+from player.work import InlineWork
 
 # -- outcomes ------------------------------------------------------------------------------
 
@@ -193,7 +194,7 @@ def test_real_playback_logs_completed_skipped_and_paused_plays(store: Store,
     inbox = EventQueue()
     backend = VlcBackend(inbox.put, audio_output="dummy")
     session = Session(backend, Queue(None, auto=False), PlayTracker(store.plays),
-                      store.tracks)
+                      store.tracks, InlineWork(store))
     seen: list[object] = []
     at: dict[tuple[str, str], float] = {}  # (event kind, file name) → when it was handled
 
@@ -275,7 +276,7 @@ def test_real_damaged_files_are_errors_not_completions(store: Store, tmp_path: P
     backend = VlcBackend(inbox.put, audio_output="dummy")
     messages: list[str] = []
     session = Session(backend, Queue(None, auto=False), PlayTracker(store.plays),
-                      store.tracks, on_message=messages.append)
+                      store.tracks, InlineWork(store), on_message=messages.append)
     at: dict[tuple[str, str], float] = {}
     try:
         session.play_now(ids)

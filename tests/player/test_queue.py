@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import random
-from pathlib import Path
-
 import pytest
+from fillers import PoolFiller
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from player import queue_saving
 from player.history import ChangeReason
 from player.models import PlaySource, Track
-from player.queue import FillContext, Pick, Queue, RepeatMode
-from player.random_filler import RandomFiller
+from player.queue import Queue, RepeatMode
+from player.queue_saving import QueueSaver
 from player.store import Store
 
 
-class PoolFiller:
-    """Picks tracks from 100 upward, never one already ahead or playing."""
-
-    def __init__(self, seed: int = 0) -> None:
-        self.rng = random.Random(seed)
-        self.calls: list[FillContext] = []
-
-    def fill(self, count: int, context: FillContext) -> list[Pick]:
-        self.calls.append(context)
-        taken = set(context.queued) | {context.current}
-        free = [t for t in range(100, 140) if t not in taken]
-        self.rng.shuffle(free)
-        return [Pick(t, f"pick {t}") for t in free[:count]]
+def saved(store: Store, filler: PoolFiller | None = None, **options: object) -> Queue:
+    """A queue saved in *store* (restored from it, if it holds one)."""
+    return Queue(filler, saver=QueueSaver(store.queue_state),  # type: ignore[arg-type]
+                 **{"auto": filler is not None, **options})
 
 
 def ids(entries: tuple) -> list[int]:  # type: ignore[type-arg]
@@ -111,21 +100,34 @@ def test_redraw_replaces_only_the_auto_part() -> None:
     assert {e.key for e in before}.isdisjoint(e.key for e in q.auto_part)
 
 
-def test_removing_an_auto_pick_reports_it_and_redraws_the_auto_part() -> None:
+def test_removing_an_auto_pick_reports_it_and_tops_the_auto_part_up() -> None:
     reported: list[list[int]] = []
     filler = PoolFiller(seed=4)
     q = Queue(filler, ahead=4, on_auto_removed=reported.append)
     q.enqueue([1, 2])
     auto = q.auto_part
-    calls = len(filler.calls)
     q.remove([auto[1].key, q.user_part[0].key])
     assert reported == [[auto[1].track_id]]
     assert ids(q.user_part) == [2]
-    assert len(q.auto_part) == 4
-    assert {e.key for e in auto}.isdisjoint(e.key for e in q.auto_part)  # all drawn anew
-    assert len(filler.calls) == calls + 1
+    assert len(q.auto_part) == 4 and auto[1].key not in [e.key for e in q.auto_part]
     q.remove([q.user_part[0].key])  # a user entry is no feedback
     assert reported == [[auto[1].track_id]]
+
+
+def test_a_new_filler_keeps_the_picks_shown_and_fills_what_is_missing() -> None:
+    q = Queue(PoolFiller(seed=1), ahead=3)
+    shown = q.auto_part
+    q.set_filler(PoolFiller(seed=2))
+    assert q.auto_part == shown
+    q.set_auto(True, ahead=5)
+    assert q.auto_part[:3] == shown and len(q.auto_part) == 5
+
+
+def test_play_now_draws_the_auto_part_again_to_follow_the_choice() -> None:
+    q = Queue(PoolFiller(seed=5), ahead=3)
+    before = {e.key for e in q.auto_part}
+    q.play_now([1])
+    assert len(q.auto_part) == 3 and before.isdisjoint(e.key for e in q.auto_part)
 
 
 def test_repeat_one_replays_on_end_but_next_moves_on() -> None:
@@ -173,13 +175,12 @@ def _library(store: Store, count: int, artists: int = 4) -> list[int]:
 
 def test_queue_survives_a_restart(store: Store) -> None:
     tracks = _library(store, 12)
-    q = Queue(RandomFiller(store, rng=random.Random(1)), ahead=3, state=store.queue_state,
-              repeat=RepeatMode.OFF)
+    q = saved(store, PoolFiller(seed=1, pool=tracks), ahead=3, repeat=RepeatMode.OFF)
     q.play_now(tracks[:2])
     q.enqueue(tracks[5:7])
     q.advance()
     q.save_position(42_000)
-    again = Queue(RandomFiller(store), ahead=3, state=store.queue_state)
+    again = saved(store, PoolFiller(seed=9, pool=tracks), ahead=3)
     assert again.current is not None and again.current.track_id == tracks[1]
     assert again.resume_position_ms == 42_000
     assert ids(again.history) == [tracks[0]]
@@ -191,10 +192,10 @@ def test_queue_survives_a_restart(store: Store) -> None:
 
 def test_deleted_tracks_leave_the_saved_queue(store: Store) -> None:
     tracks = _library(store, 3)
-    q = Queue(None, auto=False, state=store.queue_state)
+    q = saved(store)
     q.enqueue(tracks)
     store.tracks.delete(tracks[1])
-    assert ids(Queue(None, auto=False, state=store.queue_state).user_part) == \
+    assert ids(saved(store).user_part) == \
         [tracks[0], tracks[2]]
 
 
@@ -207,7 +208,7 @@ def _shape(q: Queue) -> list[tuple[str, int, str, str | None]]:
 
 def test_a_change_to_a_long_queue_writes_only_the_rows_that_changed(store: Store) -> None:
     tracks = _library(store, 40)
-    q = Queue(None, auto=False, state=store.queue_state)
+    q = saved(store)
     q.play_now(tracks * 50)  # 2,000 entries
     conn = store.db.conn
     for change in (lambda: q.advance(), lambda: q.enqueue_next(tracks[:2]),
@@ -216,7 +217,7 @@ def test_a_change_to_a_long_queue_writes_only_the_rows_that_changed(store: Store
         before = conn.total_changes
         change()
         assert conn.total_changes - before <= 6  # not the 4,000 of a rewrite
-        assert _shape(Queue(None, auto=False, state=store.queue_state)) == _shape(q)
+        assert _shape(saved(store)) == _shape(q)
 
 
 SAVE_OPS = st.lists(st.one_of(
@@ -243,7 +244,7 @@ def test_the_saved_queue_always_restores_as_it_stood(store: Store, monkeypatch: 
     monkeypatch.setattr(queue_saving, "STRIDE", stride)
     store.queue_state.clear()
     tracks = [t.id for t in store.tracks.all() if t.id is not None] or _library(store, 12)
-    q = Queue(RandomFiller(store, rng=random.Random(3)), ahead=3, state=store.queue_state)
+    q = saved(store, PoolFiller(seed=3, pool=tracks), ahead=3)
     q.enqueue([])  # the first change saves the auto part drawn at start
     for op, arg in ops:
         ahead = q.upcoming
@@ -263,7 +264,7 @@ def test_the_saved_queue_always_restores_as_it_stood(store: Store, monkeypatch: 
             q.clear()
         elif op == "repeat":
             q.set_repeat(arg)  # type: ignore[arg-type]
-        again = Queue(None, state=store.queue_state, repeat=q.repeat)  # keeps the auto part
+        again = saved(store, repeat=q.repeat, auto=True)  # no filler: keeps the auto part
         assert _shape(again) == _shape(q), op
 
 
@@ -308,56 +309,6 @@ def test_user_queued_entries_are_never_reordered_or_dropped_by_the_auto_part(
         assert all(e.source is PlaySource.AUTO for e in q.auto_part)
 
 
-@given(seed=st.integers(0, 10_000), library=st.integers(8, 30), recent=st.integers(1, 6),
-       rounds=st.integers(1, 25))
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_no_recent_play_reappears_in_the_auto_part_while_others_are_available(
-        tmp_path: Path, seed: int, library: int, recent: int, rounds: int) -> None:
-    store = Store.open(tmp_path / f"lib-{seed}-{library}-{recent}-{rounds}.sqlite3")
-    try:
-        tracks = _library(store, library)
-        filler = RandomFiller(store, recent_plays=recent, recent_hours=0, artist_gap=1,
-                              rng=random.Random(seed))
-        q = Queue(filler, ahead=3)
-        for _ in range(rounds):
-            entry = q.advance(ChangeReason.ENDED)
-            assert entry is not None
-            store.plays.start(entry.track_id, duration=180, source=PlaySource.AUTO)
-            last = {p.track_id for p in store.plays.recent(recent)}
-            available = set(tracks) - last - {entry.track_id}
-            if len(available) > len(q.upcoming):
-                q.redraw_auto()
-                assert last.isdisjoint(ids(q.auto_part))
-            assert len(set(ids(q.auto_part))) == len(q.auto_part)
-    finally:
-        store.close()
-
-
-def test_random_filler_keeps_artists_apart_and_skips_unplayable(store: Store) -> None:
-    tracks = _library(store, 40, artists=8)
-    store.tracks.mark_missing(tracks[:4])
-    store.tracks.set_play_error(tracks[4], "cannot decode")
-    filler = RandomFiller(store, artist_gap=3, rng=random.Random(7), recent_hours=0)
-    picks = filler.fill(20, FillContext(current=None, history=(), queued=()))
-    picked = [p.track_id for p in picks]
-    assert len(picked) == 20 == len(set(picked))
-    assert set(picked).isdisjoint(tracks[:5])
-    artists = [store.tracks.get(t).artist for t in picked]
-    assert all(len(set(artists[i:i + 4])) == len(artists[i:i + 4])
-               for i in range(len(artists) - 3))
-    assert all(p.reason for p in picks)
-
-
-def test_random_filler_relaxes_rules_in_a_tiny_library(store: Store) -> None:
-    tracks = _library(store, 3, artists=1)
-    for t in tracks:
-        store.plays.start(t, duration=180, source=PlaySource.USER)
-    filler = RandomFiller(store, rng=random.Random(2))
-    picks = filler.fill(5, FillContext(current=tracks[2], history=(), queued=()))
-    assert [p.track_id for p in picks] == [tracks[0], tracks[1]]  # oldest play first
-
-
 @pytest.mark.parametrize("mode", list(RepeatMode))
 def test_peek_next_agrees_with_advance(mode: RepeatMode) -> None:
     q = Queue(PoolFiller(), ahead=2, repeat=mode)
@@ -366,25 +317,3 @@ def test_peek_next_agrees_with_advance(mode: RepeatMode) -> None:
         expected = q.peek_next(reason)
         got = q.advance(reason)
         assert (expected.track_id if expected else None) == (got.track_id if got else None)
-
-
-def test_random_filler_samples_a_big_library_with_the_same_rules(store: Store) -> None:
-    with store.db.transaction():
-        store.db.executemany(
-            "INSERT INTO tracks (path, title, artist, artists, added_at, updated_at, "
-            "missing_since) VALUES (?, ?, ?, '[]', 1, 1, ?)",
-            ((f"/m/{i}.mp3", f"t{i}", f"A{i % 50}", 1.0 if i % 2 else None)
-             for i in range(6000)))
-    recent = [p for p in range(1, 400, 2)]  # odd rows are the present tracks (ids from 1)
-    for track_id in recent:
-        store.plays.start(track_id, duration=100, source=PlaySource.AUTO)
-    filler = RandomFiller(store, recent_plays=len(recent), artist_gap=5,
-                          rng=random.Random(4))
-    picks = filler.fill(40, FillContext(current=401, history=(), queued=(403, 405)))
-    picked = [p.track_id for p in picks]
-    assert len(picked) == 40 == len(set(picked))
-    assert all(t % 2 == 1 for t in picked)  # never a missing track
-    assert set(picked).isdisjoint([*recent, 401, 403, 405])
-    artists = [(t - 1) % 50 for t in picked]
-    assert all(len(set(artists[i:i + 6])) == len(artists[i:i + 6])
-               for i in range(len(artists) - 5))

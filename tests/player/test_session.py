@@ -5,15 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fillers import PoolFiller
 
 from player.fake_backend import FakeBackend, ManualClock
+from player.feedback import AutoPartFeedback
 from player.history import PlayTracker
 from player.models import PlayOutcome, PlaySource, Track
 from player.playback import EventQueue, PlayerState, Started
 from player.queue import FillContext, Pick, Queue, RepeatMode
+from player.queue_saving import QueueSaver
 from player.session import Session
 from player.store import Store
 from player.store.plays import Play
+from player.work import InlineWork
 
 
 class Rig:
@@ -35,11 +39,13 @@ class Rig:
                     path=str(path), title=f"Song {i}", artists=(f"Artist {i}",),
                     duration=seconds, rg_track_gain=-6.0)))
                 self.paths.append(str(path))
-        self.queue = Queue(None, auto=False, state=store.queue_state)
+        self.queue = Queue(None, auto=False, saver=QueueSaver(store.queue_state))
         self.tracker = PlayTracker(store.plays, clock=self.clock, wall=self.clock)
         self.messages: list[str] = []
-        self.session = Session(self.backend, self.queue, self.tracker, store.tracks,
+        self.work = InlineWork(store)
+        self.session = Session(self.backend, self.queue, self.tracker, store.tracks, self.work,
                                on_message=self.messages.append)
+        self.feedback = AutoPartFeedback(self.queue, self.work.hub)
         self.started: list[Started] = []
 
     def pump(self) -> None:
@@ -224,7 +230,7 @@ def test_shutdown_keeps_the_play_and_the_position(rig: Rig, store: Store) -> Non
     rig.session.shutdown()
     play = rig.plays()[0]
     assert play.outcome is PlayOutcome.STOPPED and play.listened == pytest.approx(1.5, abs=0.06)
-    restored = Queue(None, auto=False, state=store.queue_state)
+    restored = Queue(None, auto=False, saver=QueueSaver(store.queue_state))
     assert restored.current is not None and restored.current.track_id == rig.ids[0]
     assert restored.resume_position_ms == pytest.approx(1500, abs=60)
 
@@ -250,15 +256,19 @@ def test_plays_cut_off_by_a_crash_are_closed_as_stopped_at_start(store: Store,
     assert len(store.plays.unfinished()) == 1
 
 
-class CountingFiller:
+class CountingFiller(PoolFiller):
     """Hands out the rig's tracks in turn and counts how often it is asked."""
 
     def __init__(self, ids: list[int]) -> None:
+        super().__init__(pool=ids)
         self.ids = ids
-        self.calls = 0
+
+    @property
+    def asked(self) -> int:
+        return len(self.calls)
 
     def fill(self, count: int, context: FillContext) -> list[Pick]:
-        self.calls += 1
+        self.calls.append(context)
         taken = {*context.queued, context.current, *context.history[-1:]}
         return [Pick(t, "next") for t in self.ids if t not in taken][:count]
 
@@ -271,22 +281,25 @@ def test_a_skip_redraws_the_auto_part_but_a_stop_late_does_not(store: Store,
     rig.queue.set_auto(True, ahead=2)
     rig.session.play()
     rig.run(1.0)
-    asked = filler.calls
+    shown_next = rig.queue.upcoming[0].track_id
+    before = {e.key for e in rig.queue.auto_part}
     rig.session.next()  # after 1 s: a skip
     assert rig.plays()[0].outcome is PlayOutcome.SKIPPED
-    assert filler.calls >= asked + 2  # redrawn for the skip, then topped up as it advanced
+    assert rig.session.track is not None and rig.session.track.id == shown_next
+    assert filler.followed[-1].skips == {rig.plays()[0].track_id}
+    assert before.isdisjoint(e.key for e in rig.queue.auto_part)  # drawn again after it
     rig.run(60.0)
-    asked = filler.calls
+    kept = [e.key for e in rig.queue.auto_part]
     rig.session.next()  # after 60 s: moving on, not a skip
     assert rig.plays()[1].outcome is PlayOutcome.STOPPED
-    assert filler.calls == asked + 1  # only the top-up after advancing
+    assert [e.key for e in rig.queue.auto_part][:len(kept) - 1] == kept[1:]  # only topped up
 
 
 def test_a_failed_track_leaves_the_auto_part(store: Store, tmp_path: Path) -> None:
     rig = Rig(store, tmp_path, count=4)
     broken = rig.ids[1]
 
-    class Offers:
+    class Offers(PoolFiller):
         """Offers the broken track twice while it is not known to fail."""
 
         def fill(self, count: int, context: FillContext) -> list[Pick]:

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from taste_factory import SyntheticLibrary, build_library
 
-from player.models import PlaySource, Track
+from player.changes import Changes
+from player.models import PlayOutcome, PlaySource, Track
 from player.queue import FillContext
 from player.store import Store
 from player.store.features import FeatureResult
@@ -38,47 +39,48 @@ def test_a_second_start_loads_the_cache_and_picks_the_same(
         store: Store, library: SyntheticLibrary, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "shuffle.npz"
-    built = AutoShuffle(store, seed=9)
+    built = AutoShuffle.over(store, seed=9)
     uncached = built.fill(12, EMPTY)
-    first = AutoShuffle(store, seed=9, cache_path=cache).fill(12, EMPTY)
+    first = AutoShuffle.over(store, seed=9, cache_path=cache).fill(12, EMPTY)
     assert cache.is_file()
     _forbid_building(monkeypatch)
-    second = AutoShuffle(store, seed=9, cache_path=cache)
+    second = AutoShuffle.over(store, seed=9, cache_path=cache)
     assert second.fill(12, EMPTY) == first == uncached
-    assert second.state.index.layout == built.state.index.layout
+    assert second.snapshot.library.index.layout == built.snapshot.library.index.layout
 
 
 def test_a_changed_library_is_not_served_from_the_cache(
         store: Store, library: SyntheticLibrary, tmp_path: Path) -> None:
     cache = tmp_path / "shuffle.npz"
-    AutoShuffle(store, cache_path=cache)
+    AutoShuffle.over(store, cache_path=cache)
     with store.db.transaction():
         new = store.tracks.upsert(Track(path="/music/new.flac", title="New", artists=("N",)))
         store.tracks.mark_missing([library.tracks_of(0)[0]])
-    state = AutoShuffle(store, cache_path=cache).state
-    assert new in state.catalog.row_of
-    assert not state.catalog.playable[state.catalog.row_of[library.tracks_of(0)[0]]]
+    catalog = AutoShuffle.over(store, cache_path=cache).snapshot.catalog
+    assert new in catalog.row_of
+    assert not catalog.playable[catalog.row_of[library.tracks_of(0)[0]]]
 
 
 def test_a_damaged_cache_is_rebuilt(store: Store, library: SyntheticLibrary,
                                     tmp_path: Path) -> None:
     cache = tmp_path / "shuffle.npz"
     cache.write_bytes(b"PK\x03\x04 not really a zip file")
-    shuffle = AutoShuffle(store, seed=2, cache_path=cache)
+    shuffle = AutoShuffle.over(store, seed=2, cache_path=cache)
     assert len(shuffle.fill(5, EMPTY)) == 5
     assert cache.read_bytes()[:4] == b"PK\x03\x04" and cache.stat().st_size > 1000
 
 
-def test_play_counts_are_read_fresh_not_from_the_cache(store: Store, library: SyntheticLibrary,
-                                                       tmp_path: Path) -> None:
+def test_plays_are_read_fresh_not_from_the_cache(store: Store, library: SyntheticLibrary,
+                                                 tmp_path: Path) -> None:
     cache = tmp_path / "shuffle.npz"
-    AutoShuffle(store, cache_path=cache)
+    AutoShuffle.over(store, cache_path=cache)
     track = library.tracks_of(2)[0]
     with store.db.transaction():
-        store.plays.start(track, duration=180.0, source=PlaySource.USER, started_at=123.0)
-    state = AutoShuffle(store, cache_path=cache).state
-    row = state.catalog.row_of[track]
-    assert (state.catalog.play_count[row], state.catalog.last_played[row]) == (1, 123.0)
+        play = store.plays.start(track, duration=180.0, source=PlaySource.USER,
+                                 started_at=123.0)
+        store.plays.finish(play, listened=180.0, outcome=PlayOutcome.COMPLETED)
+    snapshot = AutoShuffle.over(store, cache_path=cache).snapshot
+    assert snapshot.last_played[snapshot.catalog.row_of[track]] == 123.0
 
 
 def test_vectors_analysed_after_loading_join_without_a_full_reload(
@@ -87,10 +89,10 @@ def test_vectors_analysed_after_loading_join_without_a_full_reload(
     with store.db.transaction():
         late = [store.tracks.upsert(Track(path=f"/music/late{i}.flac", title=f"Late {i}",
                                           artists=("Late",))) for i in range(3)]
-    shuffle = AutoShuffle(store, seed=1)
-    state = shuffle.state
-    rows = np.array([state.catalog.row_of[t] for t in late])
-    assert not state.space.has_point(rows).any()
+    shuffle = AutoShuffle.over(store, seed=1)
+    before = shuffle.snapshot.library
+    rows = np.array([before.catalog.row_of[t] for t in late])
+    assert not before.space.has_point(rows).any()
     _forbid_building(monkeypatch)
     near = lib.tracks_of(2)[0]
     vector = store.features.vector(near, FEATURE_VERSION)
@@ -98,10 +100,12 @@ def test_vectors_analysed_after_loading_join_without_a_full_reload(
                                           for i, t in enumerate(late)])
     with store.db.transaction():
         store.tracks.mark_missing([lib.tracks_of(0)[0]])
-    state.invalidate()
-    shuffle.fill(3, EMPTY)
-    assert state.space.has_point(rows).all()
-    assert len(state.index) == len(lib.style_of) + 3 and vector.shape[0] == DIMENSIONS
-    assert not state.catalog.playable[state.catalog.row_of[lib.tracks_of(0)[0]]]
-    assert {int(state.catalog.ids[r]) for r in state.nearest_rows(rows[0], 2)} <= \
+    shuffle.follow(Changes(vectors=True, playability=frozenset({lib.tracks_of(0)[0]})))
+    after = shuffle.snapshot.library
+    assert after.space.has_point(rows).all()
+    assert not before.space.has_point(rows).any()  # the old snapshot was left as it was
+    assert len(after.index) == len(lib.style_of) + 3 and vector.shape[0] == DIMENSIONS
+    assert not after.catalog.playable[after.catalog.row_of[lib.tracks_of(0)[0]]]
+    assert before.catalog.playable[before.catalog.row_of[lib.tracks_of(0)[0]]]
+    assert {int(after.catalog.ids[r]) for r in after.nearest_rows(rows[0], 2)} <= \
         {*late, *lib.tracks_of(2)}

@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from taste_factory import SyntheticLibrary, build_library
 
+from player.changes import ChangeHub, Changes
+from player.feedback import AutoPartFeedback
 from player.models import PlayOutcome, PlaySource
 from player.queue import FillContext, Queue
 from player.store import Store
@@ -39,7 +41,7 @@ def _styles(lib: SyntheticLibrary, picks: list[int]) -> Counter[int]:
 
 
 def _many_picks(store: Store, rounds: int = 12, per_round: int = 10, seed: int = 0) -> list[int]:
-    shuffle = AutoShuffle(store, seed=seed)
+    shuffle = AutoShuffle.over(store, seed=seed)
     out: list[int] = []
     for _ in range(rounds):
         out += [p.track_id for p in shuffle.fill(per_round, EMPTY)]
@@ -48,7 +50,7 @@ def _many_picks(store: Store, rounds: int = 12, per_round: int = 10, seed: int =
 
 def test_without_judgements_it_is_a_plain_shuffle_with_reasons(store: Store,
                                                                 library: SyntheticLibrary) -> None:
-    picks = AutoShuffle(store, seed=1).fill(30, EMPTY)
+    picks = AutoShuffle.over(store, seed=1).fill(30, EMPTY)
     ids = [p.track_id for p in picks]
     assert len(ids) == 30 and len(set(ids)) == 30
     assert all(p.reason for p in picks)
@@ -72,7 +74,7 @@ def test_recent_plays_never_come_back(store: Store, library: SyntheticLibrary) -
 
 
 def test_never_the_same_artist_twice_in_a_row(store: Store, library: SyntheticLibrary) -> None:
-    shuffle = AutoShuffle(store, seed=2)
+    shuffle = AutoShuffle.over(store, seed=2)
     queued: list[int] = []
     for _ in range(8):
         queued += [p.track_id for p in shuffle.fill(10, FillContext(None, (), tuple(queued)))]
@@ -101,9 +103,9 @@ def test_a_fixed_seed_repeats_and_other_seeds_differ(store: Store,
                                                      library: SyntheticLibrary) -> None:
     with store.db.transaction():
         store.ratings.set(library.tracks_of(0)[0], 5)
-    first = [p.track_id for p in AutoShuffle(store, seed=7).fill(20, EMPTY)]
-    again = [p.track_id for p in AutoShuffle(store, seed=7).fill(20, EMPTY)]
-    other = [p.track_id for p in AutoShuffle(store, seed=8).fill(20, EMPTY)]
+    first = [p.track_id for p in AutoShuffle.over(store, seed=7).fill(20, EMPTY)]
+    again = [p.track_id for p in AutoShuffle.over(store, seed=7).fill(20, EMPTY)]
+    other = [p.track_id for p in AutoShuffle.over(store, seed=8).fill(20, EMPTY)]
     assert first == again
     assert first != other
 
@@ -116,7 +118,7 @@ def test_five_star_ratings_pull_their_style_in(store: Store, library: SyntheticL
     picks = _many_picks(store)
     after = _styles(library, picks)[0]
     assert after >= 2.5 * max(before, 1)
-    shuffle = AutoShuffle(store, seed=3)
+    shuffle = AutoShuffle.over(store, seed=3)
     reasons = [p.reason for p in shuffle.fill(20, EMPTY)]
     assert any(r.startswith("because you rated ★★★★★ 'Song 0.") for r in reasons)
 
@@ -135,12 +137,12 @@ def test_after_rating_the_playing_track_one_star_the_next_pick_is_not_like_it(
     playing = library.tracks_of(2)[5]
     context = FillContext(playing, (), ())
     similar_before = sum(
-        library.style_of[AutoShuffle(store, seed=s).fill(1, context)[0].track_id] == 2
+        library.style_of[AutoShuffle.over(store, seed=s).fill(1, context)[0].track_id] == 2
         for s in range(30))
     with store.db.transaction():
         store.ratings.set(playing, 1)
     similar_after = sum(
-        library.style_of[AutoShuffle(store, seed=s).fill(1, context)[0].track_id] == 2
+        library.style_of[AutoShuffle.over(store, seed=s).fill(1, context)[0].track_id] == 2
         for s in range(30))
     assert similar_before >= 10  # flow keeps close to what plays...
     assert similar_after == 0  # ...until the listener says they hate it
@@ -148,15 +150,17 @@ def test_after_rating_the_playing_track_one_star_the_next_pick_is_not_like_it(
 
 def test_a_rating_redraws_the_auto_part_and_leaves_the_user_part(
         store: Store, library: SyntheticLibrary) -> None:
-    shuffle = AutoShuffle(store, seed=4)
+    shuffle = AutoShuffle.over(store, seed=4)
     queue = Queue(shuffle, ahead=10)
+    AutoPartFeedback(queue, shuffle_hub := ChangeHub())
     mine = library.tracks_of(5)[:3]
     queue.enqueue(mine)
     auto_before = [e.track_id for e in queue.auto_part]
+    rated = [library.tracks_of(1)[0], library.tracks_of(1)[9]]
     with store.db.transaction():
-        store.ratings.set(library.tracks_of(1)[0], 5)
-        store.ratings.set(library.tracks_of(1)[9], 5)
-    queue.redraw_auto()
+        for track in rated:
+            store.ratings.set(track, 5)
+    shuffle_hub.publish(Changes(ratings=frozenset(rated)))
     assert [e.track_id for e in queue.user_part] == mine
     auto_after = [e.track_id for e in queue.auto_part]
     assert len(auto_after) == 10 and auto_after != auto_before
@@ -184,7 +188,7 @@ def test_hard_rules_hold_for_any_library(tmp_path_factory: pytest.TempPathFactor
         for i, tid in enumerate(recent):
             _play(store, tid, PlayOutcome.COMPLETED, hours_ago=1 + i, listened=200)
         queued: list[int] = []
-        shuffle = AutoShuffle(store, seed=seed)
+        shuffle = AutoShuffle.over(store, seed=seed)
         for _ in range(3):
             queued += [p.track_id for p in shuffle.fill(4, FillContext(None, (), tuple(queued)))]
         assert not set(queued) & one_star
@@ -206,9 +210,10 @@ def test_hard_rules_hold_for_any_library(tmp_path_factory: pytest.TempPathFactor
 
 def test_a_track_that_went_missing_since_loading_is_not_picked(store: Store,
                                                                library: SyntheticLibrary) -> None:
-    shuffle = AutoShuffle(store, seed=5)  # loaded while everything was playable
+    shuffle = AutoShuffle.over(store, seed=5)  # loaded while everything was playable
     gone = sorted(library.style_of)[:150]
     with store.db.transaction():
         store.tracks.mark_missing(gone)
+    shuffle.follow(Changes(playability=frozenset(gone)))
     picks = [p.track_id for p in shuffle.fill(30, EMPTY)]
     assert len(picks) == 30 and not set(picks) & set(gone)

@@ -13,9 +13,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 from window_rig import TRACK_COUNT, Rig, make_music
 
+from main import make_filler
 from player.playback import VlcBackend
 from player.store import Store
-from recommender.shuffle import AutoShuffle
 from ui.app_setup import app_icon, build_player
 from ui.library_jobs import (
     AnalyseFunction,
@@ -58,7 +58,7 @@ def make_window(qtbot: QtBot, tmp_path: Path, db_path: Path) -> Iterator[Callabl
             store=store, work=work, jobs=jobs, loader=LibraryLoader(work),
             state=WindowState(tmp_path / "window.ini"), icon=app_icon(),
             suggested_folder=suggested, similar=similar,
-            player=build_player(store, dummy_backend, AutoShuffle) if player else None)
+            player=build_player(store, work, dummy_backend, make_filler) if player else None)
         window = MainWindow(parts)
         window.resize(1280, 800)
         window.show()
@@ -81,5 +81,6 @@ def scanned(make_window: Callable[..., Rig], music: Path, qtbot: QtBot) -> Rig:
     control = rig.window.control
     qtbot.waitUntil(lambda: len(rig.window.model.library) == TRACK_COUNT
                     and not rig.window.actions_.jobs.running
-                    and (control is None or control.filler_ready), timeout=20_000)
+                    and (control is None or len(control.queue.auto_part) > 0),
+                    timeout=20_000)
     return rig

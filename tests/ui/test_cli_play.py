@@ -15,12 +15,14 @@ import pytest
 from audio_factory import sine, write_audio
 
 import main
+from player.fake_backend import FakeBackend
 from player.models import PlayOutcome, PlaySource, Track
 from player.queue import Queue, RepeatMode
+from player.queue_saving import QueueSaver
 from player.settings import AUTO_SHUFFLE, Settings
 from player.store import Store
 from ui.cli.context import CliContext
-from ui.cli.play_commands import prepare_queue
+from ui.cli.play_commands import prepare_player
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,7 +85,7 @@ def test_a_saved_queue_resumes_and_passes_over_a_vanished_file(tmp_path: Path, d
         vanished = _add(store, path, "Vanished", 1.0)
         after = _add(store, write_audio(tmp_path / "b.mp3", sine(550, 1.0)), "After", 1.0)
     # A queue saved by an earlier session; the file vanishes before the player starts again.
-    Queue(None, auto=False, state=store.queue_state).play_now([vanished, after])
+    Queue(None, auto=False, saver=QueueSaver(store.queue_state)).play_now([vanished, after])
     Settings(store.settings).set(AUTO_SHUFFLE, False)  # only the saved queue plays
     store.close()
     path.unlink()
@@ -117,7 +119,7 @@ def test_play_without_a_query_falls_back_to_the_whole_library(
                                                                              "Three"))
     store = Store.open(db_path)
     first = min(ids)
-    Queue(None, auto=False, state=store.queue_state).play_now([first])  # a saved queue
+    Queue(None, auto=False, saver=QueueSaver(store.queue_state)).play_now([first])  # a saved queue
     store.close()
     assert main.main(["--db", str(db_path), "play", "--shuffle", "--aout", "dummy"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 3
@@ -139,10 +141,35 @@ def test_repeat_queue_on_an_empty_queue_repeats_the_whole_library(tmp_path: Path
     ctx = CliContext(db_path=db_path)
     try:
         args = argparse.Namespace(query=[], shuffle=False, repeat="queue")
-        queue = prepare_queue(args, ctx, Settings(ctx.store.settings), [])
+        queue = prepare_player(args, ctx, FakeBackend(lambda _event: None), []).queue
         assert queue.current is not None
         assert {queue.current.track_id, *(e.track_id for e in queue.upcoming)} == ids
         assert queue.repeat is RepeatMode.QUEUE
+    finally:
+        ctx.close()
+
+
+def test_the_players_auto_part_learns_a_removal_and_is_drawn_again(tmp_path: Path,
+                                                                  db_path: Path) -> None:
+    store = Store.open(db_path)
+    with store.db.transaction():
+        for i in range(30):
+            store.tracks.upsert(Track(path=str(tmp_path / f"{i}.mp3"), title=f"T{i}",
+                                      artists=(f"Artist {i}",), duration=60.0))
+    store.close()
+    ctx = CliContext(db_path=db_path, factories=main.factories())
+    try:
+        args = argparse.Namespace(query=[], shuffle=False, repeat=None)
+        player = prepare_player(args, ctx, FakeBackend(lambda _event: None), [])
+        queue = player.queue
+        assert len(queue.auto_part) == 10
+        before = {e.key for e in queue.auto_part}
+        removed = queue.auto_part[2]
+        queue.remove([removed.key])
+        assert [tid for tid, _at in ctx.store.removals.all()] == [removed.track_id]
+        assert len(queue.auto_part) == 10 and not before & {e.key for e in queue.auto_part}
+        assert removed.track_id not in [e.track_id for e in queue.auto_part]
+        player.close()
     finally:
         ctx.close()
 
@@ -183,7 +210,7 @@ def test_play_without_libvlc_says_how_to_install_it_and_keeps_the_queue(
         monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store.open(db_path)
     track = _add(store, write_audio(tmp_path / "a.mp3", sine(440, 0.5)), "Kept", 0.5)
-    Queue(None, auto=False, state=store.queue_state).enqueue([track])
+    Queue(None, auto=False, saver=QueueSaver(store.queue_state)).enqueue([track])
     store.close()
     monkeypatch.setitem(sys.modules, "vlc", None)  # importing vlc now fails
     assert main.main(["--db", str(db_path), "play", "kept"]) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from player.changes import Changes
 from player.errors import RiffleError
 from player.store import Store
 from ui.tasks import BackgroundWork, TaskContext
@@ -83,14 +85,69 @@ def test_writes_run_one_after_another_on_one_thread_with_its_own_store(
         work: BackgroundWork, qtbot: QtBot, db_path: Path) -> None:
     threads: set[int] = set()
 
-    def add(ctx: TaskContext, n: int) -> None:
+    def add(store: Store, n: int) -> None:
         threads.add(threading.get_ident())
-        with ctx.store.db.transaction():
-            ctx.store.settings.set(f"k{n}", n)
+        with store.db.transaction():
+            store.settings.set(f"k{n}", n)
 
-    tasks = [work.write(lambda ctx, n=n: add(ctx, n)) for n in range(20)]
+    tasks = [work.write(lambda store, n=n: add(store, n)) for n in range(20)]
     qtbot.waitUntil(lambda: all(t.done for t in tasks), timeout=5000)
-    assert len(threads) == 1
+    assert len(threads) == 1 and threading.get_ident() not in threads
     check = Store.open(db_path)
     assert [check.settings.get(f"k{n}") for n in range(20)] == list(range(20))
+    check.close()
+
+
+def test_a_write_publishes_its_changes_on_the_gui_thread_then_reads_see_it(
+        work: BackgroundWork, qtbot: QtBot) -> None:
+    heard: list[tuple[Changes, int]] = []
+    work.hub.subscribe(lambda changes: heard.append((changes, threading.get_ident())))
+    order: list[str] = []
+
+    def slow_write(store: Store) -> Changes:
+        time.sleep(0.3)  # a read queued meanwhile must still see this write
+        with store.db.transaction():
+            store.settings.set("written", True)
+        order.append("write")
+        return Changes(settings={"written": True})
+
+    work.write(slow_write, done=lambda: order.append("done"))
+    seen: list[object] = []
+    work.read(lambda store: store.settings.get("written"), seen.append)
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=5000)
+    assert seen == [True]
+    assert order == ["write", "done"]
+    assert [(dict(c.settings), thread) for c, thread in heard] == [
+        ({"written": True}, threading.get_ident())]
+
+
+def test_a_write_waits_out_a_lock_held_by_another_program(
+        work: BackgroundWork, qtbot: QtBot, db_path: Path) -> None:
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program holds the write lock...
+    finished: list[bool] = []
+    work.write(lambda store: store.settings.set("kept", 1), done=lambda: finished.append(True))
+    qtbot.wait(600)
+    assert finished == []  # still waiting, nothing lost
+    other.execute("COMMIT")  # ...and lets go
+    qtbot.waitUntil(lambda: finished == [True], timeout=10_000)
+    other.close()
+    check = Store.open(db_path)
+    assert check.settings.get("kept") == 1
+    check.close()
+
+
+def test_shutdown_lets_queued_writes_finish(db_path: Path, qtbot: QtBot) -> None:
+    Store.open(db_path).close()
+    work = BackgroundWork(db_path)
+
+    def slow(store: Store, n: int) -> None:
+        time.sleep(0.05)
+        store.settings.set(f"late{n}", n)
+
+    for n in range(5):
+        work.write(lambda store, n=n: slow(store, n))
+    work.shutdown()
+    check = Store.open(db_path)
+    assert [check.settings.get(f"late{n}") for n in range(5)] == list(range(5))
     check.close()

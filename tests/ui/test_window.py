@@ -172,6 +172,22 @@ def test_queue_reorders_by_drag_and_delete_removes(scanned: Rig, qtbot: QtBot) -
     assert [model.entry(r).track_id for r in range(model.rowCount())] == [ids[0], ids[2]]
 
 
+def test_delete_on_an_auto_pick_is_learned_and_redraws_the_auto_part(scanned: Rig,
+                                                                    qtbot: QtBot) -> None:
+    w = scanned.window
+    panel, queue = w.queue_panel, w.control.queue  # type: ignore[union-attr]
+    assert panel is not None and panel.auto.isChecked() and len(queue.auto_part) >= 3
+    before = {e.key for e in queue.auto_part}
+    removed = queue.auto_part[1]
+    panel.list.setCurrentIndex(panel.model.index(1))
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: scanned.store.removals.all() != [], timeout=5000)
+    assert [tid for tid, _at in scanned.store.removals.all()] == [removed.track_id]
+    qtbot.waitUntil(lambda: not before & {e.key for e in queue.auto_part}, timeout=5000)
+    assert removed.track_id not in [e.track_id for e in queue.auto_part]
+
+
 def _slow_scan(ctx: TaskContext, roots: list[str]) -> Any:
     def slow_read(path: str, **kwargs: Any) -> Any:
         time.sleep(0.2)

@@ -1,9 +1,9 @@
 """Playback from the terminal: `riffle play [QUERY]`.
 
-The same player as the window (player.session.Session over the libvlc backend), driven by a
-plain loop: the backend's callback drops events into an EventQueue and this thread, which
-owns the Session, feeds them in. Ctrl-C (or SIGTERM) stops cleanly: the open play is
-finished as stopped and the queue keeps its place.
+The same player as the window (player.assembly), driven by a plain loop: the backend's
+callback drops events into an EventQueue and this thread, which owns the Session, feeds them
+in; writes are done at once on this thread (player.work.InlineWork). Ctrl-C (or SIGTERM)
+stops cleanly: the open play is finished as stopped and the queue keeps its place.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from player.history import ChangeReason, PlayTracker
+from player.assembly import Player, assemble_player
+from player.history import ChangeReason
 from player.models import Track
-from player.playback import Backend, EventQueue, VlcBackend
+from player.playback import Backend, EventQueue
 from player.queue import Filler, Queue, RepeatMode
-from player.session import Session
-from player.settings import AUTO_AHEAD, AUTO_SHUFFLE, MUTED, REPEAT, REPLAYGAIN_MODE, VOLUME
+from player.settings import VOLUME
 from player.settings import Settings as TypedSettings
+from player.work import InlineWork
 from ui.cli.context import CliContext
 
 
@@ -87,24 +88,28 @@ def _has_something_to_play(queue: Queue) -> bool:
     return queue.current is not None or queue.peek_next(ChangeReason.NEXT) is not None
 
 
-def prepare_queue(args: argparse.Namespace, ctx: CliContext, settings: TypedSettings,
-                  ids: list[int]) -> Queue:
-    """The queue `riffle play` plays: the matches *ids* of a query; without one, the saved
-    queue kept filled by the auto-shuffle, or the whole library shuffled when that gives
-    nothing to play (or --shuffle asks for it). May be empty: the library has nothing."""
+def prepare_player(args: argparse.Namespace, ctx: CliContext, backend: Backend,
+                   ids: list[int]) -> Player:
+    """The player `riffle play` drives: playing the matches *ids* of a query; without one,
+    the saved queue kept filled by the auto-shuffle, or the whole library shuffled when that
+    gives nothing to play (or --shuffle asks for it). Its queue may be empty: the library
+    has nothing."""
+    store = ctx.store
     explicit = bool(args.query) or args.shuffle
+    work = InlineWork(store)
     make_filler = ctx.factories.get("filler")
-    filler: Filler | None = make_filler(ctx.store) if make_filler and not explicit else None
-    queue = Queue(filler, ahead=settings.get(AUTO_AHEAD),
-                  auto=settings.get(AUTO_SHUFFLE) and not explicit,
-                  repeat=RepeatMode(args.repeat or settings.get(REPEAT)),
-                  state=ctx.store.queue_state)
+    filler: Filler | None = make_filler(store, work) if make_filler and not explicit else None
+    player = assemble_player(store, backend, work, filler=filler,
+                             repeat=RepeatMode(args.repeat) if args.repeat else None,
+                             auto=False if explicit else None,
+                             on_message=lambda text: ctx.err(f"riffle play: {text}"))
+    queue = player.queue
     if not args.query and (args.shuffle or not _has_something_to_play(queue)):
         ids = _matches(ctx, [], shuffle=True)
     if ids:
         queue.clear()
         queue.play_now(ids)
-    return queue
+    return player
 
 
 def run_play(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -116,18 +121,14 @@ def run_play(args: argparse.Namespace, ctx: CliContext) -> int:
         return 1
     # The engine first: without libvlc this fails (PlaybackError) before the queue changes.
     inbox = EventQueue()
-    make_backend = ctx.factories.get("backend", VlcBackend)
-    backend: Backend = make_backend(inbox.put, audio_output=args.aout,
-                                    volume=settings.get(VOLUME))
-    queue = prepare_queue(args, ctx, settings, ids)
-    if not _has_something_to_play(queue):
-        backend.close()
+    backend: Backend = ctx.factories["backend"](inbox.put, audio_output=args.aout,
+                                                volume=settings.get(VOLUME))
+    player = prepare_player(args, ctx, backend, ids)
+    session = player.session
+    if not _has_something_to_play(player.queue):
+        player.close()
         ctx.err("riffle play: nothing to play. Add music with: riffle scan FOLDER")
         return 1
-    backend.set_mute(settings.get(MUTED))
-    session = Session(backend, queue, PlayTracker(store.plays), store.tracks,
-                      replaygain=settings.get(REPLAYGAIN_MODE),
-                      on_message=lambda text: ctx.err(f"riffle play: {text}"))
     shown: list[int | None] = [None]  # the play row last announced
 
     def show_now_playing() -> None:
@@ -153,8 +154,7 @@ def run_play(args: argparse.Namespace, ctx: CliContext) -> int:
             status = 130
         finally:
             hold_signals()
-            session.shutdown()
-            backend.close()
+            player.close()
     if status:
         ctx.err("riffle play: stopped")
     return status

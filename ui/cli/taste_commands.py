@@ -7,9 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from player import edits
+from player.changes import Changes
 from player.errors import RiffleError
 from player.history_io import export_history, import_history
 from player.queue import FillContext
+from player.work import InlineWork
 from ui.cli.context import CliContext
 from ui.cli.library_commands import dumps, shown, track_line
 
@@ -56,9 +59,9 @@ def run_next(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.after:
         current: int | None = store.tracks.resolve(args.after).id
     else:
-        last = store.plays.recent(1)
-        current = last[0].track_id if last else None
-    filler = ctx.factories["filler"](store, seed=args.seed)
+        current = store.plays.last_track()
+    filler = ctx.factories["filler"](store, InlineWork(store), seed=args.seed)
+    filler.follow(Changes.everything())
     picks = filler.fill(args.n, FillContext(current, (), ()))
     tracks = store.tracks.get_many([p.track_id for p in picks])
     if args.json:
@@ -80,8 +83,7 @@ def run_rate(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store
     track = store.tracks.resolve(args.track)
     assert track.id is not None
-    with store.db.transaction():
-        store.ratings.set(track.id, args.stars)
+    edits.rate(store, [track.id], args.stars)
     shown_stars = "★" * args.stars + "☆" * (5 - args.stars) if args.stars else "no rating"
     ctx.out(f"{track.display_artist} – {track.display_title}: {shown_stars}")
     return 0

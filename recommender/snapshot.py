@@ -1,0 +1,175 @@
+"""What the auto-shuffle knows at one moment: the library, the listener's history, the taste.
+
+A `Snapshot` is built on a worker thread with a Store of its own (`build_snapshot`) and
+swapped in whole; picks on the owner's thread only read it, so a fill never touches the
+database or rebuilds a model. A new snapshot reuses what did not change: the library part
+(recommender/library_part.py) unless tracks or vectors changed, and the judgements read
+so far (only rows added since are read).
+
+Predictions are computed lazily, per track, the first time a pick scores it, and kept in
+the snapshot: only the thread that fills touches that cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from player.store import Store
+from player.store.judgements import JudgementMarks, Judgements
+from recommender.catalog import Catalog
+from recommender.library_part import LibraryPart, follow_library, load_library
+from recommender.taste import Signal, SignalKind, TasteModel, preferences
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class History:
+    """Every judgement read so far, and when each track last really played."""
+
+    marks: JudgementMarks = field(default_factory=JudgementMarks)
+    ratings: Mapping[int, tuple[int, float]] = field(default_factory=dict)  # stars, at
+    events: tuple[Signal, ...] = ()
+    last_played: Mapping[int, float] = field(default_factory=dict)
+
+    def plus(self, new: Judgements) -> History:
+        """This history with *new* judgements added (a new object; this one unchanged)."""
+        if not new and new.marks == self.marks:
+            return self
+        ratings = dict(self.ratings)
+        for change in new.ratings:
+            if change.stars:
+                ratings[change.track_id] = (change.stars, change.at)
+            else:
+                ratings.pop(change.track_id, None)
+        events = list(self.events)
+        last = dict(self.last_played)
+        for play in new.plays:
+            if play.outcome in ("completed", "skipped"):
+                events.append(Signal(play.track_id, SignalKind(play.outcome), play.at))
+            if play.outcome != "error" and play.at > last.get(play.track_id, -math.inf):
+                last[play.track_id] = play.at
+        events.extend(Signal(tid, SignalKind.REMOVED, at) for tid, at in new.removals)
+        return History(new.marks, ratings, tuple(events), last)
+
+
+@dataclass(frozen=True)
+class ShuffleRules:
+    """What the hard rules need from the settings: recent plays never come back."""
+
+    recent_plays: int = 50
+    recent_hours: float = 12.0
+
+
+class Snapshot:
+    """The library, the judgements and the taste model, as one unchanging whole."""
+
+    def __init__(self, library: LibraryPart, history: History, *, now: float,
+                 recent: frozenset[int], last_track: int | None) -> None:
+        self.library = library
+        self.history = history
+        self.built_at = now
+        #: Tracks the hard rules keep out: played lately, as the store said at build time.
+        self.recent = recent
+        #: The track that played last (never repeated, even in a tiny library).
+        self.last_track = last_track
+        cat = library.catalog
+        self.preferences = preferences([*self._rating_signals(), *history.events], now)
+        self.own = np.full(len(cat), np.nan)
+        for track_id, pref in self.preferences.items():
+            row = cat.row_of.get(track_id)
+            if row is not None:
+                self.own[row] = pref
+        self.one_star = np.zeros(len(cat), bool)
+        self.one_star[cat.rows(t for t, (stars, _) in history.ratings.items() if stars == 1)] \
+            = True
+        self.last_played = np.full(len(cat), np.nan)
+        if history.last_played:
+            known = [(cat.row_of[t], at) for t, at in history.last_played.items()
+                     if t in cat.row_of]
+            if known:
+                rows, times = zip(*known, strict=True)
+                self.last_played[list(rows)] = times
+        judged = np.flatnonzero(~np.isnan(self.own))
+        space = library.space
+        with_point = judged[space.has_point(judged)] if len(judged) else judged
+        self.model = TasteModel(
+            cat.ids[with_point],
+            space.points(with_point) if len(with_point) else np.empty((0, space.dimensions)),
+            self.own[with_point] if len(with_point) else np.empty(0), library.scale)
+        self._pred = np.full(len(cat), np.nan)
+        self._conf = np.zeros(len(cat))
+        self._backer = np.full(len(cat), -1, dtype=np.int64)
+
+    def _rating_signals(self) -> list[Signal]:
+        return [Signal(tid, SignalKind.RATING, at, stars)
+                for tid, (stars, at) in self.history.ratings.items()]
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.library.catalog
+
+    @property
+    def has_judgements(self) -> bool:
+        return self.model.has_judgements
+
+    def own_preferences(self, rows: np.ndarray) -> np.ndarray:
+        """The listener's own preference for each row, NaN where never judged."""
+        return self.own[rows]
+
+    def predictions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(preference, confidence, backer id) predicted from neighbours, for rows with a
+        point; rows without one predict 0 with no confidence. Computed once per track."""
+        rows = np.asarray(rows, dtype=np.int64)
+        todo = rows[np.isnan(self._pred[rows])]
+        if len(todo):
+            todo = np.unique(todo)
+            has = self.library.space.has_point(todo)
+            self._pred[todo[~has]] = 0.0
+            if has.any():
+                prediction = self.model.predict(self.library.space.points(todo[has]))
+                self._pred[todo[has]] = prediction.preference
+                self._conf[todo[has]] = prediction.confidence
+                self._backer[todo[has]] = prediction.backer
+        return self._pred[rows], self._conf[rows], self._backer[rows]
+
+    def preference_of(self, row: int) -> float:
+        """Own preference if judged, else the predicted one."""
+        own = self.own[row]
+        if not np.isnan(own):
+            return float(own)
+        return float(self.predictions(np.array([row]))[0][0])
+
+    def stars_of(self, track_id: int) -> int | None:
+        rating = self.history.ratings.get(track_id)
+        return rating[0] if rating else None
+
+
+def build_snapshot(store: Store, previous: Snapshot | None, *, rules: ShuffleRules,
+                   now: float, cache_path: Path | None = None) -> Snapshot:
+    """A snapshot of the store as it is now, reusing what *previous* already read.
+
+    Runs off the owner's thread, with a Store of that thread: it reads, it never writes
+    (but for the start-up cache file)."""
+    if previous is None:
+        library = load_library(store, cache_path)
+        history = History()
+    else:
+        library = follow_library(store, previous.library, cache_path)
+        history = previous.history
+    history = history.plus(store.judgements.since(history.marks))
+    since = now - rules.recent_hours * 3600.0 if rules.recent_hours > 0 else None
+    recent = set(store.plays.recent_tracks(rules.recent_plays, since))
+    # An auto pick the listener took out of the queue does not come straight back either.
+    recent.update(e.track_id for e in history.events
+                  if e.kind is SignalKind.REMOVED and e.at >= (since or now - 3600.0))
+    return Snapshot(library, history, now=now, recent=frozenset(recent),
+                    last_track=store.plays.last_track())
