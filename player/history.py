@@ -25,6 +25,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Protocol
 
+from player.formatting import clock, duration
 from player.models import PlayOutcome, PlaySource
 
 logger = logging.getLogger(__name__)
@@ -74,12 +75,6 @@ def skip_threshold(duration: float | None) -> float:
     if duration is None or duration <= 0:
         return SKIP_SECONDS
     return min(SKIP_SECONDS, duration / 2.0)
-
-
-def clock_text(seconds: float) -> str:
-    """*seconds* as m:ss for a person."""
-    minutes, secs = divmod(int(max(0.0, seconds)), 60)
-    return f"{minutes}:{secs:02d}"
 
 
 def judge(reason: ChangeReason, listened: float, position: float | None,
@@ -217,8 +212,7 @@ class PlayTracker:
         tolerance = max(SHORT_END_SECONDS, SHORT_END_SHARE * self._duration)
         if self._duration - self._reached <= tolerance:
             return None
-        return (f"stopped decoding at {clock_text(self._reached)} of "
-                f"{clock_text(self._duration)}")
+        return f"stopped decoding at {clock(self._reached)} of {duration(self._duration)}"
 
     def flush(self) -> None:
         """Write the seconds listened so far, so a crash keeps them."""

@@ -73,7 +73,7 @@ def parse_time(value: Any) -> float:
 def _parse_line(store: Store, text: str) -> tuple[int, float, float, PlayOutcome, float | None]:
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise _BadLine(f"not JSON ({exc.msg})") from exc
     if not isinstance(data, dict):
         raise _BadLine("not a JSON object")
@@ -89,7 +89,7 @@ def _parse_line(store: Store, text: str) -> tuple[int, float, float, PlayOutcome
             or not math.isfinite(listened) or listened < 0:
         raise _BadLine(f"listened {listened!r} is not a number of seconds")
     try:
-        outcome = PlayOutcome(data.get("outcome"))
+        outcome = PlayOutcome(str(data.get("outcome")))
     except ValueError as exc:
         raise _BadLine(f"outcome {data.get('outcome')!r} is not completed, skipped or stopped") \
             from exc
@@ -112,10 +112,7 @@ def import_history(store: Store, lines: Iterable[str]) -> ImportReport:
             except _BadLine as exc:
                 report.problems.append((number, str(exc)))
                 continue
-            if store.db.scalar(
-                "SELECT 1 FROM plays WHERE track_id = ? AND abs(started_at - ?) < 1.0 LIMIT 1",
-                (track_id, started),
-            ):
+            if store.plays.has_play_near(track_id, started):
                 report.duplicates += 1
                 continue
             play_id = store.plays.start(track_id, duration=duration, source=PlaySource.IMPORT,
@@ -130,7 +127,7 @@ def import_history(store: Store, lines: Iterable[str]) -> ImportReport:
 
 def export_history(store: Store) -> Iterator[str]:
     """Every finished play as one JSON line (the import format, plus source), oldest first."""
-    paths = {r[0]: r[1] for r in store.db.query("SELECT id, path FROM tracks")}
+    paths = store.tracks.paths()
     for play in store.plays.all():
         if play.outcome is None or play.outcome is PlayOutcome.ERROR:
             continue

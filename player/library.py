@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from player.errors import TagError
+from player.formatting import path_text
 from player.models import Track
 from player.store import Store
 from player.store.roots import normalise_root
@@ -74,15 +75,12 @@ class ScanReport:
 
     def notices(self) -> list[str]:
         """Sentences for a person about folders the scan could not use, and why."""
-        def shown(path: str) -> str:
-            return os.fsencode(path).decode("utf-8", "replace")
-
         return [
-            *(f"{shown(r)} is not there (a disk not mounted?); its tracks were left as "
+            *(f"{path_text(r)} is not there (a disk not mounted?); its tracks were left as "
               "they were" for r in self.absent_roots),
-            *(f"{shown(r)} is empty (a disk not mounted?); its tracks were left as they were"
-              for r in self.empty_roots),
-            *(f"cannot look into {shown(f)}: {why}" for f, why in self.unreadable_dirs),
+            *(f"{path_text(r)} is empty (a disk not mounted?); its tracks were left as they "
+              "were" for r in self.empty_roots),
+            *(f"cannot look into {path_text(f)}: {why}" for f, why in self.unreadable_dirs),
         ]
 
     def summary(self) -> str:
@@ -139,7 +137,8 @@ class _MoveFinder:
         """The id of the stored track whose file *track* is now, or None. A candidate is
         taken only if *is_gone* says its old file is no longer there; each id once."""
         ident = _track_identity(track)
-        keys = [(self._by_size, (ident, track.size))]
+        keys: list[tuple[dict[tuple[Any, ...], list[StoredTags]], tuple[Any, ...]]] = [
+            (self._by_size, (ident, track.size))]
         if track.duration:
             keys.insert(0, (self._by_duration, (ident, round(track.duration, 1))))
         for index, key in keys:

@@ -13,6 +13,7 @@ import logging
 import os
 
 from player.changes import Changes
+from player.formatting import artist_title
 from player.history import PlayTracker
 from player.models import PlayOutcome, Track
 from player.queue_types import QueueEntry
@@ -81,4 +82,4 @@ class PlayFaults:
         """The track for a person: "Artist – Title", or its id when it is gone."""
         if track is None:
             return f"track {entry.track_id}"
-        return f"{track.display_artist} – {track.display_title}"
+        return artist_title(track.display_artist, track.display_title)

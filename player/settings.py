@@ -31,7 +31,7 @@ class Setting(Generic[T]):
 
     def validate(self, value: Any) -> T:
         """Coerce *value* to the default's type and check it; raises RiffleError."""
-        kind = type(self.default)
+        kind: Any = type(self.default)
         try:
             if kind is bool and isinstance(value, str):
                 coerced: Any = value.strip().lower() in {"1", "true", "yes", "on"}

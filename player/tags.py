@@ -146,8 +146,10 @@ def _mp4_fields(tags: MP4Tags) -> Fields:
                 number, total = (*tuple(pair), 0, 0)[:2]
                 fields[name].append(f"{number}/{total}" if total else str(number))
             continue
-        if (name := _MP4_KEYS.get(lower)) is None:
+        mapped = _MP4_KEYS.get(lower)
+        if mapped is None:
             continue
+        name = mapped
         for value in values:
             if isinstance(value, bytes):  # MP4FreeForm
                 fields[name].append(value.decode("utf-8", "replace"))
@@ -424,10 +426,12 @@ def _id3_pictures(tags: ID3) -> Pictures:
 def _vorbis_pictures(tags: VComment) -> Pictures:
     """METADATA_BLOCK_PICTURE (a base64 FLAC picture block), else the older COVERART."""
     found = []
-    for raw in tags.get("metadata_block_picture", []):
+    blocks: list[str] = tags.get("metadata_block_picture", [])  # type: ignore[attr-defined]
+    for raw in blocks:
         picture = Picture(base64.b64decode(raw))
         found.append((picture.type, picture.data))
-    return found or [(FRONT_COVER, base64.b64decode(raw)) for raw in tags.get("coverart", [])]
+    older: list[str] = tags.get("coverart", [])  # type: ignore[attr-defined]
+    return found or [(FRONT_COVER, base64.b64decode(raw)) for raw in older]
 
 
 def _mp4_pictures(tags: MP4Tags) -> Pictures:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from player.changes import ChangeHub, Changes
 from player.errors import DatabaseLockedError
@@ -103,17 +103,3 @@ def _failed(exc: BaseException, failed: Callable[[BaseException], None] | None,
         failed(exc)
     else:
         logger.error("%s failed: %s", name or "a background task", exc, exc_info=exc)
-
-
-def run_now(work: Work, fn: Callable[[Store], T]) -> Any:
-    """The result of `fn` read through *work*, for callers that may wait (the command line);
-    raises what *fn* raised. With work that runs elsewhere, returns None if not done yet."""
-    box: dict[str, Any] = {}
-
-    def keep_error(exc: BaseException) -> None:
-        box["error"] = exc
-
-    work.read(fn, lambda result: box.setdefault("result", result), failed=keep_error)
-    if "error" in box:
-        raise box["error"]
-    return box.get("result")

@@ -57,7 +57,7 @@ class ExcerptPlan:
             return [(0.0, self.total_seconds)]
         if duration <= self.total_seconds * 1.25:
             return [(0.0, None)]
-        pieces = []
+        pieces: list[tuple[float, float | None]] = []
         for i in range(1, self.segments + 1):
             centre = duration * i / (self.segments + 1)
             start = min(max(0.0, centre - self.segment_seconds / 2),
@@ -119,7 +119,7 @@ def _decode_piece(container: av.container.InputContainer, stream: av.audio.Audio
     Seeks to the keyframe at or before *start*, then drops the samples that come before
     it using the frames' timestamps. A packet that fails to decode is counted and skipped.
     """
-    if start > 0:
+    if start > 0 and stream.time_base is not None:
         try:
             container.seek(int(start / stream.time_base), stream=stream)
         except av.error.FFmpegError as exc:
@@ -153,8 +153,8 @@ def _decode_piece(container: av.container.InputContainer, stream: av.audio.Audio
             bad_in_row = 0
             for frame in frames:
                 if skip is None:
-                    known = frame.pts is not None and frame.time_base is not None
-                    t0 = float(frame.pts * frame.time_base) if known else start
+                    pts, base = frame.pts, frame.time_base
+                    t0 = float(pts * base) if pts is not None and base is not None else start
                     skip = max(0, round((start - t0) * rate)) if start > 0 else 0
                 try:
                     take(resampler.resample(frame))

@@ -170,8 +170,8 @@ def _banks(rate: int) -> _Banks:
         bands.append((int(idx[0]), int(idx[-1]) + 1))
 
     means = np.zeros((bins, len(bands)))
-    for b, (lo, hi) in enumerate(bands):
-        means[lo:hi, b] = 1.0 / (hi - lo)
+    for band, (first, stop) in enumerate(bands):
+        means[first:stop, band] = 1.0 / (stop - first)
 
     templates = []
     for profile in (_MAJOR_PROFILE, _MINOR_PROFILE):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from player.formatting import stars
+
 #: How the feature groups read in a sentence ("similar timbre and tempo").
 GROUP_WORDS = {
     "timbre": "timbre",
@@ -18,10 +20,6 @@ GROUP_WORDS = {
 
 DAY = 86_400.0
 NEW_DAYS = 30.0
-
-
-def stars(count: int) -> str:
-    return "★" * count
 
 
 def quoted(title: str) -> str:

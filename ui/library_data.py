@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from enum import IntEnum
 from typing import Any
 
+from player.formatting import cannot_play
 from player.query import Query, TextTerm
 from player.store.listing import LISTING_COLUMNS
 
@@ -48,16 +49,6 @@ BROWSE_FIELDS = ("artist", "album", "genre")
 
 _SEPARATOR = "\x00"
 _FIELD = {name: n for n, name in enumerate(LISTING_COLUMNS)}
-
-
-def format_duration(seconds: float | None) -> str:
-    """'3:07', '1:02:03', or '' when unknown."""
-    if seconds is None or seconds < 0:
-        return ""
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class _RowView:
@@ -159,8 +150,6 @@ class LibraryData:
         self.errors: list[str | None] = []
         for row in rows:
             path = row[f["path"]]
-            if isinstance(path, bytes):  # a non-UTF-8 file name, stored as its raw bytes
-                path = os.fsdecode(path)
             self.ids.append(row[f["id"]])
             folder, name = os.path.split(path)
             self._folders.append(shared.setdefault(folder, folder))
@@ -179,7 +168,7 @@ class LibraryData:
             self.last_played.append(row[f["last_played"]])
             self.missing.append(row[f["missing_since"]] is not None)
             scan_error, play_error = row[f["scan_error"]], row[f["play_error"]]
-            self.errors.append(scan_error or (f"could not be played: {play_error}"
+            self.errors.append(scan_error or (cannot_play(play_error)
                                               if play_error else None))
         # track id → row through two sorted arrays (a dict of 100k ids costs ~8 MB)
         by_id = sorted(range(len(self.ids)), key=self.ids.__getitem__)

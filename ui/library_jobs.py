@@ -224,13 +224,9 @@ class LibraryJobs(QObject):
         self._next()
 
 
-def scanner_function() -> ScanFunction | None:
-    """The library scanner (player.library) as LibraryJobs runs it; None if unavailable."""
-    try:
-        from player.library import Scanner, ScanProgress
-    except ImportError:
-        logger.warning("this Riffle has no library scanner")
-        return None
+def scanner_function() -> ScanFunction:
+    """The library scanner (player.library) as LibraryJobs runs it."""
+    from player.library import Scanner, ScanProgress
 
     def scan(ctx: TaskContext, roots: list[str]) -> Any:
         def progress(p: ScanProgress) -> None:
@@ -253,18 +249,14 @@ def scan_progress(phase: str, seen: int, to_read: int, read: int,
     return JobProgress(f"Scanned {seen:,} files", 1, 1)
 
 
-def analysis_function() -> AnalyseFunction | None:
-    """The audio analysis (recommender.analysis) as LibraryJobs runs it; None if unavailable.
-
-    The number of worker processes comes from the ANALYSIS_WORKERS setting at each run.
-    """
-    try:
-        from recommender.analysis import LibraryAnalyser, Progress
-    except ImportError:
-        logger.info("this Riffle has no audio analysis")
-        return None
+def analysis_function() -> AnalyseFunction:
+    """The audio analysis (recommender.analysis) as LibraryJobs runs it. The number of
+    worker processes comes from the ANALYSIS_WORKERS setting at each run. The analysis
+    modules load when it first runs, on the worker thread."""
 
     def analyse(ctx: TaskContext) -> Any:
+        from recommender.analysis import LibraryAnalyser, Progress
+
         workers = analysis_workers(Settings(ctx.store.settings).get(ANALYSIS_WORKERS))
 
         def progress(p: Progress) -> None:
@@ -323,16 +315,13 @@ def run_in_background_priority(fn: Callable[[], Any]) -> Any:
 SimilarFunction = Callable[[TaskContext, int, int], list[tuple[int, str]]]
 
 
-def similar_function() -> SimilarFunction | None:
-    """Tracks that sound like a track (recommender.index), or None if unavailable."""
-    try:
+def similar_function() -> SimilarFunction:
+    """Tracks that sound like a track (recommender.index), found on a worker thread where
+    the index's modules load."""
+    def similar(ctx: TaskContext, track_id: int, count: int) -> list[tuple[int, str]]:
         from recommender.index import SoundIndex
         from recommender.reasons import similar as similar_words
-    except ImportError:
-        logger.info("this Riffle cannot find similar tracks")
-        return None
 
-    def similar(ctx: TaskContext, track_id: int, count: int) -> list[tuple[int, str]]:
         index = SoundIndex.from_store(ctx.store)
         return [(n.track_id, similar_words(n.groups)) for n in index.neighbours(track_id, count)]
 

@@ -25,8 +25,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from player.errors import QueryError
+from player.formatting import duration
 from player.query import Query, parse
-from ui.library_data import COLUMN_TITLES, Column, LibraryData, format_duration, narrows
+from ui.library_data import COLUMN_TITLES, Column, LibraryData, narrows
 
 #: Item data roles the views and delegates read.
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -230,7 +231,7 @@ class LibraryModel(QAbstractTableModel):
         if column == Column.GENRE:
             return d.genres[i] or ""
         if column == Column.DURATION:
-            return format_duration(d.durations[i])
+            return duration(d.durations[i])
         if column == Column.PLAYS:
             return str(d.plays[i]) if d.plays[i] else ""
         if column == Column.LAST_PLAYED:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from player.errors import QueryError
+from player.formatting import star_bar
 from ui.library_data import COLUMN_TITLES, Column
 from ui.library_model import RATING_ROLE, LibraryModel
 from ui.stars import StarDelegate, stars_width
@@ -258,7 +259,7 @@ class LibraryPanel(QWidget):
         menu.addSeparator()
         rate = menu.addMenu("Rate")
         for stars in range(5, 0, -1):
-            rate.addAction("★" * stars + "☆" * (5 - stars),
+            rate.addAction(star_bar(stars),
                            lambda s=stars: self.rate_requested.emit(ids, s))
         rate.addAction("Clear rating", lambda: self.rate_requested.emit(ids, 0))
         menu.addSeparator()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from player.changes import Changes
+from player.formatting import stars as stars_text
 from ui.browser import BrowserPanel
 from ui.library_actions import LibraryActions
 from ui.library_data import LibraryData
@@ -149,7 +150,7 @@ class MainWindow(QMainWindow):
             add("&Playback", "Stop", control.session.stop, QKeySequence(Qt.Key.Key_MediaStop))
             self._menus["&Playback"].addSeparator()
         for stars in range(5, -1, -1):
-            add("&Playback", "Clear rating" if stars == 0 else "Rate " + "★" * stars,
+            add("&Playback", "Clear rating" if stars == 0 else "Rate " + stars_text(stars),
                 lambda n=stars: self.rate_key(n), str(stars))
         add("&View", "Find in library", self.library.focus_filter,
             QKeySequence.StandardKey.Find)

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from player.formatting import clock
 from player.models import Track
 from ui.icons import icon
-from ui.library_data import format_duration
 from ui.stars import StarRating
 
 COVER_SIZE = 64
@@ -247,10 +247,9 @@ class NowPlayingBar(QWidget):
         return button
 
     def _show_times(self, position_ms: int) -> None:
-        self.elapsed.setText(format_duration(position_ms / 1000) or "0:00")
+        self.elapsed.setText(clock(position_ms / 1000))
         left = max(0, self._duration_ms - position_ms)
-        self.remaining.setText("-" + (format_duration(left / 1000) or "0:00")
-                               if self._duration_ms else "")
+        self.remaining.setText("-" + clock(left / 1000) if self._duration_ms else "")
 
     def _seek_started(self) -> None:
         self._seeking = True

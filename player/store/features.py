@@ -18,6 +18,7 @@ import numpy as np
 
 from player.store.database import Database
 from player.store.predicates import present
+from player.store.tracks import fs_path
 
 #: Vectors are stored as little-endian float32.
 VECTOR_DTYPE = np.dtype("<f4")
@@ -154,7 +155,7 @@ class FeatureStore:
             "JOIN tracks t ON t.id = f.track_id WHERE f.version = ? AND f.error IS NOT NULL "
             "ORDER BY t.path", (version,),
         )
-        return [FeatureError(r[0], r[1], r[2], r[3]) for r in rows]
+        return [FeatureError(r[0], fs_path(r[1]), r[2], r[3]) for r in rows]
 
     def error(self, track_id: int, version: int) -> str | None:
         """Why *version* could not describe this track, or None."""

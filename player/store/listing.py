@@ -7,13 +7,14 @@ as tuples, in library order (artist, album, disc, track, path).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from player.store.database import Database
 from player.store.plays import PlayStats, PlayStore
 from player.store.predicates import LIBRARY_ORDER, chunks, marks
 from player.store.ratings import RatingStore
+from player.store.tracks import fs_path
 
 #: The columns of each row `library_rows` returns, in order.
 LISTING_COLUMNS: tuple[str, ...] = (
@@ -31,7 +32,8 @@ def library_rows(db: Database, ids: Sequence[int] | None = None) -> list[tuple[A
     """Every track (or those with *ids*) as a tuple of LISTING_COLUMNS, in library order.
 
     Units as in the tracks table: duration in seconds, last_played and missing_since as
-    Unix seconds; rating is 1–5 or None.
+    Unix seconds; rating is 1–5 or None. Paths are file system paths (str), whatever their
+    encoding.
     """
     if ids is None:
         return list(iter_library_rows(db))
@@ -62,10 +64,10 @@ def iter_library_rows(db: Database) -> Iterator[tuple[Any, ...]]:
         yield _row(row, ratings, plays)
 
 
-def _row(row: Any, ratings: dict[int, int | None], plays: dict[int, PlayStats]
+def _row(row: Any, ratings: Mapping[int, int | None], plays: Mapping[int, PlayStats]
          ) -> tuple[Any, ...]:
     tid = row[0]
     stats = plays.get(tid, _NEVER)
-    return (tid, row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+    return (tid, fs_path(row[1]), row[2], row[3], row[4], row[5], row[6], row[7], row[8],
             ratings.get(tid), stats.play_count, stats.skip_count, stats.last_played,
             row[9], row[10], row[11])

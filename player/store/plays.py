@@ -128,6 +128,13 @@ class PlayStore:
                 (since,)))
         return found
 
+    def has_play_near(self, track_id: int, started_at: float, within: float = 1.0) -> bool:
+        """Whether a play of *track_id* started less than *within* seconds from *started_at*
+        (the same play, imported again)."""
+        return self.db.scalar(
+            "SELECT 1 FROM plays WHERE track_id = ? AND started_at > ? AND started_at < ? "
+            "LIMIT 1", (track_id, started_at - within, started_at + within)) is not None
+
     def last_track(self) -> int | None:
         """The track of the latest play that really started, or None."""
         return self.db.scalar(f"SELECT track_id FROM plays WHERE {attempted()} "

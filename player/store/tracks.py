@@ -346,6 +346,10 @@ class TrackStore:
             "coalesce(albumartist, artist, ''), coalesce(genre, ''), year, added_at, "
             f"({playable_sql()}) FROM tracks ORDER BY id")]
 
+    def paths(self) -> dict[int, str]:
+        """Track id → file path, for every track."""
+        return {r[0]: fs_path(r[1]) for r in self.db.query("SELECT id, path FROM tracks")}
+
     def titles(self) -> dict[int, str]:
         """Track id → title (the file name where the tags have none), for every track."""
         return {r[0]: r[1] or "" for r in self.db.query("SELECT id, title FROM tracks")}

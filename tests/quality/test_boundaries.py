@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,3 +83,39 @@ def test_command_line_loads_no_qt() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+_SQL = re.compile(r"\b(SELECT\b[\s\S]*\bFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|"
+                  r"DELETE\s+FROM|CREATE\s+(TABLE|INDEX|TRIGGER|VIEW)|PRAGMA\s+\w+|"
+                  r"ALTER\s+TABLE|DROP\s+(TABLE|INDEX))\b")
+
+
+def _string_literals(path: Path) -> list[tuple[int, str]]:
+    """Every string literal of a module, f-strings as their literal parts joined."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append((node.lineno, node.value))
+        elif isinstance(node, ast.JoinedStr):
+            text = " ".join(v.value for v in node.values
+                            if isinstance(v, ast.Constant) and isinstance(v.value, str))
+            found.append((node.lineno, text))
+    return found
+
+
+def test_sql_lives_only_in_the_store() -> None:
+    """Every query is written in player/store/, where the shared rules are named once."""
+    files = [p for package in [*CORE, "ui"] for p in _python_files(package)
+             if "store" not in p.relative_to(ROOT).parts[:2]] + [ROOT / "main.py"]
+    offenders = [f"{path.relative_to(ROOT)}:{line}" for path in files
+                 for line, text in _string_literals(path) if _SQL.search(text)]
+    assert offenders == []
+
+
+def test_the_sql_check_finds_what_it_looks_for() -> None:
+    assert _SQL.search("SELECT id, path FROM tracks WHERE x = ?")
+    assert _SQL.search("UPDATE tracks SET title = ?")
+    assert _SQL.search("INSERT OR REPLACE INTO features VALUES (?)")
+    assert not _SQL.search("Select the tracks you like from the library")
+    assert not _SQL.search("update the queue, then delete the rest")

@@ -8,7 +8,7 @@ from player.models import Track
 from player.query import parse
 from player.store import Store
 from player.store.listing import library_rows
-from ui.library_data import Column, LibraryData, format_duration, narrows
+from ui.library_data import Column, LibraryData, narrows
 
 QUERIES = [
     "", "love", "LOVE", "été", "ÉTÉ", '"blue moon"', "artist:straße", "artist:STRASSE",
@@ -68,10 +68,6 @@ def test_browse_by_artist_album_and_single_genre(store: Store) -> None:
     assert len(various) == 3
 
 
-def test_durations_read_like_a_clock() -> None:
-    assert format_duration(None) == ""
-    assert format_duration(187.4) == "3:07"
-    assert format_duration(3723) == "1:02:03"
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [

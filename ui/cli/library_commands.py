@@ -13,6 +13,7 @@ import os
 import re
 from typing import Any
 
+from player.formatting import cannot_play, duration, path_text, star_bar
 from player.library import Scanner, ScanProgress, ScanReport
 from player.models import Track
 from player.store.stats import library_stats
@@ -67,7 +68,7 @@ def dumps(document: Any) -> str:
 
 def shown(path: str) -> str:
     """A path as text a terminal can print."""
-    return os.fsencode(path).decode("utf-8", "replace")
+    return path_text(path)
 
 
 def track_json(track: Track) -> dict[str, Any]:
@@ -95,22 +96,14 @@ def track_json(track: Track) -> dict[str, Any]:
     }
 
 
-def _duration(seconds: float | None) -> str:
-    if not seconds:
-        return "-:--"
-    total = round(seconds)
-    hours, rest = divmod(total, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
 def track_line(track: Track) -> str:
     """One line of `riffle list`: id, stars, artist – title, album and year, duration."""
-    stars = "★" * track.rating + "☆" * (5 - track.rating) if track.rating else " " * 5
+    stars = star_bar(track.rating, " " * 5)
     where = ", ".join(str(x) for x in (track.album, track.year) if x)
     line = f"{track.id:>6}  {stars}  {track.display_artist} – {track.display_title}"
     if where:
         line += f"  ({where})"
-    line += f"  {_duration(track.duration)}"
+    line += f"  {duration(track.duration or None, '-:--')}"
     return line + ("  [missing]" if track.missing else "")
 
 
@@ -260,7 +253,7 @@ def run_errors(args: argparse.Namespace, ctx: CliContext) -> int:
                        for path, kind, reason in problems]))
         return 0
     for path, kind, reason in problems:
-        ctx.out(f"{shown(path)}: {reason if kind == 'scan' else 'could not be played: ' + reason}")
+        ctx.out(f"{shown(path)}: {reason if kind == 'scan' else cannot_play(reason)}")
     if not problems:
         ctx.out("no unreadable or unplayable files")
     return 0

@@ -17,6 +17,7 @@ from types import FrameType
 from typing import Any
 
 from player.assembly import Player, assemble_player
+from player.formatting import artist_title, duration
 from player.history import ChangeReason
 from player.models import Track
 from player.playback import Backend, EventQueue
@@ -47,9 +48,9 @@ def register(sub: Any) -> None:
 
 
 def _describe(track: Track) -> str:
-    minutes, seconds = divmod(round(track.duration or 0), 60)
-    length = f"  [{minutes}:{seconds:02d}]" if track.duration else ""
-    return f"{track.display_artist} – {track.display_title} ({track.display_album}){length}"
+    length = f"  [{duration(track.duration)}]" if track.duration else ""
+    return (f"{artist_title(track.display_artist, track.display_title)} "
+            f"({track.display_album}){length}")
 
 
 def _matches(ctx: CliContext, words: list[str], shuffle: bool) -> list[int]:

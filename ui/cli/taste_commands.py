@@ -10,6 +10,7 @@ from typing import Any
 from player import edits
 from player.changes import Changes
 from player.errors import RiffleError
+from player.formatting import artist_title, star_bar
 from player.history_io import export_history, import_history
 from player.queue import FillContext
 from player.work import InlineWork
@@ -84,8 +85,8 @@ def run_rate(args: argparse.Namespace, ctx: CliContext) -> int:
     track = store.tracks.resolve(args.track)
     assert track.id is not None
     edits.rate(store, [track.id], args.stars)
-    shown_stars = "★" * args.stars + "☆" * (5 - args.stars) if args.stars else "no rating"
-    ctx.out(f"{track.display_artist} – {track.display_title}: {shown_stars}")
+    ctx.out(f"{artist_title(track.display_artist, track.display_title)}: "
+            f"{star_bar(args.stars, 'no rating')}")
     return 0
 
 
