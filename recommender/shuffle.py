@@ -148,11 +148,9 @@ class AutoShuffle:
     # -- building snapshots ----------------------------------------------------------------
 
     def _start(self) -> None:
-        from recommender.snapshot import ShuffleRules
-
         self._building, self._again = True, False
         previous = self._snapshot
-        rules = ShuffleRules(self.config.recent_plays, self.config.recent_hours)
+        recent_plays, recent_hours = self.config.recent_plays, self.config.recent_hours
         now = self._clock()
         cache_path = self._cache_path
 
@@ -162,7 +160,8 @@ class AutoShuffle:
             from recommender.snapshot import build_snapshot
 
             with ThreadpoolController().limit(limits=1):
-                return build_snapshot(store, previous, rules=rules, now=now,
+                return build_snapshot(store, previous, recent_plays=recent_plays,
+                                      recent_hours=recent_hours, now=now,
                                       cache_path=cache_path)
 
         self._work.read(build, self._built, failed=self._build_failed, name="auto-shuffle")

@@ -59,14 +59,6 @@ class History:
         return History(new.marks, ratings, tuple(events), last)
 
 
-@dataclass(frozen=True)
-class ShuffleRules:
-    """What the hard rules need from the settings: recent plays never come back."""
-
-    recent_plays: int = 50
-    recent_hours: float = 12.0
-
-
 class Snapshot:
     """The library, the judgements and the taste model, as one unchanging whole."""
 
@@ -153,9 +145,11 @@ class Snapshot:
         return rating[0] if rating else None
 
 
-def build_snapshot(store: Store, previous: Snapshot | None, *, rules: ShuffleRules,
-                   now: float, cache_path: Path | None = None) -> Snapshot:
-    """A snapshot of the store as it is now, reusing what *previous* already read.
+def build_snapshot(store: Store, previous: Snapshot | None, *, recent_plays: int,
+                   recent_hours: float, now: float,
+                   cache_path: Path | None = None) -> Snapshot:
+    """A snapshot of the store as it is now, reusing what *previous* already read. The hard
+    rules keep out the last *recent_plays* plays and those of the last *recent_hours*.
 
     Runs off the owner's thread, with a Store of that thread: it reads, it never writes
     (but for the start-up cache file)."""
@@ -166,8 +160,8 @@ def build_snapshot(store: Store, previous: Snapshot | None, *, rules: ShuffleRul
         library = follow_library(store, previous.library, cache_path)
         history = previous.history
     history = history.plus(store.judgements.since(history.marks))
-    since = now - rules.recent_hours * 3600.0 if rules.recent_hours > 0 else None
-    recent = set(store.plays.recent_tracks(rules.recent_plays, since))
+    since = now - recent_hours * 3600.0 if recent_hours > 0 else None
+    recent = set(store.plays.recent_tracks(recent_plays, since))
     # An auto pick the listener took out of the queue does not come straight back either.
     recent.update(e.track_id for e in history.events
                   if e.kind is SignalKind.REMOVED and e.at >= (since or now - 3600.0))

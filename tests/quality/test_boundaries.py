@@ -119,3 +119,25 @@ def test_the_sql_check_finds_what_it_looks_for() -> None:
     assert _SQL.search("INSERT OR REPLACE INTO features VALUES (?)")
     assert not _SQL.search("Select the tracks you like from the library")
     assert not _SQL.search("update the queue, then delete the rest")
+
+
+def test_the_auto_shuffle_leaves_scikit_learn_to_the_worker_that_builds_snapshots() -> None:
+    """The window builds its auto-shuffle on the GUI thread; scikit-learn (a second to
+    import) must load only where snapshots are built, on a worker."""
+    code = (
+        "import sys\n"
+        "from player.changes import ChangeHub, Changes\n"
+        "from player.queue import FillContext\n"
+        "from recommender.shuffle import AutoShuffle\n"
+        "class Later:\n"
+        "    hub = ChangeHub()\n"
+        "    def read(self, fn, done, **kw): self.queued = fn\n"
+        "    def write(self, fn, **kw): pass\n"
+        "shuffle = AutoShuffle(Later())\n"
+        "shuffle.follow(Changes.everything())\n"
+        "shuffle.fill(3, FillContext(None, (), ()))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == "[]"
