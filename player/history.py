@@ -9,9 +9,10 @@ and an engine that races through a file (no sound device, undecodable data) is n
 How a play ended (see `judge`):
 - completed: it reached its end, or the listener moved on in its last seconds (moving on
   during the closing bars is finishing the song, not rejecting it);
-- skipped: the listener moved on (next, previous, another track, stop) before hearing
-  min(30 s, half the track);
-- stopped: the listener stopped or moved on later than that, or the program closed;
+- skipped: the listener moved on (next, another track, stop) before hearing min(30 s,
+  half the track);
+- stopped: the listener stopped or moved on later than that, went back to the previous
+  track (going back is not rejecting the one left), or the program closed;
 - error: the track could not be played, or its end came well before its known length (the
   decoder gave up on damaged data; see `end_shortfall`). An error is never a skip: it says
   nothing of taste.
@@ -65,9 +66,9 @@ class ChangeReason(StrEnum):
 
     @property
     def by_user(self) -> bool:
-        """True when a person chose to leave the track (the moves that can be skips)."""
-        return self in (ChangeReason.NEXT, ChangeReason.PREVIOUS, ChangeReason.PICKED,
-                        ChangeReason.STOPPED)
+        """True when a person chose to move on from the track (the moves that can be skips;
+        going back to the previous track is not one)."""
+        return self in (ChangeReason.NEXT, ChangeReason.PICKED, ChangeReason.STOPPED)
 
 
 def skip_threshold(duration: float | None) -> float:

@@ -138,7 +138,8 @@ class Queue:
         return self._current
 
     def previous(self) -> QueueEntry | None:
-        """Go back to the last played entry; the current one becomes next again. With no
+        """Go back to the last played entry; the current one becomes next again, where it
+        came from (an auto pick at the head of the auto part, with its reason). With no
         history, the current entry stays (the caller restarts it)."""
         if not self._history:
             return self._current
@@ -146,7 +147,8 @@ class Queue:
         if self._current is not None:
             if self._cycle and self._cycle[-1].key == self._current.key:
                 self._cycle.pop()
-            self._user.insert(0, self._current)
+            came_from = self._auto if self._current.source is PlaySource.AUTO else self._user
+            came_from.insert(0, self._current)
         self._current = back
         self.resume_position_ms = 0
         self._changed()

@@ -231,8 +231,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{text} · {APP_TITLE}" if text else APP_TITLE)
 
     def rate_key(self, stars: int) -> None:
-        """Keys 0–5: the selected tracks when the table has focus, else the playing one."""
-        ids = self.library.selected_ids() if self.library.table.hasFocus() else []
+        """Keys 0–5: the selected rows of the view that has focus (the table or the queue),
+        else the playing track."""
+        ids: list[int] = []
+        if self.library.table.hasFocus():
+            ids = self.library.selected_ids()
+        elif self.queue_panel is not None and self.queue_panel.list.hasFocus():
+            ids = self.queue_panel.selected_track_ids()
         playing = self.control.playing_id() if self.control is not None else None
         if not ids and playing is not None:
             ids = [playing]

@@ -140,6 +140,11 @@ class QueuePanel(QWidget):
             widget.blockSignals(False)
         self.discover.setEnabled(auto)
 
+    def selected_track_ids(self) -> list[int]:
+        """The tracks of the selected queue rows, in queue order."""
+        rows = sorted({i.row() for i in self.list.selectionModel().selectedIndexes()})
+        return [self.model.entry(r).track_id for r in rows if r < self.model.rowCount()]
+
     def _update_count(self) -> None:
         n = self.model.rowCount()
         self.count.setText(f"{n} track{'s' if n != 1 else ''}" if n else "")

@@ -29,7 +29,7 @@ from player.work import InlineWork
     (ChangeReason.NEXT, 31.0, 31.0, 240.0, PlayOutcome.STOPPED),
     (ChangeReason.NEXT, 232.0, 232.0, 240.0, PlayOutcome.COMPLETED),  # in the last seconds
     (ChangeReason.NEXT, 5.0, 235.0, 240.0, PlayOutcome.SKIPPED),  # sought to the end
-    (ChangeReason.PREVIOUS, 2.0, 2.0, 240.0, PlayOutcome.SKIPPED),
+    (ChangeReason.PREVIOUS, 2.0, 2.0, 240.0, PlayOutcome.STOPPED),  # going back: no verdict
     (ChangeReason.PICKED, 2.0, 2.0, 240.0, PlayOutcome.SKIPPED),
     (ChangeReason.STOPPED, 2.0, 2.0, 240.0, PlayOutcome.SKIPPED),
     (ChangeReason.STOPPED, 60.0, 60.0, 240.0, PlayOutcome.STOPPED),

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fillers import PoolFiller
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from player.changes import Changes
 from player.fake_backend import FakeBackend, ManualClock
 from player.feedback import AutoPartFeedback
-from player.history import PlayTracker
+from player.history import ChangeReason, PlayTracker
 from player.models import PlayOutcome, PlaySource, Track
 from player.playback import EventQueue, PlayerState, Started
 from player.queue import FillContext, Pick, Queue, RepeatMode
@@ -317,3 +321,93 @@ def test_a_failed_track_leaves_the_auto_part(store: Store, tmp_path: Path) -> No
     assert rig.session.track is not None and rig.session.track.id in rig.ids[2:]
     assert len(rig.messages) == 1  # its second copy was dropped, not tried and failed again
     assert [p.outcome for p in store.plays.for_track(broken)] == [PlayOutcome.ERROR]
+
+
+# -- what you see is what plays ------------------------------------------------------------
+
+SESSION_OPS = st.lists(st.one_of(
+    st.tuples(st.just("next"), st.none()),
+    st.tuples(st.just("previous"), st.none()),
+    st.tuples(st.just("jump"), st.integers(0, 30)),
+    st.tuples(st.just("rate"), st.integers(0, 5)),
+    st.tuples(st.just("remove"), st.integers(0, 30)),
+    st.tuples(st.just("drag"), st.tuples(st.integers(0, 30), st.integers(0, 30))),
+    st.tuples(st.just("enqueue"), st.integers(0, 7)),
+    st.tuples(st.just("wait"), st.floats(0.1, 3.0)),
+), min_size=1, max_size=25)
+
+
+@given(ops=SESSION_OPS, seed=st.integers(0, 1000))
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_track_that_starts_is_always_the_one_the_queue_showed_next(
+        tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[str, Any]], seed: int) -> None:
+    folder = tmp_path_factory.mktemp("shown")
+    store = Store.open(folder / "lib.sqlite3")
+    try:
+        rig = Rig(store, folder, seconds=5.0, count=8)
+        rig.queue.set_filler(PoolFiller(seed, pool=rig.ids))
+        rig.queue.set_auto(True, ahead=3)
+        rig.session.play()
+        rig.run(0.2)
+        for op, arg in ops:
+            queue, session = rig.queue, rig.session
+            upcoming = queue.upcoming
+            if op == "next":
+                shown = queue.peek_next(ChangeReason.NEXT)
+                session.next()
+                rig.run(0.1)
+                assert _playing(rig) == (shown.key if shown else None), op
+            elif op == "jump" and upcoming:
+                chosen = upcoming[arg % len(upcoming)]
+                session.jump_to(chosen.key)  # double-click, Enter or "Play now" in the queue
+                rig.run(0.1)
+                assert _playing(rig) == chosen.key, op
+            elif op == "previous":
+                late = (session.position_ms() or 0) > 3000
+                back = queue.current if late or not queue.history else queue.history[-1]
+                session.previous()
+                rig.run(0.1)
+                assert _playing(rig) == (back.key if back else None), op
+            elif op == "rate" and session.track is not None:
+                with rig.work.hub.batch():
+                    rig.work.hub.publish(Changes(ratings=frozenset({session.track.id or 0})))
+            elif op == "remove" and upcoming:
+                queue.remove([upcoming[arg % len(upcoming)].key])
+            elif op == "drag" and upcoming:
+                which, where = arg
+                queue.move(upcoming[which % len(upcoming)].key, where % len(upcoming))
+            elif op == "enqueue":
+                queue.enqueue([rig.ids[arg]])
+            elif op == "wait" and session.active:
+                shown = queue.peek_next(ChangeReason.ENDED)
+                before = _playing(rig)
+                rig.run(arg)
+                if _playing(rig) != before:  # the track ended on its own
+                    assert _playing(rig) == (shown.key if shown else None), op
+    finally:
+        store.close()
+
+
+def _playing(rig: Rig) -> int | None:
+    """The queue entry the engine plays (or is about to), by key."""
+    entry = rig.session.entry if rig.session.active else None
+    return entry.key if entry is not None else None
+
+
+def test_going_back_is_no_judgement_and_keeps_where_the_track_came_from(rig: Rig) -> None:
+    rig.queue.set_filler(PoolFiller(3, pool=rig.ids[2:]))
+    rig.queue.set_auto(True, ahead=2)
+    rig.session.play_now(rig.ids[:1])
+    rig.run(1.0)
+    rig.session.next()  # onto the first auto pick
+    rig.run(1.0)
+    auto_entry = rig.session.entry
+    assert auto_entry is not None and auto_entry.source is PlaySource.AUTO
+    rig.session.previous()  # 1 s in: back to the first track
+    rig.run(0.5)
+    assert rig.session.track is not None and rig.session.track.id == rig.ids[0]
+    assert rig.queue.user_part == ()  # nothing was made "queued by you"
+    assert rig.queue.auto_part[0] == auto_entry  # it waits where it was, with its reason
+    left = [p for p in rig.plays() if p.track_id == auto_entry.track_id]
+    assert [p.outcome for p in left] == [PlayOutcome.STOPPED]  # not a skip

@@ -49,3 +49,20 @@ def test_layout_queue_and_position_survive_a_restart(
     qtbot.waitUntil(lambda: w2.control.session.state is PlayerState.PLAYING
                     and (w2.control.session.position_ms() or 0) > 0, timeout=10_000)
     assert (w2.control.session.position_ms() or 0) >= 900  # not from the start
+
+
+def test_the_auto_part_and_its_reasons_come_back_as_they_were(
+        scanned: Rig, make_window: Callable[..., Rig], qtbot: QtBot) -> None:
+    w = scanned.window
+    assert w.control is not None and w.queue_panel is not None
+    assert w.queue_panel.auto.isChecked()
+    before = [(e.track_id, e.reason) for e in w.control.queue.auto_part]
+    assert before and all(reason for _track, reason in before)
+    scanned.shut()
+
+    again = make_window()
+    w2 = again.window
+    assert w2.control is not None
+    queue = w2.control.queue
+    qtbot.waitUntil(lambda: w2.control is not None and w2.control.filler_ready, timeout=10_000)
+    assert [(e.track_id, e.reason) for e in queue.auto_part] == before

@@ -1,0 +1,102 @@
+"""The queue panel with the auto-shuffle on: what it shows is what plays, keys rate its rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from library_factory import TagSet, make_track
+from pytestqt.qtbot import QtBot
+from window_rig import TRACK_COUNT, Rig
+
+from PySide6.QtCore import Qt
+
+from player.backend import PlayerState
+from player.models import PlayOutcome
+
+#: Long enough that moving on in its first seconds is a skip (before 30 s).
+LONG_SECONDS = 45.0
+
+
+@pytest.fixture
+def playing_long(make_window: Callable[..., Rig], music: Path, tmp_path: Path,
+                 qtbot: QtBot) -> tuple[Rig, int]:
+    """The window on the test library plus one long track, that long track playing."""
+    long_folder = tmp_path / "long"
+    make_track(long_folder / "Long Song.mp3",
+               TagSet(title="Long Song", artists=["Slow Band"], album="Patience"),
+               seconds=LONG_SECONDS, freq=330.0)
+    rig = make_window(roots=(music, long_folder))
+    w = rig.window
+    assert w.control is not None
+    w.actions_.scan()
+    queue = w.control.queue
+    qtbot.waitUntil(lambda: len(w.model.library) == TRACK_COUNT + 1
+                    and not w.actions_.jobs.running and len(queue.auto_part) >= 3,
+                    timeout=20_000)
+    long_id = next(t.id for t in rig.store.tracks.find("Long Song") if t.id is not None)
+    w.control.play_now([long_id])
+    session = w.control.session
+    qtbot.waitUntil(lambda: session.state is PlayerState.PLAYING and session.started,
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: len(queue.auto_part) >= 3, timeout=10_000)
+    return rig, long_id
+
+
+def _plays_of(rig: Rig, track_id: int) -> list[PlayOutcome | None]:
+    return [p.outcome for p in rig.store.plays.for_track(track_id)]
+
+
+def test_next_early_in_a_track_plays_the_track_shown_on_top(playing_long: tuple[Rig, int],
+                                                           qtbot: QtBot) -> None:
+    rig, long_id = playing_long
+    w = rig.window
+    panel, session = w.queue_panel, w.control.session  # type: ignore[union-attr]
+    assert panel is not None
+    shown = panel.model.entry(0)  # the top row of Up next
+    w.activateWindow()
+    qtbot.keyClick(w, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: session.entry is not None and session.entry.key == shown.key,
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: _plays_of(rig, long_id) == [PlayOutcome.SKIPPED], timeout=5000)
+    assert shown.key not in [e.key for e in session.queue.upcoming]
+
+
+def test_double_click_on_an_auto_pick_early_in_a_track_plays_that_pick(
+        playing_long: tuple[Rig, int], qtbot: QtBot) -> None:
+    rig, long_id = playing_long
+    w = rig.window
+    panel, session = w.queue_panel, w.control.session  # type: ignore[union-attr]
+    assert panel is not None
+    row = len(session.queue.user_part) + 1  # the second auto pick
+    chosen = panel.model.entry(row)
+    rect = panel.list.visualRect(panel.model.index(row))
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: session.entry is not None and session.entry.key == chosen.key,
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: session.state is PlayerState.PLAYING and session.started,
+                    timeout=10_000)
+    assert session.track is not None and session.track.id == chosen.track_id
+    # the long track was skipped once and not started again
+    qtbot.waitUntil(lambda: _plays_of(rig, long_id) == [PlayOutcome.SKIPPED], timeout=5000)
+
+
+def test_keys_rate_the_selected_queue_row_not_the_playing_track(
+        playing_long: tuple[Rig, int], qtbot: QtBot) -> None:
+    rig, long_id = playing_long
+    w = rig.window
+    panel = w.queue_panel
+    assert panel is not None
+    target = panel.model.entry(1).track_id
+    panel.list.setCurrentIndex(panel.model.index(1))
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_4)
+    qtbot.waitUntil(lambda: rig.store.ratings.get(target) == 4, timeout=5000)
+    assert rig.store.ratings.get(long_id) is None
+    w.library.table.setFocus()
+    w.library.table.clearSelection()
+    qtbot.keyClick(w.library.table, Qt.Key.Key_2)  # nothing selected: the playing track
+    qtbot.waitUntil(lambda: rig.store.ratings.get(long_id) == 2, timeout=5000)
+    assert rig.store.ratings.get(target) == 4
