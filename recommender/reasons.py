@@ -19,6 +19,7 @@ GROUP_WORDS = {
 }
 
 DAY = 86_400.0
+#: A track added this many days ago or less, and never played, is "new in your library".
 NEW_DAYS = 30.0
 
 

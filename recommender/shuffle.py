@@ -50,7 +50,6 @@ ARTIST_GAP = 4
 FLOW_SCALE = 0.6
 #: A track that played within this many days gets no novelty.
 NOVELTY_DAYS = 180.0
-NEW_DAYS = 30.0
 #: At or below this preference a track counts as disliked: the next pick moves away from it.
 DISLIKED = -0.5
 
@@ -373,7 +372,7 @@ class _Fill:
         never = np.isnan(last)
         days_since = np.where(never, 0.0, (now - np.nan_to_num(last)) / 86_400.0)
         value = np.where(never, 0.7, np.minimum(1.0, days_since / NOVELTY_DAYS) * 0.8)
-        fresh = never & ((now - cat.added_at[rows]) < NEW_DAYS * 86_400.0)
+        fresh = never & ((now - cat.added_at[rows]) < reasons.NEW_DAYS * reasons.DAY)
         return np.where(fresh, 1.0, value)
 
     # -- reasons -------------------------------------------------------------------------------
@@ -392,21 +391,40 @@ class _Fill:
             return reasons.SHUFFLED
         track_id = int(cat.ids[row])
         if best == "preference":
-            if s.judged[i]:
-                return reasons.own_judgement(snap.stars_of(track_id))
-            backer = int(s.backer[i])
-            title = cat.title(cat.row_of[backer]) if backer in cat.row_of else "a track"
-            groups = snap.library.agreeing_groups(track_id, backer)
-            backer_stars = snap.stars_of(backer)
-            if backer_stars and backer_stars >= 4:
-                return reasons.because_rated(backer_stars, title, groups)
-            return reasons.because_played(title, groups)
-        if best == "flow" and anchor is not None:
+            reason = self._liked_reason(track_id, bool(s.judged[i]), int(s.backer[i]))
+            if reason is not None:
+                return reason
+        if best in ("preference", "flow") and anchor is not None and s.flow[i] > 0.25:
             groups = snap.library.agreeing_groups(track_id, int(cat.ids[anchor]))
             return reasons.flows_from(cat.title(anchor), groups)
         last = snap.last_played[row]
-        return reasons.novelty(float(cat.added_at[row]),
-                               None if math.isnan(last) else float(last), now)
+        if best == "novelty" or s.novelty[i] > 0.5:
+            return reasons.novelty(float(cat.added_at[row]),
+                                   None if math.isnan(last) else float(last), now)
+        return reasons.SHUFFLED
+
+    def _liked_reason(self, track_id: int, judged: bool, backer: int) -> str | None:
+        """Why a track the listener likes (or should) is picked, from evidence that is in
+        the store now; None when no true sentence of that kind can be said."""
+        snap, cat = self.snap, self.cat
+        history = snap.history
+        if judged:
+            stars = snap.stars_of(track_id)
+            if stars and stars >= 3:
+                return reasons.own_judgement(stars)
+            if history.plays_to_the_end(track_id):
+                return reasons.own_judgement(None)
+            return None
+        if backer < 0 or backer not in cat.row_of:
+            return None
+        title = cat.title(cat.row_of[backer])
+        groups = snap.library.agreeing_groups(track_id, backer)
+        stars = snap.stars_of(backer)
+        if stars and stars >= 3:
+            return reasons.because_rated(stars, title, groups)
+        if history.plays_to_the_end(backer):
+            return reasons.because_played(title, groups)
+        return None
 
 
 @dataclass

@@ -37,6 +37,15 @@ class History:
     ratings: Mapping[int, tuple[int, float]] = field(default_factory=dict)  # stars, at
     events: tuple[Signal, ...] = ()
     last_played: Mapping[int, float] = field(default_factory=dict)
+    #: How many plays of each track ended completed, and how many skipped (never faded).
+    completions: Mapping[int, int] = field(default_factory=dict)
+    skips: Mapping[int, int] = field(default_factory=dict)
+
+    def plays_to_the_end(self, track_id: int) -> bool:
+        """True when the listener has played the track to the end, and skipped it no more
+        often than that."""
+        done = self.completions.get(track_id, 0)
+        return done > 0 and self.skips.get(track_id, 0) <= done
 
     def plus(self, new: Judgements) -> History:
         """This history with *new* judgements added (a new object; this one unchanged)."""
@@ -50,13 +59,16 @@ class History:
                 ratings.pop(change.track_id, None)
         events = list(self.events)
         last = dict(self.last_played)
+        completions, skips = dict(self.completions), dict(self.skips)
         for play in new.plays:
             if play.outcome in ("completed", "skipped"):
                 events.append(Signal(play.track_id, SignalKind(play.outcome), play.at))
+                counts = completions if play.outcome == "completed" else skips
+                counts[play.track_id] = counts.get(play.track_id, 0) + 1
             if play.outcome != "error" and play.at > last.get(play.track_id, -math.inf):
                 last[play.track_id] = play.at
         events.extend(Signal(tid, SignalKind.REMOVED, at) for tid, at in new.removals)
-        return History(new.marks, ratings, tuple(events), last)
+        return History(new.marks, ratings, tuple(events), last, completions, skips)
 
 
 class Snapshot:

@@ -79,8 +79,8 @@ def preferences(signals: Sequence[Signal], now: float) -> dict[int, float]:
 @dataclass(frozen=True)
 class Prediction:
     """Predicted preference for each asked point, with how much to trust it and who backs
-    it: *backer* holds the id of the judged track that moved the prediction most (-1 when
-    none)."""
+    it: *backer* holds the id of the judged track that pulled the prediction up most (-1
+    when none did: a reason never cites a track the listener dislikes as one they like)."""
 
     preference: np.ndarray
     confidence: np.ndarray
@@ -145,5 +145,7 @@ class TasteModel:
         total = weight.sum(axis=1)
         pref = contrib.sum(axis=1) / (total + self.prior)
         conf = total / (total + self.prior)
-        strongest = idx[np.arange(n), np.argmax(np.abs(contrib), axis=1)]
-        return Prediction(pref, conf, self.judged_ids[strongest])
+        best = np.argmax(contrib, axis=1)
+        rows = np.arange(n)
+        backer = np.where(contrib[rows, best] > 0, self.judged_ids[idx[rows, best]], -1)
+        return Prediction(pref, conf, backer)
