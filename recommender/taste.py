@@ -76,6 +76,11 @@ def preferences(signals: Sequence[Signal], now: float) -> dict[int, float]:
     return dict(zip(unique[keep].tolist(), np.tanh(total[keep]).tolist(), strict=True))
 
 
+#: The least closeness weight (exp(-(d / scale)²); about two neighbourhood radii) at which a
+#: judged track counts as backing a prediction.
+BACKER_WEIGHT = 0.02
+
+
 @dataclass(frozen=True)
 class Prediction:
     """Predicted preference for each asked point, with how much to trust it and who backs
@@ -147,5 +152,7 @@ class TasteModel:
         conf = total / (total + self.prior)
         best = np.argmax(contrib, axis=1)
         rows = np.arange(n)
-        backer = np.where(contrib[rows, best] > 0, self.judged_ids[idx[rows, best]], -1)
+        # a judged track far beyond the neighbourhood pulls by a hair: it backs nothing
+        pulls = (contrib[rows, best] > 0) & (weight[rows, best] >= BACKER_WEIGHT)
+        backer = np.where(pulls, self.judged_ids[idx[rows, best]], -1)
         return Prediction(pref, conf, backer)
