@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from player.queue_types import Why
+
 STAR = "★"
 NO_STAR = "☆"
 
@@ -64,3 +66,42 @@ def artist_title(artist: str, title: str) -> str:
 def cannot_play(reason: str) -> str:
     """Why a track is listed as a problem after it failed to play."""
     return f"could not be played: {reason}"
+
+
+def signed(value: float) -> str:
+    """'+0.62' or '−0.40': a preference, with its direction."""
+    return f"{'+' if value >= 0 else '−'}{abs(value):.2f}"
+
+
+def why_lines(why: Why) -> list[str]:
+    """Why a track would or would not be the next pick, as lines for a person (the command
+    line prints them, the window shows them)."""
+    lines = []
+    if why.excluded is not None:
+        lines.append(f"kept out now: {why.excluded}")
+    elif why.rank is not None:
+        lines.append(f"may be picked next: rank {why.rank} of {why.eligible} tracks that may "
+                     f"play next (score {why.score:.2f})")
+        if why.reason:
+            lines.append(f"its reason would be: {why.reason}")
+    if why.own_preference is not None:
+        lines.append(f"your own preference: {signed(why.own_preference)}")
+    if why.predicted is not None:
+        if why.own_preference is not None and not why.influences:
+            pass  # judged itself, with nothing judged around it: its own preference says it
+        elif why.influences:
+            lines.append(f"predicted preference {signed(why.predicted)} (confidence "
+                         f"{why.confidence:.2f}), from the judged tracks around it:")
+            for found in why.influences:
+                towards = "towards" if found.preference > 0 else "away"
+                lines.append(f"  {signed(found.preference)}  '{found.title}' "
+                             f"({found.evidence}): pulls {towards}, closeness "
+                             f"{found.closeness:.2f}")
+        else:
+            lines.append("predicted preference: none yet (nothing judged sounds like it)")
+    else:
+        lines.append("not analysed yet: nothing is known of how it sounds")
+    if why.flow is not None and why.flow_from is not None:
+        lines.append(f"flow from '{why.flow_from}': {why.flow:+.2f}")
+    lines.append(f"novelty {why.novelty:.2f}: {why.novelty_text}")
+    return lines

@@ -102,6 +102,18 @@ class Queue:
         """Whether the auto part is being filled (never under repeat queue)."""
         return self._auto_on and self._filler is not None and self._repeat is not RepeatMode.QUEUE
 
+    def context_before(self, key: int | None = None) -> FillContext:
+        """What the filler knows when asked for a pick in the place of upcoming entry *key*
+        (None: after everything queued): what played, what plays, what comes before it."""
+        queued = []
+        for entry in self.upcoming:
+            if entry.key == key:
+                break
+            queued.append(entry.track_id)
+        return FillContext(current=self._current.track_id if self._current else None,
+                           history=tuple(e.track_id for e in self._history),
+                           queued=tuple(queued))
+
     def peek_next(self, reason: ChangeReason = ChangeReason.ENDED) -> QueueEntry | None:
         """What `advance(reason)` would make current, without changing anything."""
         if reason is ChangeReason.ENDED and self._repeat is RepeatMode.ONE:
@@ -332,13 +344,8 @@ class Queue:
         need = self._ahead - len(self._auto)
         if need <= 0 or self._filler is None:
             return
-        context = FillContext(
-            current=self._current.track_id if self._current else None,
-            history=tuple(e.track_id for e in self._history),
-            queued=tuple(e.track_id for e in (*self._user, *self._auto)),
-        )
         try:
-            picks = self._filler.fill(need, context)
+            picks = self._filler.fill(need, self.context_before())
         except Exception:  # a failing filler must not stop the music
             logger.exception("the auto-shuffle could not pick tracks")
             return

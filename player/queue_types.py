@@ -49,6 +49,44 @@ class FillContext:
     queued: tuple[int, ...]  #: tracks already ahead, in play order (user part, then auto)
 
 
+@dataclass(frozen=True, slots=True)
+class Influence:
+    """A judged track that moves a prediction: towards it when the listener likes it
+    (*preference* > 0), away when they do not."""
+
+    track_id: int
+    title: str
+    closeness: float  #: 0..1: 1 sounds the same, 0 is far beyond its neighbourhood
+    preference: float  #: the listener's own preference for it, -1..1
+    evidence: str  #: what the listener did, in words ("rated ★★★★★", "skipped twice")
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why a track would or would not be picked next, now (`Filler.explain`).
+
+    *excluded* is the hard rule that keeps it out, in words (None: it may be picked).
+    Preferences are -1..1; flow and novelty 0..1 (flow below 0 moves away from a disliked
+    track); *score* and *rank* (1 = best, of *eligible* tracks) are there when it may be
+    picked; *reason* is what its pick would say.
+    """
+
+    track_id: int
+    excluded: str | None
+    own_preference: float | None
+    predicted: float | None
+    confidence: float
+    influences: tuple[Influence, ...]
+    flow: float | None
+    flow_from: str | None
+    novelty: float
+    novelty_text: str
+    score: float | None
+    rank: int | None
+    eligible: int
+    reason: str | None
+
+
 class Filler(Protocol):
     """Supplies the auto part: the recommender's AutoShuffle in the player.
 
@@ -74,4 +112,9 @@ class Filler(Protocol):
     @property
     def ready(self) -> bool:
         """Whether the filler can pick yet (it may still be reading the library)."""
+        ...
+
+    def explain(self, track_id: int, context: FillContext) -> Why | None:
+        """Why *track_id* would or would not be the next pick after *context*; None while
+        the filler cannot pick yet. Safe to call from a worker thread."""
         ...

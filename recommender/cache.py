@@ -30,7 +30,7 @@ from recommender.layout import FEATURE_VERSION
 logger = logging.getLogger(__name__)
 
 #: Bump when what is saved, or how it is computed, changes.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def _key(fingerprint: LibraryFingerprint) -> list[float]:

@@ -15,19 +15,20 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from player.store import Store
+from player.store.predicates import PLAYABLE
 
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[^\W_]+")
 
 #: The arrays that depend only on the tracks table (what the library cache keeps).
-STATIC_ARRAYS = ("ids", "artist_key", "album_key", "playable", "added_at", "year",
+STATIC_ARRAYS = ("ids", "artist_key", "album_key", "state", "added_at", "year",
                  "genre_code")
 
 
@@ -53,7 +54,7 @@ class Catalog:
     ids: np.ndarray  # int64 track ids, ascending
     artist_key: np.ndarray  # int64; tracks with no artist get a key of their own
     album_key: np.ndarray  # int64; -1 for no album
-    playable: np.ndarray  # bool: present on disk, readable, not failing to play
+    state: np.ndarray  # int8: PLAYABLE, or why not (player.store.predicates)
     added_at: np.ndarray  # float64 Unix seconds
     year: np.ndarray  # float64, NaN when unknown
     genre_code: np.ndarray  # int64 index into genre_sets
@@ -64,11 +65,16 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def playable(self) -> np.ndarray:
+        """bool per row: present on disk, readable, not failing to play."""
+        return self.state == PLAYABLE
+
     @classmethod
     def empty(cls) -> Catalog:
         none_i, none_f = np.empty(0, np.int64), np.empty(0, np.float64)
-        return cls(none_i, none_i, none_i, np.empty(0, bool), none_f, none_f, none_i, [], [],
-                   {})
+        return cls(none_i, none_i, none_i, np.empty(0, np.int8), none_f, none_f, none_i, [],
+                   [], {})
 
     @classmethod
     def load(cls, store: Store) -> Catalog:
@@ -77,7 +83,7 @@ class Catalog:
         rows = store.tracks.catalog_rows()
         if not rows:
             return cls.empty()
-        ids, titles, artists, albums, album_artists, genres, years, added, playable = zip(
+        ids, titles, artists, albums, album_artists, genres, years, added, states = zip(
             *rows, strict=True)
         id_arr = np.array(ids, dtype=np.int64)
         artist_code, artist_names = _codes(artists)
@@ -93,7 +99,7 @@ class Catalog:
             ids=id_arr,
             artist_key=artist_key,
             album_key=np.where(no_album, -1, album_code),
-            playable=np.array(playable, dtype=bool),
+            state=np.array(states, dtype=np.int8),
             added_at=np.array(added, dtype=np.float64),
             year=np.array([np.nan if v is None else v for v in years], np.float64),
             genre_code=genre_code,
@@ -110,20 +116,21 @@ class Catalog:
         id_list = ids.tolist()
         return cls(
             ids=ids, artist_key=arrays["artist_key"], album_key=arrays["album_key"],
-            playable=arrays["playable"].astype(bool), added_at=arrays["added_at"],
+            state=arrays["state"].astype(np.int8), added_at=arrays["added_at"],
             year=arrays["year"], genre_code=arrays["genre_code"], genre_sets=genre_sets,
             titles=[titles.get(i, "?") for i in id_list],
             row_of=dict(zip(id_list, range(len(ids)), strict=True)),
         )
 
-    def with_unplayable(self, track_ids: Iterable[int]) -> Catalog:
-        """This catalog with exactly *track_ids* unplayable (and every other track
-        playable): a new catalog, the rest of the arrays shared."""
-        playable = np.ones(len(self), dtype=bool)
-        rows = self.rows(track_ids)
-        if len(rows):
-            playable[rows] = False
-        return dataclasses.replace(self, playable=playable)
+    def with_unplayable(self, states: Mapping[int, int]) -> Catalog:
+        """This catalog with exactly the tracks of *states* (id → why) unplayable, and every
+        other track playable: a new catalog, the rest of the arrays shared."""
+        state = np.full(len(self), PLAYABLE, dtype=np.int8)
+        known = [(self.row_of[t], why) for t, why in states.items() if t in self.row_of]
+        if known:
+            rows, whys = zip(*known, strict=True)
+            state[list(rows)] = whys
+        return dataclasses.replace(self, state=state)
 
     def rows(self, track_ids: Iterable[int]) -> np.ndarray:
         """Rows of the given ids that the catalog knows, as an int64 array."""

@@ -136,7 +136,7 @@ def follow_library(store: Store, part: LibraryPart,
         index = index.with_vectors(added.ids, added.matrix)
         logger.debug("auto-shuffle indexed %d new vectors", len(added))
     if fingerprint.playability != old.playability:
-        catalog = catalog.with_unplayable(store.tracks.unplayable_ids())
+        catalog = catalog.with_unplayable(store.tracks.unplayable())
     if index is part.index and catalog is part.catalog:
         return replace(part, fingerprint=fingerprint)
     space = TasteSpace(catalog, index)

@@ -53,7 +53,10 @@ class Fill:
     seeded shuffle repeats."""
 
     def __init__(self, snapshot: Snapshot, config: ShuffleConfig, rng: np.random.Generator,
-                 pyrng: random.Random, now: float) -> None:
+                 pyrng: random.Random, now: float, *, keep: bool = True) -> None:
+        """*keep*: keep the predictions computed in the snapshot (only the thread that
+        fills may); False for an explanation worked out on another thread."""
+        self.keep = keep
         self.config = config
         self._rng = rng
         self._pyrng = pyrng
@@ -66,7 +69,7 @@ class Fill:
         if len(cat) == 0:
             return []
         now = self.now
-        blocked = self._blocked_mask(context)
+        blocked = self.blocked_mask(context)
         tail = [t for t in (*context.history[-ARTIST_GAP:], context.current, *context.queued)
                 if t is not None]
         recent_rows = [cat.row_of[t] for t in tail[-ARTIST_GAP:] if t in cat.row_of]
@@ -74,7 +77,7 @@ class Fill:
         pool = self._pool(np.flatnonzero(~blocked), anchor)
         picks: list[Pick] = []
         for n in range(count):
-            avoid = self._disliked_neighbourhood(anchor, blocked)
+            avoid = self.disliked_neighbourhood(anchor, blocked)
             if len(avoid):
                 blocked[avoid] = True
             row, reason = self._pick_one(pool, blocked, recent_rows, anchor, now)
@@ -92,7 +95,7 @@ class Fill:
 
     # -- hard rules ----------------------------------------------------------------------------
 
-    def _blocked_mask(self, context: FillContext) -> np.ndarray:
+    def blocked_mask(self, context: FillContext) -> np.ndarray:
         """True for every catalog row the hard rules forbid right now."""
         cat, snap = self.cat, self.snap
         blocked = ~cat.playable | snap.one_star
@@ -130,11 +133,11 @@ class Fill:
             row = self._explore(rows)
             if row is not None:
                 return row, reasons.SOMETHING_DIFFERENT
-        scored = self._score(rows, recent_rows, anchor, now)
+        scored = self.score(rows, recent_rows, anchor, now)
         logits = scored.total / max(self.config.temperature, 1e-3)
         weights = np.exp(logits - logits.max())
         choice = int(self._rng.choice(len(rows), p=weights / weights.sum()))
-        return int(rows[choice]), self._reason(scored, choice, anchor, now)
+        return int(rows[choice]), self.reason(scored, choice, anchor, now)
 
     def _pool(self, eligible: np.ndarray, anchor: int | None) -> np.ndarray:
         """The rows one fill chooses among: all eligible ones in a small library, else a
@@ -155,15 +158,15 @@ class Fill:
     def _near(self, anchor: int, blocked: np.ndarray) -> np.ndarray:
         """The anchor's nearest tracks that may be picked, to join the pool for flow; none
         when the listener dislikes the anchor (its neighbours are not wanted then)."""
-        if self.snap.preference_of(anchor) <= DISLIKED:
+        if self.snap.preference_of(anchor, keep=self.keep) <= DISLIKED:
             return np.empty(0, dtype=np.int64)
         near = self.snap.library.nearest_rows(anchor, self.config.flow_neighbours)
         return near[~blocked[near]] if len(near) else near
 
-    def _disliked_neighbourhood(self, anchor: int | None, blocked: np.ndarray) -> np.ndarray:
+    def disliked_neighbourhood(self, anchor: int | None, blocked: np.ndarray) -> np.ndarray:
         """Rows too close to a disliked anchor to follow it (after a 1–2 star rating or
         repeated skips of what plays), as long as something else remains to pick."""
-        if anchor is None or self.snap.preference_of(anchor) > DISLIKED:
+        if anchor is None or self.snap.preference_of(anchor, keep=self.keep) > DISLIKED:
             return np.empty(0, dtype=np.int64)
         near = self.snap.library.nearest_rows(anchor, self.config.flow_neighbours)
         near = near[~blocked[near]] if len(near) else near
@@ -172,7 +175,7 @@ class Fill:
     def _explore(self, rows: np.ndarray) -> int | None:
         """A track from the part of *rows* the model knows least about (and does not
         already expect the listener to dislike)."""
-        pref, conf, _ = self.snap.predictions(rows)
+        pref, conf, _ = self.snap.predictions(rows, keep=self.keep)
         own = self.snap.own_preferences(rows)
         fresh = np.isnan(own) & self.snap.library.space.has_point(rows)
         if not fresh.any():
@@ -183,13 +186,13 @@ class Fill:
             return None
         return int(self._rng.choice(unknown))
 
-    def _score(self, rows: np.ndarray, recent_rows: list[int], anchor: int | None,
-               now: float) -> _Scored:
+    def score(self, rows: np.ndarray, recent_rows: list[int], anchor: int | None,
+               now: float) -> Scored:
         snap = self.snap
         cat = self.cat
         space = snap.library.space
         n = len(rows)
-        pref, _, backer = snap.predictions(rows)
+        pref, _, backer = snap.predictions(rows, keep=self.keep)
         own = snap.own_preferences(rows)
         judged = ~np.isnan(own)
         pref = np.where(judged, own, pref)
@@ -198,7 +201,7 @@ class Fill:
         if anchor is not None and space.has_point(np.array([anchor]))[0] and has.any():
             distance = space.distances(anchor, rows[has])
             flow[has] = np.exp(-((distance / FLOW_SCALE) ** 2))
-            anchor_pref = snap.preference_of(anchor)
+            anchor_pref = snap.preference_of(anchor, keep=self.keep)
             if anchor_pref < -0.2:
                 flow = -flow * min(1.0, -anchor_pref * 2.0)  # disliked: move away from it
         novelty = self._novelty(rows, now)
@@ -209,7 +212,7 @@ class Fill:
             if cat.album_key[row] >= 0:
                 penalty += ALBUM_PENALTY * fade * (cat.album_key[rows] == cat.album_key[row])
         total = PREFERENCE * pref + FLOW * flow + NOVELTY * novelty - penalty
-        return _Scored(rows, pref, judged, backer, flow, novelty, total)
+        return Scored(rows, pref, judged, backer, flow, novelty, total)
 
     def _novelty(self, rows: np.ndarray, now: float) -> np.ndarray:
         cat = self.cat
@@ -222,7 +225,7 @@ class Fill:
 
     # -- reasons -------------------------------------------------------------------------------
 
-    def _reason(self, s: _Scored, i: int, anchor: int | None, now: float) -> str:
+    def reason(self, s: Scored, i: int, anchor: int | None, now: float) -> str:
         snap = self.snap
         cat = self.cat
         row = int(s.rows[i])
@@ -273,7 +276,7 @@ class Fill:
 
 
 @dataclass
-class _Scored:
+class Scored:
     rows: np.ndarray
     preference: np.ndarray
     judged: np.ndarray

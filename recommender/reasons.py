@@ -67,12 +67,15 @@ def novelty(added_at: float, last_played: float | None, now: float | None = None
             return "new in your library"
         return "never played yet"
     days = (now - last_played) / DAY
+    if days < 1:
+        return "played today"
     if days >= 365:
         years = int(days // 365)
         return f"not played for {years} year{'s' if years > 1 else ''}"
     if days >= 60:
         return f"not played for {int(days // 30)} months"
-    return f"not played for {int(days)} days"
+    whole = int(days)
+    return f"not played for {whole} day{'s' if whole > 1 else ''}"
 
 
 SOMETHING_DIFFERENT = "something different"

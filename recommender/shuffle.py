@@ -21,7 +21,7 @@ from threadpoolctl import ThreadpoolController
 
 from player import settings as s
 from player.changes import Changes
-from player.queue_types import FillContext, Pick
+from player.queue_types import FillContext, Pick, Why
 from player.store import Store
 from player.work import InlineWork, Work
 from recommender.picking import Fill
@@ -166,6 +166,16 @@ class AutoShuffle:
                 logger.exception("acting on a new auto-shuffle snapshot failed")
 
     # -- the Filler protocol ---------------------------------------------------------------
+
+    def explain(self, track_id: int, context: FillContext) -> Why | None:
+        """Why *track_id* would or would not be the next pick after *context*, now (None
+        until the first snapshot is built). Keeps nothing: safe on a worker thread."""
+        snap = self._snapshot
+        if snap is None:
+            return None
+        from recommender.why import explain
+
+        return explain(snap, self.config, track_id, context, self._clock())
 
     def fill(self, count: int, context: FillContext) -> list[Pick]:
         """Up to *count* picks to follow `context.queued`, each with its reason.

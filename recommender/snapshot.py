@@ -129,10 +129,22 @@ class Snapshot:
         """The listener's own preference for each row, NaN where never judged."""
         return self.own[rows]
 
-    def predictions(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def predictions(self, rows: np.ndarray, *, keep: bool = True
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(preference, confidence, backer id) predicted from neighbours, for rows with a
-        point; rows without one predict 0 with no confidence. Computed once per track."""
+        point; rows without one predict 0 with no confidence. Computed once per track and
+        kept, for the thread that fills; with *keep* False nothing is kept or read from
+        what was (safe from any thread)."""
         rows = np.asarray(rows, dtype=np.int64)
+        if not keep:
+            pref, conf = np.zeros(len(rows)), np.zeros(len(rows))
+            backer = np.full(len(rows), -1, dtype=np.int64)
+            has = self.library.space.has_point(rows)
+            if has.any():
+                prediction = self.model.predict(self.library.space.points(rows[has]))
+                pref[has], conf[has] = prediction.preference, prediction.confidence
+                backer[has] = prediction.backer
+            return pref, conf, backer
         todo = rows[np.isnan(self._pred[rows])]
         if len(todo):
             todo = np.unique(todo)
@@ -145,12 +157,12 @@ class Snapshot:
                 self._backer[todo[has]] = prediction.backer
         return self._pred[rows], self._conf[rows], self._backer[rows]
 
-    def preference_of(self, row: int) -> float:
-        """Own preference if judged, else the predicted one."""
+    def preference_of(self, row: int, *, keep: bool = True) -> float:
+        """Own preference if judged, else the predicted one (see predictions for *keep*)."""
         own = self.own[row]
         if not np.isnan(own):
             return float(own)
-        return float(self.predictions(np.array([row]))[0][0])
+        return float(self.predictions(np.array([row]), keep=keep)[0][0])
 
     def stars_of(self, track_id: int) -> int | None:
         rating = self.history.ratings.get(track_id)

@@ -139,6 +139,17 @@ class TasteModel:
     def has_judgements(self) -> bool:
         return self._nn is not None
 
+    def influences(self, point: np.ndarray) -> list[tuple[int, float, float]]:
+        """(judged track id, closeness weight 0..1, its preference) of the judged tracks
+        that move the prediction at *point*, strongest pull first."""
+        if self._nn is None:
+            return []
+        dist, idx = self._nn.kneighbors(point.reshape(1, -1))
+        weight = np.exp(-((dist[0] / self.scale) ** 2))
+        found = [(int(self.judged_ids[i]), float(w), float(self.judged_prefs[i]))
+                 for i, w in zip(idx[0], weight, strict=True) if w >= BACKER_WEIGHT]
+        return sorted(found, key=lambda f: -abs(f[1] * f[2]))
+
     def predict(self, points: np.ndarray) -> Prediction:
         """Predicted preference (−1..1) and confidence (0..1) at each of *points*."""
         n = len(points)

@@ -70,6 +70,7 @@ class LibraryPanel(QWidget):
     rate_requested = Signal(list, int)  # track ids, stars 0–5
     reveal_requested = Signal(str)  # a file path to show in its folder
     similar_requested = Signal(int)  # a track id
+    why_requested = Signal(int)  # a track id: why the auto-shuffle would (not) pick it
 
     def __init__(self, model: LibraryModel, state: WindowState,
                  parent: QWidget | None = None) -> None:
@@ -269,6 +270,8 @@ class LibraryPanel(QWidget):
         similar = menu.addAction("Similar tracks",
                                  lambda: self.similar_requested.emit(clicked))
         similar.setEnabled(not many)
+        why = menu.addAction("Why this track?", lambda: self.why_requested.emit(clicked))
+        why.setEnabled(not many)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _header_menu(self, pos: QPoint) -> None:

@@ -29,7 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from player.changes import Changes
+from player.formatting import artist_title, why_lines
 from player.formatting import stars as stars_text
+from player.models import UNKNOWN_ARTIST
+from player.queue_types import Why
 from ui.browser import BrowserPanel
 from ui.library_actions import LibraryActions
 from ui.library_data import LibraryData
@@ -41,6 +44,7 @@ from ui.queue_model import QueueModel, describe_from
 from ui.queue_panel import QueuePanel
 from ui.status import JobStatus
 from ui.welcome import WelcomePage
+from ui.why_dialog import WhyDialog
 from ui.window_parts import PlayerParts, WindowParts
 
 logger = logging.getLogger(__name__)
@@ -79,6 +83,7 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.welcome)
         self.pages.addWidget(self.splitter)
+        self.why_dialog: WhyDialog | None = None
         self.bar: NowPlayingBar | None = None
         self.queue_panel: QueuePanel | None = None
         self.control: PlayerControl | None = None
@@ -179,6 +184,7 @@ class MainWindow(QMainWindow):
         self.library.rate_requested.connect(lib.rate)
         self.library.reveal_requested.connect(lib.reveal)
         self.library.similar_requested.connect(self.show_similar)
+        self.library.why_requested.connect(self.show_why)
         control = self.control
         if control is not None:
             self.library.play_requested.connect(control.play_now)
@@ -189,6 +195,9 @@ class MainWindow(QMainWindow):
             self.queue_panel.rated.connect(lambda tid, n: lib.rate([tid], n))
             self.bar.rated.connect(self._rate_playing)
             self.bar.cover_clicked.connect(self.show_playing)
+            self.queue_panel.why_requested.connect(
+                lambda key: self.show_why(self.queue_panel.model.entry_by_key(key).track_id,
+                                          key))
 
     # -- reacting ----------------------------------------------------------------------------
 
@@ -275,6 +284,24 @@ class MainWindow(QMainWindow):
         self.model.set_pinned([track_id, *(tid for tid, _why in found)])
         self.library.show_browse(f"Sounds like “{title}”")
         self.statusBar().clearMessage()
+
+    def show_why(self, track_id: int, key: int | None = None) -> None:
+        """Why the auto-shuffle would (not) pick this track next, or in the place of queue
+        entry *key*; worked out off the GUI thread, shown in a dialog."""
+        if self.control is None:
+            return
+        data = self.model.library
+        row = data.row_of(track_id)
+        heading = (artist_title(data.artists[row] or UNKNOWN_ARTIST, data.titles[row])
+                   if row is not None else f"Track {track_id}")
+
+        def show(why: Why | None) -> None:
+            lines = why_lines(why) if why is not None else [
+                "The auto-shuffle is still reading the library; ask again in a moment."]
+            self.why_dialog = WhyDialog(heading, lines, self)
+            self.why_dialog.show()
+
+        self.control.explain(track_id, key, show)
 
     def show_message(self, text: str) -> None:
         logger.info("%s", text)

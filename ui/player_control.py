@@ -11,6 +11,7 @@ a change here is safe.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -22,6 +23,7 @@ from player.changes import Changes
 from player.cover import find_cover
 from player.errors import RiffleError
 from player.models import Track
+from player.queue_types import Why
 from player.settings import Settings
 from player.store import Store
 from player.store.listing import LISTING_COLUMNS, library_rows
@@ -120,6 +122,18 @@ class PlayerControl(QObject):
     def playing_id(self) -> int | None:
         entry = self.session.entry or self.queue.current
         return entry.track_id if entry is not None else None
+
+    def explain(self, track_id: int, key: int | None,
+                show: Callable[[Why | None], None]) -> None:
+        """Work out off the GUI thread why the auto-shuffle would (not) pick *track_id* in
+        the place of queue entry *key* (None: as the next pick), and *show* it."""
+        filler = self.queue.filler
+        if filler is None:
+            show(None)
+            return
+        context = self.queue.context_before(key)
+        self.work.read(lambda _store: filler.explain(track_id, context), show,
+                       name="why this track")
 
     def set_auto(self, enabled: bool) -> None:
         self.queue.set_auto(enabled)

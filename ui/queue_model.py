@@ -93,6 +93,9 @@ class QueueModel(QAbstractListModel):
     def entry(self, row: int) -> QueueEntry:
         return self._rows[row]
 
+    def entry_by_key(self, key: int) -> QueueEntry:
+        return next(e for e in self._rows if e.key == key)
+
     @property
     def user_count(self) -> int:
         return self._user_count

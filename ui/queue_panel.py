@@ -56,6 +56,7 @@ class QueuePanel(QWidget):
     """Header, the list of what plays next, and the auto-shuffle controls."""
 
     play_requested = Signal(int)  # a queue key to play now
+    why_requested = Signal(int)  # a queue key: why the auto-shuffle (would have) picked it
     rated = Signal(int, int)  # track id, stars
     auto_toggled = Signal(bool)
     discover_changed = Signal(float)  # 0.0 familiar … 1.0 adventurous
@@ -168,4 +169,6 @@ class QueuePanel(QWidget):
         menu = QMenu(self)
         menu.addAction("Play now", lambda: self.play_requested.emit(keys[0]))
         menu.addAction("Remove from queue", lambda: self.model.queue.remove(keys))
+        why = menu.addAction("Why this track?", lambda: self.why_requested.emit(keys[0]))
+        why.setEnabled(len(keys) == 1)
         menu.popup(self.list.viewport().mapToGlobal(pos))

@@ -45,6 +45,19 @@ def playable(alias: str = "") -> str:
     return f"{listed(alias)} AND {_col(alias, 'play_error')} IS NULL"
 
 
+#: What playability_state() says of a track.
+PLAYABLE, MISSING, UNREADABLE, FAILS_TO_PLAY = 0, 1, 2, 3
+
+
+def playability_state(alias: str = "") -> str:
+    """PLAYABLE, or why a track may not be played: its file is MISSING, UNREADABLE (its
+    tags could not be read), or it FAILS_TO_PLAY."""
+    return (f"CASE WHEN {_col(alias, 'missing_since')} IS NOT NULL THEN {MISSING} "
+            f"WHEN {_col(alias, 'scan_error')} IS NOT NULL THEN {UNREADABLE} "
+            f"WHEN {_col(alias, 'play_error')} IS NOT NULL THEN {FAILS_TO_PLAY} "
+            f"ELSE {PLAYABLE} END")
+
+
 def attempted(alias: str = "") -> str:
     """A play that really started (still open, or ended any way but an error): it counts
     for "last played" and recency. A failed attempt says nothing about the listener."""

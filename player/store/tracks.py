@@ -21,6 +21,7 @@ from player.store.predicates import (
     current_ratings,
     listed,
     marks,
+    playability_state,
     present,
     readable,
 )
@@ -340,11 +341,12 @@ class TrackStore:
 
     def catalog_rows(self) -> list[tuple[Any, ...]]:
         """What the auto-shuffle knows of every track, by id: (id, title, artist, album,
-        album artist or artist, genre, year, added_at, playable). Empty names are ''."""
+        album artist or artist, genre, year, added_at, playability state — see
+        predicates.playability_state). Empty names are ''."""
         return [tuple(r) for r in self.db.query(
             "SELECT id, coalesce(title, ''), coalesce(artist, ''), coalesce(album, ''), "
             "coalesce(albumartist, artist, ''), coalesce(genre, ''), year, added_at, "
-            f"({playable_sql()}) FROM tracks ORDER BY id")]
+            f"{playability_state()} FROM tracks ORDER BY id")]
 
     def paths(self) -> dict[int, str]:
         """Track id → file path, for every track."""
@@ -354,10 +356,11 @@ class TrackStore:
         """Track id → title (the file name where the tags have none), for every track."""
         return {r[0]: r[1] or "" for r in self.db.query("SELECT id, title FROM tracks")}
 
-    def unplayable_ids(self) -> list[int]:
-        """Tracks that may not be played now (missing, unreadable or failing to play)."""
-        return [r[0] for r in self.db.query(
-            f"SELECT id FROM tracks WHERE NOT ({playable_sql()})")]
+    def unplayable(self) -> dict[int, int]:
+        """Track id → why it may not be played now (predicates.MISSING, UNREADABLE or
+        FAILS_TO_PLAY), for every such track."""
+        return {r[0]: r[1] for r in self.db.query(
+            f"SELECT id, {playability_state()} FROM tracks WHERE NOT ({playable_sql()})")}
 
     def errors(self) -> list[tuple[str, str]]:
         """(path, reason) of every present file that could not be read, by path."""

@@ -24,7 +24,7 @@ RATED = re.compile(rf"^because you rated (?P<stars>★+) '(?P<title>.+?)'{_SIMIL
 PLAYED = re.compile(rf"^like '(?P<title>.+?)', which you play to the end{_SIMILAR}$")
 FLOWS = re.compile(rf"^flows on from '(?P<title>.+?)'{_SIMILAR}$")
 OWN_RATED = re.compile(r"^you rated it (?P<stars>★+)$")
-NOT_FOR = re.compile(r"^not played for (?P<n>\d+) (?P<unit>days|months|years?)$")
+NOT_FOR = re.compile(r"^not played for (?P<n>\d+) (?P<unit>days?|months|years?)$")
 GENERIC = {"something different", "shuffled in from your library"}
 
 
@@ -80,13 +80,15 @@ def check(reason: str, pick: dict[str, object], before: int | None, facts: Facts
         anchor = facts.by_title[m["title"]]
         assert anchor.id == before, reason
         assert facts.shares(m["words"], track.id, anchor.id), reason  # type: ignore[arg-type]
+    elif reason == "played today":
+        assert facts.now - facts.last[track.id] < DAY, reason  # type: ignore[index]
     elif reason in ("new in your library", "never played yet"):
         assert track.id not in facts.last, reason
         if reason == "new in your library":
             assert facts.now - (track.added_at or 0) < NEW_DAYS * DAY, reason
     elif m := NOT_FOR.match(reason):
         days = (facts.now - facts.last[track.id]) / DAY  # type: ignore[index]
-        unit = {"days": 1, "months": 30, "year": 365, "years": 365}[m["unit"]]
+        unit = {"day": 1, "days": 1, "months": 30, "year": 365, "years": 365}[m["unit"]]
         assert int(m["n"]) * unit <= days + 1, reason
     else:
         pytest.fail(f"a reason no rule explains: {reason!r}")

@@ -100,3 +100,27 @@ def test_keys_rate_the_selected_queue_row_not_the_playing_track(
     qtbot.keyClick(w.library.table, Qt.Key.Key_2)  # nothing selected: the playing track
     qtbot.waitUntil(lambda: rig.store.ratings.get(long_id) == 2, timeout=5000)
     assert rig.store.ratings.get(target) == 4
+
+
+def test_why_this_track_for_an_auto_pick_and_for_the_playing_track(
+        playing_long: tuple[Rig, int], qtbot: QtBot) -> None:
+    rig, long_id = playing_long
+    w = rig.window
+    panel = w.queue_panel
+    assert panel is not None
+    auto = w.control.queue.auto_part[0]  # type: ignore[union-attr]
+    panel.why_requested.emit(auto.key)  # its context menu's "Why this track?"
+    qtbot.waitUntil(lambda: w.why_dialog is not None and w.why_dialog.isVisible(),
+                    timeout=10_000)
+    dialog = w.why_dialog
+    assert dialog is not None
+    body = dialog.body.text()
+    assert body.startswith("may be picked next: rank ")
+    assert f"its reason would be: {auto.reason}" in body or "its reason would be:" in body
+    assert dialog.body.textFormat() == Qt.TextFormat.PlainText
+    dialog.close()
+    w.show_why(long_id)  # the library table's "Why this track?" on what plays
+    qtbot.waitUntil(lambda: w.why_dialog is not dialog and w.why_dialog is not None,
+                    timeout=10_000)
+    assert w.why_dialog.body.text().startswith("kept out now: it is playing now")
+    assert w.why_dialog.heading.text() == "Slow Band – Long Song"

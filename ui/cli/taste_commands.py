@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from player import edits
 from player.changes import Changes
 from player.errors import RiffleError
-from player.formatting import artist_title, star_bar
+from player.formatting import artist_title, star_bar, why_lines
 from player.history_io import export_history, import_history
 from player.queue import FillContext
 from player.work import InlineWork
@@ -31,6 +32,17 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true",
                    help="print [{id, path, title, artist, reason}]")
     p.set_defaults(handler=run_next)
+
+    p = sub.add_parser("why", help="why the auto-shuffle would or would not pick a track now",
+                       description="Why TRACK would or would not be the auto-shuffle's next "
+                       "pick now: the rule that keeps it out, its preference (yours, or "
+                       "predicted from the judged tracks that sound like it), flow from "
+                       "what plays, novelty, and its rank among the tracks that may play.")
+    p.add_argument("track", metavar="TRACK", help="a track id or a file path")
+    p.add_argument("--after", metavar="TRACK",
+                   help="as if TRACK were playing (default: the track played last)")
+    p.add_argument("--json", action="store_true", help="print the facts as one JSON object")
+    p.set_defaults(handler=run_why)
 
     p = sub.add_parser("rate", help="rate a track 1–5 stars (0 clears the rating)")
     p.add_argument("track", metavar="TRACK", help="a track id or a file path")
@@ -77,6 +89,26 @@ def run_next(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     for pick in picks:
         ctx.out(f"{track_line(tracks[pick.track_id])}\n{'':>15}{pick.reason}")
+    return 0
+
+
+def run_why(args: argparse.Namespace, ctx: CliContext) -> int:
+    store = ctx.store
+    track = store.tracks.resolve(args.track)
+    assert track.id is not None
+    current = store.tracks.resolve(args.after).id if args.after else store.plays.last_track()
+    filler = ctx.factories["filler"](store, InlineWork(store))
+    filler.follow(Changes.everything())
+    why = filler.explain(track.id, FillContext(current, (), ()))
+    if why is None:
+        raise RiffleError("The auto-shuffle could not read the library.")
+    if args.json:
+        ctx.out(dumps({"id": track.id, "path": track.path, "title": track.display_title,
+                       "artist": track.display_artist, **asdict(why)}))
+        return 0
+    ctx.out(artist_title(track.display_artist, track.display_title))
+    for line in why_lines(why):
+        ctx.out(f"  {line}")
     return 0
 
 
