@@ -101,7 +101,9 @@ class PlaySink(Protocol):
     player.play_log.PlayLogWriter through the one writer. Ids are whatever `start` returns."""
 
     def start(self, track_id: int, *, duration: float | None, source: PlaySource,
-              started_at: float | None = None) -> int: ...
+              started_at: float | None = None, learn: bool = True) -> int: ...
+
+    def set_learn(self, play_id: int, learn: bool) -> None: ...
 
     def update_listened(self, play_id: int, listened: float) -> None: ...
 
@@ -137,6 +139,19 @@ class PlayTracker:
         self._reached = 0.0
         self._flushed_at = 0.0
         self._flushed_value = 0.0
+        self._learn = True
+
+    @property
+    def learning(self) -> bool:
+        """Whether the plays logged now may be learned from (see `set_learning`)."""
+        return self._learn
+
+    def set_learning(self, learn: bool) -> None:
+        """Mark the plays from now on, the open one included, as ones the recommender may
+        (or may not) learn from. They are logged either way."""
+        self._learn = learn
+        if self._play_id is not None:
+            self._plays.set_learn(self._play_id, learn)
 
     @property
     def active(self) -> bool:
@@ -163,7 +178,7 @@ class PlayTracker:
         if self._play_id is not None:
             self.finish(ChangeReason.QUIT)
         self._play_id = self._plays.start(track_id, duration=duration, source=source,
-                                          started_at=self._wall())
+                                          started_at=self._wall(), learn=self._learn)
         self._track_id = track_id
         self._duration = duration
         self._listened = 0.0
@@ -264,6 +279,7 @@ class PlayTracker:
             self.finish(ChangeReason.ERROR)
             return
         now = self._wall()
-        play_id = self._plays.start(track_id, duration=duration, source=source, started_at=now)
+        play_id = self._plays.start(track_id, duration=duration, source=source, started_at=now,
+                                    learn=self._learn)
         self._plays.finish(play_id, listened=0.0, outcome=PlayOutcome.ERROR, ended_at=now,
                            reason=str(ChangeReason.ERROR))

@@ -5,6 +5,8 @@ One play per line:
     {"track": "/music/a.flac" or 42, "started_at": "2024-05-01T20:15:00Z" or 1714594500,
      "listened": 187.5, "outcome": "completed" | "skipped" | "stopped"}
 
+and, optionally, "learn": false for a play the recommender must not learn from.
+
 Import is forgiving line by line: a line that is not JSON, lacks a field, or names no track
 in the library is reported with its number and the rest is imported. Importing the same
 file twice adds nothing the second time (a play of the same track starting at the same
@@ -70,7 +72,8 @@ def parse_time(value: Any) -> float:
     return seconds
 
 
-def _parse_line(store: Store, text: str) -> tuple[int, float, float, PlayOutcome, float | None]:
+def _parse_line(store: Store, text: str
+                ) -> tuple[int, float, float, PlayOutcome, float | None, bool]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -95,8 +98,11 @@ def _parse_line(store: Store, text: str) -> tuple[int, float, float, PlayOutcome
             from exc
     if outcome not in IMPORTABLE_OUTCOMES:
         raise _BadLine(f"outcome {outcome} cannot be imported")
+    learn = data.get("learn", True)
+    if not isinstance(learn, bool):
+        raise _BadLine(f"learn {learn!r} is neither true nor false")
     assert track.id is not None
-    return track.id, started, float(listened), outcome, track.duration
+    return track.id, started, float(listened), outcome, track.duration, learn
 
 
 def import_history(store: Store, lines: Iterable[str]) -> ImportReport:
@@ -108,7 +114,7 @@ def import_history(store: Store, lines: Iterable[str]) -> ImportReport:
             if not text:
                 continue
             try:
-                track_id, started, listened, outcome, duration = _parse_line(store, text)
+                track_id, started, listened, outcome, duration, learn = _parse_line(store, text)
             except _BadLine as exc:
                 report.problems.append((number, str(exc)))
                 continue
@@ -116,7 +122,7 @@ def import_history(store: Store, lines: Iterable[str]) -> ImportReport:
                 report.duplicates += 1
                 continue
             play_id = store.plays.start(track_id, duration=duration, source=PlaySource.IMPORT,
-                                        started_at=started)
+                                        started_at=started, learn=learn)
             store.plays.finish(play_id, listened=listened, outcome=outcome,
                                ended_at=started + listened)
             report.imported += 1
@@ -137,4 +143,5 @@ def export_history(store: Store) -> Iterator[str]:
             "listened": round(play.listened, 3),
             "outcome": str(play.outcome),
             "source": str(play.source),
+            **({} if play.learn else {"learn": False}),
         })  # ASCII escapes keep non-UTF-8 file names intact through any terminal

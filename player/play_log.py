@@ -33,15 +33,24 @@ class PlayLogWriter:
         self._lock = threading.Lock()
 
     def start(self, track_id: int, *, duration: float | None, source: PlaySource,
-              started_at: float | None = None) -> int:
+              started_at: float | None = None, learn: bool = True) -> int:
         play_id = next(self._ids)
 
         def write(store: Store) -> None:
             self._rows[play_id] = store.plays.start(track_id, duration=duration,
-                                                    source=source, started_at=started_at)
+                                                    source=source, started_at=started_at,
+                                                    learn=learn)
 
         self._work.write(write, name="log a play")
         return play_id
+
+    def set_learn(self, play_id: int, learn: bool) -> None:
+        def write(store: Store) -> None:
+            row = self._rows.get(play_id)
+            if row is not None:
+                store.plays.set_learn(row, learn)
+
+        self._work.write(write, name="mark a play")
 
     def update_listened(self, play_id: int, listened: float) -> None:
         with self._lock:

@@ -210,6 +210,17 @@ class Session:
     def set_mute(self, muted: bool) -> None:
         self.backend.set_mute(muted)
 
+    @property
+    def learning(self) -> bool:
+        """Whether the recommender learns from what plays ("don't learn from this" off)."""
+        return self.tracker.learning
+
+    def set_learning(self, learn: bool) -> None:
+        """Learn from what plays, or not: plays are logged either way, but the ones marked
+        are never judgements (nor recent plays) for the auto-shuffle."""
+        self.tracker.set_learning(learn)
+        self._notify()
+
     def set_repeat(self, mode: RepeatMode) -> None:
         self.queue.set_repeat(mode)
 
@@ -316,8 +327,8 @@ class Session:
         if reason is ChangeReason.QUIT:
             return  # the program closes: nobody is left to act on it
         played = frozenset({track_id})
-        self.hub.publish(Changes(
-            plays=played, skips=played if outcome is PlayOutcome.SKIPPED else frozenset()))
+        judged = self.tracker.learning and outcome is PlayOutcome.SKIPPED
+        self.hub.publish(Changes(plays=played, skips=played if judged else frozenset()))
 
     def _start_or_stop(self, entry: QueueEntry | None) -> None:
         if entry is None:

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -73,6 +74,11 @@ class MainWindow(QMainWindow):
         self.browser = BrowserPanel()
         self.welcome = WelcomePage(parts.icon, parts.suggested_folder)
         self.job_status = JobStatus()
+        self.not_learning = QLabel("Not learning from what plays")
+        self.not_learning.setObjectName("notLearning")
+        self.not_learning.setToolTip("Playback ▸ Don't learn from what plays")
+        self.not_learning.hide()
+        self.statusBar().addPermanentWidget(self.not_learning)
         self.statusBar().addPermanentWidget(self.job_status)
         self.actions_ = LibraryActions(self, parts.store, parts.work, parts.jobs, self.model,
                                        self.job_status, self.show_message)
@@ -153,6 +159,12 @@ class MainWindow(QMainWindow):
             add("&Playback", "Previous", control.previous,
                 [QKeySequence("Ctrl+Left"), QKeySequence(Qt.Key.Key_MediaPrevious)], app)
             add("&Playback", "Stop", control.session.stop, QKeySequence(Qt.Key.Key_MediaStop))
+            self._menus["&Playback"].addSeparator()
+            self.learn_action = add("&Playback", "Don't learn from what plays", lambda: None)
+            self.learn_action.setCheckable(True)
+            self.learn_action.setToolTip("Plays are still logged, but the auto-shuffle learns "
+                                         "nothing from them (someone else is listening)")
+            self.learn_action.toggled.connect(self.set_learning)
             self._menus["&Playback"].addSeparator()
         for stars in range(5, -1, -1):
             add("&Playback", "Clear rating" if stars == 0 else "Rate " + stars_text(stars),
@@ -284,6 +296,12 @@ class MainWindow(QMainWindow):
         self.model.set_pinned([track_id, *(tid for tid, _why in found)])
         self.library.show_browse(f"Sounds like “{title}”")
         self.statusBar().clearMessage()
+
+    def set_learning(self, off: bool) -> None:
+        """"Don't learn from what plays": on for this run of Riffle only."""
+        if self.control is not None:
+            self.control.session.set_learning(not off)
+        self.not_learning.setVisible(off)
 
     def show_why(self, track_id: int, key: int | None = None) -> None:
         """Why the auto-shuffle would (not) pick this track next, or in the place of queue

@@ -72,12 +72,12 @@ class JudgementStore:
                 "SELECT id, track_id, stars, rated_at FROM ratings WHERE id > ? ORDER BY id",
                 (after.ratings,))
             play_rows = self.db.query(
-                "SELECT id, track_id, started_at, outcome FROM plays WHERE id > ? ORDER BY id",
-                (after.plays,))
+                "SELECT id, track_id, started_at, outcome, learn FROM plays WHERE id > ? "
+                "ORDER BY id", (after.plays,))
             reopened = sorted(after.open_plays)
             for chunk in chunks(reopened):
                 play_rows += self.db.query(
-                    "SELECT id, track_id, started_at, outcome FROM plays "
+                    "SELECT id, track_id, started_at, outcome, learn FROM plays "
                     f"WHERE id IN ({marks(len(chunk))}) ORDER BY id", chunk)
             removal_rows = self.db.query(
                 "SELECT id, track_id, removed_at FROM removals WHERE id > ? ORDER BY id",
@@ -85,10 +85,10 @@ class JudgementStore:
         ratings = [RatingChange(r[1], r[2], r[3]) for r in rating_rows]
         plays: list[FinishedPlay] = []
         still_open: set[int] = set()
-        for pid, track_id, at, outcome in sorted(play_rows, key=lambda r: r[0]):
+        for pid, track_id, at, outcome, learn in sorted(play_rows, key=lambda r: r[0]):
             if outcome is None:
                 still_open.add(pid)
-            else:
+            elif learn:  # a play the listener asked Riffle not to learn from says nothing
                 plays.append(FinishedPlay(track_id, at, outcome))
         top_play = max([after.plays, *(r[0] for r in play_rows)])
         return Judgements(

@@ -139,12 +139,19 @@ _V4 = """
 ALTER TABLE plays ADD COLUMN reason TEXT
 """
 
+# Plays the listener asked Riffle not to learn from ("don't learn from this"): logged and
+# exported like the others, but the recommender never sees them (judgements, recency).
+_V5 = """
+ALTER TABLE plays ADD COLUMN learn INTEGER NOT NULL DEFAULT 1 CHECK (learn IN (0, 1))
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: roots, settings, tracks, features, plays, ratings", _script(_V1)),
     Migration(2, "play queue that survives a restart", _script(_V2)),
     Migration(3, "auto picks the listener removed from the queue, a taste signal",
               _script(_V3)),
     Migration(4, "why each play ended", _script(_V4)),
+    Migration(5, "plays the recommender does not learn from", _script(_V5)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from player.models import PlayOutcome, PlaySource
 from player.store.database import Database
-from player.store.predicates import attempted, skipped
+from player.store.predicates import attempted, learned, skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,17 +26,20 @@ class Play:
     source: PlaySource
     #: Why the play ended (player.history.ChangeReason value); None while open or unknown.
     reason: str | None = None
+    #: False when the listener asked Riffle not to learn from it.
+    learn: bool = True
 
 
 def _row_to_play(row: tuple) -> Play:  # type: ignore[type-arg]
     return Play(
         id=row[0], track_id=row[1], started_at=row[2], ended_at=row[3], listened=row[4],
         duration=row[5], outcome=PlayOutcome(row[6]) if row[6] else None,
-        source=PlaySource(row[7]), reason=row[8],
+        source=PlaySource(row[7]), reason=row[8], learn=bool(row[9]),
     )
 
 
-_COLUMNS = "id, track_id, started_at, ended_at, listened, duration, outcome, source, reason"
+_COLUMNS = ("id, track_id, started_at, ended_at, listened, duration, outcome, source, reason, "
+            "learn")
 
 
 def play_stats_sql(only: str = "") -> str:
@@ -74,13 +77,21 @@ class PlayStore:
         self.db = db
 
     def start(self, track_id: int, *, duration: float | None, source: PlaySource,
-              started_at: float | None = None) -> int:
-        """Open a play row for a track that just started; returns the play id."""
+              started_at: float | None = None, learn: bool = True) -> int:
+        """Open a play row for a track that just started; returns the play id. *learn*
+        False: the recommender will not learn from it."""
         cur = self.db.execute(
-            "INSERT INTO plays (track_id, started_at, duration, source) VALUES (?, ?, ?, ?)",
-            (track_id, time.time() if started_at is None else started_at, duration, str(source)),
+            "INSERT INTO plays (track_id, started_at, duration, source, learn) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (track_id, time.time() if started_at is None else started_at, duration, str(source),
+             int(learn)),
         )
         return int(cur.lastrowid or 0)
+
+    def set_learn(self, play_id: int, learn: bool) -> None:
+        """Whether the recommender may learn from this play (the listener changed their
+        mind while it played)."""
+        self.db.execute("UPDATE plays SET learn = ? WHERE id = ?", (int(learn), play_id))
 
     def update_listened(self, play_id: int, listened: float) -> None:
         """Flush the seconds listened so far, so a crash loses at most a few seconds."""
@@ -116,15 +127,17 @@ class PlayStore:
     def recent_tracks(self, limit: int, since: float | None = None) -> set[int]:
         """Tracks of the last *limit* plays that really started, and of every such play
         started at or after *since* (Unix seconds; None: no time window). A failed attempt
-        is not a play: it never makes a track "recently played"."""
+        is not a play: it never makes a track "recently played"; nor does a play the
+        listener asked Riffle not to learn from."""
         found: set[int] = set()
+        wanted = f"{attempted()} AND {learned()}"
         if limit > 0:
             found.update(r[0] for r in self.db.query(
-                f"SELECT track_id FROM plays WHERE {attempted()} "
+                f"SELECT track_id FROM plays WHERE {wanted} "
                 "ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)))
         if since is not None:
             found.update(r[0] for r in self.db.query(
-                f"SELECT DISTINCT track_id FROM plays WHERE started_at >= ? AND {attempted()}",
+                f"SELECT DISTINCT track_id FROM plays WHERE started_at >= ? AND {wanted}",
                 (since,)))
         return found
 
@@ -136,9 +149,9 @@ class PlayStore:
             "LIMIT 1", (track_id, started_at - within, started_at + within)) is not None
 
     def last_track(self) -> int | None:
-        """The track of the latest play that really started, or None."""
-        return self.db.scalar(f"SELECT track_id FROM plays WHERE {attempted()} "
-                              "ORDER BY started_at DESC, id DESC LIMIT 1")
+        """The track of the latest play that really started and may be learned from."""
+        return self.db.scalar(f"SELECT track_id FROM plays WHERE {attempted()} AND "
+                              f"{learned()} ORDER BY started_at DESC, id DESC LIMIT 1")
 
     def all(self) -> list[Play]:
         rows = self.db.query(f"SELECT {_COLUMNS} FROM plays ORDER BY started_at, id")

@@ -65,6 +65,11 @@ def attempted(alias: str = "") -> str:
     return f"({outcome} IS NULL OR {outcome} != 'error')"
 
 
+def learned(alias: str = "") -> str:
+    """A play the recommender may learn from (the listener did not ask it not to)."""
+    return f"{_col(alias, 'learn')} = 1"
+
+
 def skipped(alias: str = "") -> str:
     """A play the listener cut short (see player.history.judge)."""
     return f"{_col(alias, 'outcome')} = 'skipped'"

@@ -44,8 +44,13 @@ def _seed_v4(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE plays SET reason = 'ended' WHERE track_id = 1")
 
 
+def _seed_v5(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO plays (track_id, started_at, listened, duration, outcome, source, "
+                 "reason, learn) VALUES (1, 9.0, 20.0, 200.0, 'skipped', 'user', 'next', 0)")
+
+
 SEEDERS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4,
+    1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5,
 }
 
 
@@ -54,8 +59,8 @@ def _check_upgraded(store: Store, built_at: int) -> None:
     assert store.db.integrity_check() == "ok"
     if built_at >= 1:
         track = store.tracks.get(1)
-        assert (track.title, track.artists, track.rating, track.play_count) == \
-            ("Song", ("A",), 5, 1)
+        assert (track.title, track.artists, track.rating) == ("Song", ("A",), 5)
+        assert track.play_count == (2 if built_at >= 5 else 1)
         assert store.roots.list() == ["/music"]
         assert store.settings.get("replaygain") == "album"
     if built_at >= 2:
@@ -64,9 +69,12 @@ def _check_upgraded(store: Store, built_at: int) -> None:
             [("current", 1, "auto", "random pick", 61000)]
     if built_at >= 3:
         assert store.removals.all() == [(1, 5.0)]
+    plays = store.plays.for_track(1)
     if built_at >= 4:
-        assert [(p.outcome, p.reason) for p in store.plays.for_track(1)] == \
-            [("completed", "ended")]
+        assert (plays[0].outcome, plays[0].reason) == ("completed", "ended")
+    assert all(p.learn for p in plays[:1])  # plays before version 5 are learned from
+    if built_at >= 5:
+        assert [(p.outcome, p.learn) for p in plays[1:]] == [("skipped", False)]
 
 
 def test_every_version_has_a_seeder() -> None:

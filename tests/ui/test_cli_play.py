@@ -4,6 +4,7 @@ play is logged, bad files are passed over with a reason, and a killed player kee
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -224,3 +225,37 @@ def test_play_without_libvlc_says_how_to_install_it_and_keeps_the_queue(
         assert [(e.part, e.track_id) for e in saved] == [("user", track)]
     finally:
         store.close()
+
+
+@pytest.mark.slow
+def test_a_no_learn_session_is_logged_but_changes_nothing_the_shuffle_does(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store.open(db_path)
+    with store.db.transaction():
+        played = [_add(store, write_audio(tmp_path / f"{i}.mp3", sine(300 + 50 * i, 0.8)),
+                       f"Guest {i}", 0.8, album="Party") for i in range(2)]
+        for i in range(12):
+            _add(store, tmp_path / f"lib{i}.mp3", f"Mine {i}", 200.0, album=f"Album {i % 3}")
+        store.ratings.set(played[0] + 3, 5)
+    store.close()
+
+    def picks() -> str:
+        assert main.main(["--db", str(db_path), "next", "-n", "8", "--json", "--seed",
+                          "4"]) == 0
+        return capsys.readouterr().out
+
+    before = picks()
+    assert main.main(["--db", str(db_path), "play", "album:party", "--no-learn",
+                      "--aout", "dummy"]) == 0
+    capsys.readouterr()
+    assert picks() == before
+    store = Store.open(db_path)
+    try:
+        plays = store.plays.all()
+        assert [(p.track_id, p.outcome, p.learn) for p in plays] == [
+            (played[0], PlayOutcome.COMPLETED, False), (played[1], PlayOutcome.COMPLETED, False)]
+    finally:
+        store.close()
+    assert main.main(["--db", str(db_path), "history", "export"]) == 0
+    exported = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [e["learn"] for e in exported] == [False, False]

@@ -124,3 +124,24 @@ def test_why_this_track_for_an_auto_pick_and_for_the_playing_track(
                     timeout=10_000)
     assert w.why_dialog.body.text().startswith("kept out now: it is playing now")
     assert w.why_dialog.heading.text() == "Slow Band – Long Song"
+
+
+def test_dont_learn_marks_the_playing_and_the_next_plays(playing_long: tuple[Rig, int],
+                                                         qtbot: QtBot) -> None:
+    rig, long_id = playing_long
+    w = rig.window
+    session = w.control.session  # type: ignore[union-attr]
+    assert w.not_learning.isHidden()
+    w.learn_action.trigger()  # Playback ▸ Don't learn from what plays
+    assert not session.learning and w.not_learning.isVisible()
+    auto_before = {e.key for e in session.queue.auto_part}
+    w.control.next()  # type: ignore[union-attr]  # a skip, but nothing is learned from it
+    qtbot.waitUntil(lambda: rig.store.plays.for_track(long_id)
+                    and rig.store.plays.for_track(long_id)[0].outcome is PlayOutcome.SKIPPED,
+                    timeout=10_000)
+    assert [p.learn for p in rig.store.plays.for_track(long_id)] == [False]
+    qtbot.wait(300)
+    # no judgement, so the picks already shown stay (the one now playing left the list)
+    assert {e.key for e in session.queue.auto_part} & auto_before
+    w.learn_action.trigger()
+    assert session.learning and w.not_learning.isHidden()

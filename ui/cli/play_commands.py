@@ -44,6 +44,9 @@ def register(sub: Any) -> None:
                    help="repeat mode for this session (default: the saved setting)")
     p.add_argument("--aout", metavar="NAME",
                    help="libvlc audio output module (pulse, alsa, ...; default: libvlc's choice)")
+    p.add_argument("--no-learn", action="store_true",
+                   help="log the plays but let the auto-shuffle learn nothing from them "
+                   "(someone else is listening)")
     p.set_defaults(handler=run_play)
 
 
@@ -126,6 +129,7 @@ def run_play(args: argparse.Namespace, ctx: CliContext) -> int:
                                                 volume=settings.get(VOLUME))
     player = prepare_player(args, ctx, backend, ids)
     session = player.session
+    session.set_learning(not args.no_learn)
     if not _has_something_to_play(player.queue):
         player.close()
         ctx.err("riffle play: nothing to play. Add music with: riffle scan FOLDER")
