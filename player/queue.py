@@ -159,7 +159,9 @@ class Queue:
         if self._current is not None:
             if self._cycle and self._cycle[-1].key == self._current.key:
                 self._cycle.pop()
-            came_from = self._auto if self._current.source is PlaySource.AUTO else self._user
+            keeps_auto = self._auto_on and self._repeat is not RepeatMode.QUEUE
+            came_from = self._auto if self._current.source is PlaySource.AUTO and keeps_auto \
+                else self._user
             came_from.insert(0, self._current)
         self._current = back
         self.resume_position_ms = 0
