@@ -64,3 +64,16 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install -q -e ".${extras}"
     touch "$stamp"
 fi
+
+# musicnn's trained network (ISC licence; trained on MagnaTagATune) for the deep listening
+# pass: only the package's files, none of its dependencies (TensorFlow, an old numpy), since
+# Riffle reads the weights itself. Without them Riffle runs on the fast analysis alone.
+musicnn_stamp=".venv/.riffle-musicnn-0.1.0"
+if [ ! -f "$musicnn_stamp" ]; then
+    echo "Installing musicnn's weights into .venv"
+    if .venv/bin/python -m pip install -q --no-deps musicnn==0.1.0; then
+        touch "$musicnn_stamp"
+    else
+        echo "musicnn's weights could not be installed: Riffle will use its fast analysis alone." >&2
+    fi
+fi
