@@ -25,6 +25,11 @@ tonality (16)  chroma profile rotated so the key's tonic comes first (key-indepe
                correlation: > 0 major), and the key's place on the circle of fifths (cos
                and sin, scaled by key strength, so neighbouring keys lie close).
 
+Besides the vector, a Description carries the Gaussian timbre model of the same frames
+(recommender/timbre_model.py: the mean and covariance of MFCCs 0–19 of the audible
+frames' log-mel bands), which costs a fraction of a millisecond here and is compared by
+its own divergence, not as part of the vector.
+
 LAYOUT says which slice of the vector belongs to which group; the recommender's index
 scales each group so that none dominates. Any change to what a position means, or to how
 it is computed, must raise FEATURE_VERSION: tracks are then re-analysed in the background
@@ -45,6 +50,7 @@ import scipy.ndimage
 import scipy.signal
 
 from player.errors import AnalysisError
+from recommender import timbre_model
 from recommender.audio import SAMPLE_RATE
 from recommender.layout import (  # noqa: F401  (the layout is part of this module's API)
     CONTRAST_EDGES,
@@ -94,6 +100,7 @@ class Description:
     mode: str  # "major" or "minor"
     loudness_lufs: float
     centroid_hz: float  # mean spectral centroid
+    timbre_model: np.ndarray  # float32, timbre_model.VECTOR_SIZE long (see that module)
 
     @property
     def key_name(self) -> str:
@@ -444,7 +451,9 @@ def describe(segments: Sequence[np.ndarray], rate: int = SAMPLE_RATE) -> Descrip
     def stat(name: str) -> np.ndarray:
         return np.concatenate([getattr(f, name) for f in frames])[audible]
 
-    timbre = _mfcc_stats(stat("mel_db"), banks)
+    mel_db = stat("mel_db")
+    timbre = _mfcc_stats(mel_db, banks)
+    gaussian = timbre_model.fit_mel_db(mel_db)
     centroid, bandwidth, rolloff, flatness = (stat(n) for n in
                                               ("centroid", "bandwidth", "rolloff", "flatness"))
     seconds = sum(len(s) for s in segments)
@@ -480,4 +489,5 @@ def describe(segments: Sequence[np.ndarray], rate: int = SAMPLE_RATE) -> Descrip
         mode=mode,
         loudness_lufs=loudness,
         centroid_hz=float(np.mean(2.0 ** centroid)),
+        timbre_model=gaussian,
     )
