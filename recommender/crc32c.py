@@ -67,7 +67,8 @@ def _shift_tables(length: int) -> np.ndarray:
 
 def crc32c(data: bytes | bytearray | memoryview | np.ndarray, crc: int = 0) -> int:
     """The CRC-32C of *data*, continuing from *crc* (the CRC of what came before)."""
-    view = memoryview(data).cast("B")
+    raw = np.ascontiguousarray(data).data if isinstance(data, np.ndarray) else memoryview(data)
+    view = raw.cast("B")
     reg = crc ^ _U32
     n = len(view)
     done = 0

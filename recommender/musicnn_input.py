@@ -24,6 +24,7 @@ import functools
 import logging
 
 import numpy as np
+import numpy.typing as npt
 import scipy.fft
 import scipy.signal
 
@@ -50,7 +51,7 @@ _BREAK_MEL = _BREAK_HZ / _LINEAR_STEP
 _LOG_STEP = np.log(6.4) / 27.0
 
 
-def hz_to_mel(hz: np.ndarray) -> np.ndarray:
+def hz_to_mel(hz: npt.ArrayLike) -> np.ndarray:
     """Frequencies in Hz on the Slaney mel scale (linear below 1 kHz, log above)."""
     hz = np.asarray(hz, dtype=np.float64)
     linear = hz / _LINEAR_STEP
@@ -58,7 +59,7 @@ def hz_to_mel(hz: np.ndarray) -> np.ndarray:
     return np.where(hz >= _BREAK_HZ, above, linear)
 
 
-def mel_to_hz(mel: np.ndarray) -> np.ndarray:
+def mel_to_hz(mel: npt.ArrayLike) -> np.ndarray:
     """The inverse of hz_to_mel."""
     mel = np.asarray(mel, dtype=np.float64)
     linear = mel * _LINEAR_STEP
@@ -125,7 +126,7 @@ def patches(segments: list[np.ndarray] | tuple[np.ndarray, ...]) -> np.ndarray:
         raise AnalysisError("there is no audio to listen to")
     if len(pieces) >= PATCHES:
         return np.stack([_fit(p) for p in pieces])
-    out = []
+    out: list[np.ndarray] = []
     for frames in pieces:
         spare = len(frames) - PATCH_FRAMES
         count = PATCHES // len(pieces) if spare > 0 else 1
