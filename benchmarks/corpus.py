@@ -71,10 +71,12 @@ class Encoding:
     sample_format: str
     bit_rate: int | None
     rate: int | None = None  # None keeps the source's
+    options: tuple[tuple[str, str], ...] = ()
 
 
 ENCODINGS = {
-    "mp3": Encoding("mp3", "libmp3lame", "s16p", 192_000),
+    # LAME's quality 7 ("fast") encodes about twice as fast as its default
+    "mp3": Encoding("mp3", "libmp3lame", "s16p", 192_000, options=(("compression_level", "7"),)),
     "m4a": Encoding("ipod", "aac", "fltp", 160_000),
     "opus": Encoding("opus", "libopus", "s16", 96_000, rate=48_000),
     "flac": Encoding("flac", "flac", "s16", None),
@@ -274,7 +276,7 @@ def transcode(source: Path, target: Path, enc: Encoding) -> None:
     with av.open(str(source)) as inp, av.open(str(target), "w", format=enc.container) as out:
         src = inp.streams.audio[0]
         rate = enc.rate or src.rate
-        stream = out.add_stream(enc.codec, rate=rate)
+        stream = out.add_stream(enc.codec, rate=rate, options=dict(enc.options))
         stream.layout = "stereo"
         stream.format = enc.sample_format
         if enc.bit_rate:

@@ -12,7 +12,9 @@ at and left out, and why:
   "same soundtrack" says nothing about sound;
 - fb-music-high, pingus-data: tracker modules (.xm, .it), which Riffle's decoder (FFmpeg
   without libopenmpt) cannot read; xblast-tnt-musics: headerless raw samples;
-- neverball-data: no music (it lies in neverball-common).
+- neverball-data: no music (it lies in neverball-common);
+- planetblupi-music-ogg: ten suites of 10 to 28 minutes (2.8 hours, a third of all the
+  audio to encode) by one hand: slow to build, and unlike the tracks of a library.
 """
 
 from __future__ import annotations
@@ -75,8 +77,6 @@ SOUNDTRACKS: tuple[Soundtrack, ...] = (
                "usr/share/hyperrogue/music/*.ogg", "CC-BY-SA-3.0", "HyperRogue",
                artists=(("hr-domina-", "Lincoln Domina"), ("hr-savino-", "Will Savino"),
                         ("hr3-", "Shawn Parrotte"))),
-    Soundtrack("Planet Blupi", "planetblupi", "planetblupi-music-ogg",
-               "usr/share/planetblupi/music/*.ogg", "GPL-3+", "Planet Blupi"),
     Soundtrack("OpenClonk", "openclonk", "openclonk-data",
                "usr/share/games/openclonk/Music.ocg/*.ogg", "ISC, CC-BY-3.0",
                "OpenClonk Team"),
