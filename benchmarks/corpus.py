@@ -324,9 +324,9 @@ def build_soundtrack(soundtrack: Soundtrack, out: Path, debs: Path, jobs: int,
                                 "reason": f"{seconds:.0f} s, shorter than {min_seconds:.0f} s"})
             else:
                 pieces.append((path, seconds, codec))
-        todo = plan(soundtrack, pieces, out)
-        missing = [j for j in todo if not Path(j.target).is_file()]
-        print(f"  {soundtrack.name}: {len(todo)} pieces, {len(todo) - len(missing)} already "
+        planned = plan(soundtrack, pieces, out)
+        missing = [j for j in planned if not Path(j.target).is_file()]
+        print(f"  {soundtrack.name}: {len(planned)} pieces, {len(planned) - len(missing)} already "
               f"there, {len(missing)} to write", flush=True)
         run_jobs(missing, jobs)
         (out / soundtrack.folder).mkdir(parents=True, exist_ok=True)
@@ -336,7 +336,7 @@ def build_soundtrack(soundtrack: Soundtrack, out: Path, debs: Path, jobs: int,
         tracks = {str(Path(j.target).relative_to(out)): {
             "soundtrack": soundtrack.name, "title": j.title, "artist": j.artist,
             "format": j.ext, "copied": j.copy, "seconds": round(seconds_of[j.source], 1),
-            "source": str(Path(j.source).relative_to(tmp))} for j in todo}
+            "source": str(Path(j.source).relative_to(tmp))} for j in planned}
     summary = {"package": soundtrack.package, "version": version,
                "licence": soundtrack.licence, "folder": soundtrack.folder,
                "copyright": f"{soundtrack.folder}/COPYRIGHT", "files": sorted(tracks)}

@@ -1,7 +1,7 @@
 """Does the auto-shuffle learn a listener's taste on real recordings? Simulated listeners
 answer, through Riffle's real analysis, store and auto-shuffle.
 
-    .venv/bin/python benchmarks/listeners.py [CORPUS] [--out DIR] [--seeds 3]
+    .venv/bin/python benchmarks/listeners.py [CORPUS] [--out DIR] [--seeds 5]
                                              [--fills 1000] [--only NAME ...]
 
 The corpus (benchmarks/corpus.sh) is scanned and analysed once by Riffle's own code
@@ -41,6 +41,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,15 +68,17 @@ class Listener:
     disliked: tuple[str, ...]
 
 
+#: Each side holds at least 20 tracks, as the history draws 20 judgements from each.
 LISTENERS = (
-    Listener("orchestral", ("The Battle for Wesnoth", "Widelands"), ("Nexuiz",)),
+    Listener("orchestral", ("The Battle for Wesnoth", "Widelands"),
+             ("Nexuiz", "Endgame: Singularity")),
     Listener("electronic", ("Nexuiz", "Endgame: Singularity"),
              ("The Battle for Wesnoth",)),
-    Listener("adventure", ("Drascula: The Vampire Strikes Back",),
+    Listener("adventure", ("Drascula: The Vampire Strikes Back", "OpenClonk"),
              ("Warzone 2100", "UFO: Alien Invasion")),
     Listener("sci-fi strategy", ("UFO: Alien Invasion", "Warzone 2100"),
              ("Hedgewars", "OpenClonk")),
-    Listener("playful", ("Hedgewars",), ("Endgame: Singularity", "FreedroidRPG")),
+    Listener("playful", ("Hedgewars", "HyperRogue"), ("Endgame: Singularity", "FreedroidRPG")),
     Listener("roguelike", ("HyperRogue", "FreedroidRPG"),
              ("Drascula: The Vampire Strikes Back",)),
 )
@@ -330,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the analysed database is kept (default benchmarks/out)")
     parser.add_argument("--jobs", type=int, default=1,
                         help="analysis processes, if the corpus is not analysed yet")
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--fills", type=int, default=1000,
                         help="one-track fills per estimate of pick probabilities (0: skip)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="only these listeners")
@@ -339,10 +342,15 @@ def main(argv: list[str] | None = None) -> int:
     library = analysed_corpus(corpus, args.out, workers=args.jobs)
     soundtracks = set(library.labels.values())
     listeners = [li for li in LISTENERS if not args.only or li.name in args.only]
+    size = Counter(library.labels.values())
     for li in listeners:
         unknown = set(li.liked + li.disliked) - soundtracks
         if unknown:
             raise SystemExit(f"listener {li.name}: no soundtrack {sorted(unknown)} in {corpus}")
+        for side in (li.liked, li.disliked):
+            if sum(size[s] for s in side) < CHECKPOINTS[-1] // 2:
+                raise SystemExit(f"listener {li.name}: {', '.join(side)} hold fewer than "
+                                 f"the {CHECKPOINTS[-1] // 2} tracks the history judges")
     print(f"corpus {corpus}: {len(library.labels)} analysed tracks, {len(soundtracks)} "
           f"soundtracks; {len(listeners)} listeners × {args.seeds} seeds; next {WINDOW} "
           f"picks after {', '.join(map(str, CHECKPOINTS))} judgements")

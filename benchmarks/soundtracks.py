@@ -10,7 +10,7 @@ at and left out, and why:
   more), neverball-common (8 short loops of one style): too few for a label of their own;
 - megaglest-data: one piece per faction, each by another composer in another style, so
   "same soundtrack" says nothing about sound;
-- fb-music-high, pingus-data: tracker modules (.xm, .it), which Riffle's decoder (FFmpeg
+- fb-music-high, pingus-data: music modules (.xm, .it), which Riffle's decoder (FFmpeg
   without libopenmpt) cannot read; xblast-tnt-musics: headerless raw samples;
 - neverball-data: no music (it lies in neverball-common);
 - planetblupi-music-ogg: ten suites of 10 to 28 minutes (2.8 hours, a third of all the
