@@ -18,7 +18,9 @@ For each distance method (DISTANCES), leave-one-out over every analysed track:
 - P@10 per soundtrack.
 
 And the analysis speed: tracks/s per core, from the run that analysed the corpus (wall
-clock per worker process, and from the CPU time the workers used).
+clock per worker process, and from the CPU time the workers used). With --formats, every
+file is also analysed once more in this process (one BLAS thread, after a first untimed
+read that fills the page cache), and the CPU milliseconds per track are printed per format.
 
 Soundtrack labels are used to score, never to compute a distance.
 """
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +116,25 @@ def score(distances: np.ndarray, labels: np.ndarray, ks: tuple[int, ...] = (5, 1
                   float(np.mean(occurrences == 0)), skewness, per_label)
 
 
+def time_formats(paths: list[str]) -> dict[str, list[float]]:
+    """CPU seconds to analyse each file in this process, by file extension."""
+    import threadpoolctl
+
+    from recommender.analysis import analyse_path
+
+    for path in paths:
+        Path(path).read_bytes()
+    seconds: dict[str, list[float]] = {}
+    with threadpoolctl.threadpool_limits(1):
+        analyse_path(paths[0])  # first-call costs (imports, filter banks) out of the way
+        for path in paths:
+            started = time.process_time()  # CPU time: fair on a machine others share
+            analyse_path(path)
+            seconds.setdefault(Path(path).suffix.lstrip("."), []).append(
+                time.process_time() - started)
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", help="corpus folder (default $RIFFLE_CORPUS or "
@@ -124,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="scan and analyse again from nothing (to measure the speed)")
     parser.add_argument("--methods", nargs="+", choices=list(DISTANCES),
                         default=list(DISTANCES), help="distance methods to score")
+    parser.add_argument("--formats", action="store_true",
+                        help="also time the analysis of every file by format, in this process")
     args = parser.parse_args(argv)
     corpus = corpus_dir(args.corpus).resolve()
     library = analysed_corpus(corpus, args.out, workers=args.jobs, fresh=args.fresh)
@@ -131,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     labels = np.array([library.labels[int(t)] for t in ids])
     store = Store.open(library.db_path)
     try:
-        titles = {tid: f"{t.display_artist} – {t.display_title}"
-                  for tid, t in store.tracks.get_many(ids.tolist()).items()}
+        tracks = store.tracks.get_many(ids.tolist())
+        titles = {tid: f"{t.display_artist} – {t.display_title}" for tid, t in tracks.items()}
         results = {name: score(DISTANCES[name](store, ids), labels) for name in args.methods}
     finally:
         store.close()
@@ -150,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{a.get('load_average', float('nan')):.1f}): {a['tracks']} tracks in "
               f"{a['seconds']:.0f} s = {wall:.1f} tracks/s per worker; by CPU time "
               f"{cpu:.1f} tracks/s per core ({1000 / cpu:.0f} ms per track)")
+    if args.formats:
+        print("analysis in this process, by format (CPU ms per track: mean, median):")
+        for ext, times in sorted(time_formats([t.path for t in tracks.values()]).items()):
+            print(f"  {ext:5} {len(times):>4} files  {1000 * np.mean(times):6.0f} "
+                  f"{1000 * np.median(times):6.0f}")
     print(f"\n{'method':14} {'P@5':>13} {'P@10':>13} {'chance':>7} {'top hub':>8} "
           f"{'in no top-10':>13} {'skew':>5}")
     for name, s in results.items():
