@@ -84,8 +84,11 @@ def download(package: str, debs: Path) -> Path:
     found = sorted(debs.glob(f"{package}_*.deb"))
     if not found:
         print(f"  apt-get download {package}", flush=True)
-        subprocess.run(["apt-get", "download", "-q", package], cwd=debs, check=True,
-                       stdout=subprocess.DEVNULL)
+        done = subprocess.run(["apt-get", "download", "-q", package], cwd=debs,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode:
+            raise SystemExit(f"apt-get download {package} failed (is the package list "
+                             f"current? apt-get update): {done.stderr.strip()}")
         found = sorted(debs.glob(f"{package}_*.deb"))
         if not found:
             raise SystemExit(f"apt-get download {package} left no .deb in {debs}")
