@@ -1,7 +1,7 @@
 # The two everyday commands: `make run` starts Riffle, `make test` runs the whole suite.
 # Both prepare the machine first (scripts/bootstrap.sh), so they work on a fresh clone.
 
-.PHONY: run test test-fast lint bench
+.PHONY: run test test-fast lint bench bench-corpus
 
 run:
 	@scripts/bootstrap.sh
@@ -21,6 +21,17 @@ lint:
 	@scripts/bootstrap.sh --test
 	.venv/bin/ruff check .
 
+# Speed and memory on generated libraries (each script prints its figures).
+BENCHMARKS = scan analyze deep pick ui responsiveness recommender_eval
+
 bench:
 	@scripts/bootstrap.sh
-	for b in benchmarks/*.py; do .venv/bin/python $$b || exit 1; done
+	for b in $(BENCHMARKS); do .venv/bin/python benchmarks/$$b.py || exit 1; done
+
+# Similarity and learning on real recordings: builds the soundtrack corpus first (about
+# 1.5 GB of Debian packages and 25 minutes of encoding the first time, cached after).
+bench-corpus:
+	@scripts/bootstrap.sh
+	benchmarks/corpus.sh
+	.venv/bin/python benchmarks/similarity.py
+	.venv/bin/python benchmarks/listeners.py

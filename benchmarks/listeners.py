@@ -105,7 +105,7 @@ def auto_shuffle(store: Store, seed: int) -> Picker:
     """(count, track playing now) → the auto-shuffle's next picks, as `riffle next --seed`
     computes them: a fresh AutoShuffle with the library's default settings, nothing queued.
     Successive calls draw anew (the seed starts one random stream)."""
-    shuffle = AutoShuffle(store, seed=seed)
+    shuffle = AutoShuffle.over(store, seed=seed)
 
     def picks(count: int, current: int | None) -> list[int]:
         return [p.track_id for p in shuffle.fill(count, FillContext(current, (), ()))]
