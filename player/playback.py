@@ -12,7 +12,12 @@ track it opens, so a late event about an earlier track can be told apart):
 - Position: the playing position moved, in milliseconds, a few times a second.
 - Ended: the track played to its end. If a next track was prepared with `set_next`, the
   backend has already started it (`next_started`), and its Started event follows.
-- Failed: the track cannot be played (missing file, undecodable data, no audio output).
+- Failed: the track cannot be played (missing file, undecodable data).
+- NoOutput: no sound can be made (no sound card, sound server gone); playback stopped.
+
+Seeks land where they are asked (player/seek_points.py): a format that can only start at a
+block boundary is sent to the nearest one, and a landing libvlc reports far from the
+request is asked again. libvlc's own messages go to Python logging (player/vlc_log.py).
 
 Threads: the callback may run on a thread of the backend's own, or inside a Backend method
 on the caller's thread. It must only hand the event on (to a queue, or a queued Qt signal)
@@ -32,6 +37,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -39,11 +45,13 @@ from typing import Any
 
 from player.backend import (
     MAX_ENGINE_VOLUME,
+    AudioOutput,
     Backend,
     Ended,
     EventCallback,
     EventQueue,
     Failed,
+    NoOutput,
     PlaybackEvent,
     PlayerState,
     Position,
@@ -53,12 +61,17 @@ from player.backend import (
     replaygain_db,
 )
 from player.errors import PlaybackError
+from player.seek_points import ANYWHERE, SeekCheck, SeekGrid, seek_grid
+from player.vlc_io import TAP_RATE, AudioTap, attach_tap, file_mrl, list_outputs
 from player.vlc_loader import APT_INSTALL, MIN_LIBVLC, load_vlc
+from player.vlc_log import VlcLog, quiet_alsa
 
 __all__ = [
-    "APT_INSTALL", "MAX_ENGINE_VOLUME", "MIN_LIBVLC", "VLC_ARGS", "Backend", "Ended",
-    "EventCallback", "EventQueue", "Failed", "PlaybackEvent", "PlayerState", "Position",
-    "Started", "VlcBackend", "clamp_volume", "engine_volume", "load_vlc", "replaygain_db",
+    "APT_INSTALL", "MAX_ENGINE_VOLUME", "MIN_LIBVLC", "TAP_RATE", "VLC_ARGS", "AudioOutput",
+    "AudioTap", "Backend",
+    "Ended", "EventCallback", "EventQueue", "Failed", "NoOutput", "PlaybackEvent",
+    "PlayerState", "Position", "Started", "VlcBackend", "clamp_volume", "engine_volume",
+    "file_mrl", "load_vlc", "replaygain_db",
 ]
 
 logger = logging.getLogger(__name__)
@@ -68,6 +81,8 @@ class _Media:
     serial: int
     path: str
     gain_db: float
+    grid: SeekGrid = ANYWHERE
+    seek_check: SeekCheck | None = None
     playing: bool = False  # libvlc said "playing"
     started: bool = False  # Started was sent
     max_position: int = 0
@@ -97,22 +112,38 @@ class VlcBackend:
     """
 
     def __init__(self, callback: EventCallback, *, audio_output: str | None = None,
-                 extra_args: Sequence[str] = (), poll_interval: float = 0.2,
-                 volume: int = 100, vlc_module: ModuleType | None = None) -> None:
-        """*audio_output* names libvlc's output module ('pulse', 'alsa', 'dummy', ...);
-        None lets libvlc choose. *poll_interval* is in seconds. Raises PlaybackError."""
+                 audio_device: str | None = None, extra_args: Sequence[str] = (),
+                 poll_interval: float = 0.2, volume: int = 100,
+                 audio_tap: AudioTap | None = None, exact_seek: bool = True,
+                 vlc_module: ModuleType | None = None) -> None:
+        """*audio_output* names libvlc's output module ('pulse', 'alsa', 'dummy', ...) and
+        *audio_device* one of its devices; None lets libvlc choose. *poll_interval* is in
+        seconds. *audio_tap*, when given, receives the decoded audio instead of a sound
+        output (see AudioTap: what a measurement listens to). *exact_seek* False leaves
+        seeking to libvlc alone (no snapping, no check; to measure it). Raises
+        PlaybackError."""
         vlc = vlc_module or load_vlc()
         self._vlc = vlc
         args = [*VLC_ARGS, *extra_args]
         if audio_output:
             args.append(f"--aout={audio_output}")
+        quiet_alsa()
         self._instance = vlc.Instance(args)
         if self._instance is None:
             raise PlaybackError(
                 "libvlc is installed but could not start (its plugins are missing or "
                 f"broken). Install them with: {APT_INSTALL}"
             )
+        self._log = VlcLog(self._on_output_failed)
+        self._log.attach(vlc, self._instance)
         self._player = self._instance.media_player_new()
+        self._tap_callbacks: tuple[Any, ...] = ()
+        if audio_tap is not None:
+            self._tap_callbacks = attach_tap(self._vlc, self._player, audio_tap)
+        elif audio_output and audio_device:
+            self._player.audio_output_device_set(audio_output, audio_device)
+        self._reopen_at: int | None = None
+        self._exact_seek = exact_seek
         self._callback = callback
         self._poll = poll_interval
         self._lock = threading.RLock()
@@ -136,6 +167,9 @@ class VlcBackend:
     def _on_vlc_event(self, _event: Any, note: str) -> None:
         self._notes.put((note, self._serial))
 
+    def _on_output_failed(self, _text: str) -> None:
+        self._notes.put(("nooutput", self._serial))
+
     # -- control (owner's thread) ---------------------------------------------------------
 
     def load(self, path: str, *, gain_db: float = 0.0, start_ms: int = 0) -> int:
@@ -145,16 +179,22 @@ class VlcBackend:
             serial = self._serial
             self._current = _Media(serial, path, gain_db)
             self._state = PlayerState.STOPPED
+            self._reopen_at = None
             prepared, self._next = self._next, None
             if not os.path.isfile(path):
                 self._player.set_media(None)
                 return serial
+            if self._exact_seek:
+                self._current.grid = seek_grid(path)
             if prepared is not None and prepared.path == path and not start_ms:
                 media = prepared.media
             else:
-                media = self._instance.media_new_path(path)
+                media = self._new_media(path)
                 if start_ms > 0:
-                    media.add_option(f":start-time={start_ms / 1000.0:.3f}")
+                    start = self._current.grid.snap(start_ms)
+                    media.add_option(f":start-time={start / 1000.0:.3f}")
+                    if self._exact_seek:
+                        self._current.seek_check = SeekCheck(start)
             self._player.set_media(media)
             self._apply_volume()
             return serial
@@ -167,8 +207,10 @@ class VlcBackend:
             if self._next is not None and self._next.path == path:
                 self._next.gain_db = gain_db
                 return
-            media = self._instance.media_new_path(path)
-            self._next = _Prepared(path, gain_db, media)
+            self._next = _Prepared(path, gain_db, self._new_media(path))
+
+    def _new_media(self, path: str) -> Any:
+        return self._instance.media_new_location(file_mrl(path))
 
     def play(self) -> None:
         with self._lock:
@@ -176,7 +218,7 @@ class VlcBackend:
             if current is None:
                 raise PlaybackError("Nothing to play: no track is loaded.")
             if self._state is PlayerState.PAUSED:
-                self._player.set_pause(0)
+                self._resume_locked()
             elif not os.path.isfile(current.path):
                 self._notes.put(("missing", current.serial))
                 return
@@ -194,22 +236,45 @@ class VlcBackend:
     def resume(self) -> None:
         with self._lock:
             if self._state is PlayerState.PAUSED:
-                self._player.set_pause(0)
+                self._resume_locked()
                 self._state = PlayerState.PLAYING
+
+    def _resume_locked(self) -> None:
+        if self._reopen_at is not None:  # the output changed while paused
+            position, self._reopen_at = self._reopen_at, None
+            self._player.play()
+            self._seek_locked(position)
+        else:
+            self._player.set_pause(0)
 
     def stop(self) -> None:
         with self._lock:
-            self._player.stop()
-            self._state = PlayerState.STOPPED
-            if self._current is not None:
-                self._serial += 1
-                self._current = _Media(self._serial, self._current.path,
-                                       self._current.gain_db)
+            self._stop_locked()
+
+    def _stop_locked(self) -> None:
+        self._player.stop()
+        self._state = PlayerState.STOPPED
+        self._reopen_at = None
+        if self._current is not None:
+            old = self._current
+            self._serial += 1
+            self._current = _Media(self._serial, old.path, old.gain_db, old.grid)
 
     def seek(self, position_ms: int) -> None:
+        """Jump to *position_ms* (snapped to where the format can start, see
+        player/seek_points.py); the landing is checked once the clock has settled."""
         with self._lock:
-            if self._state is not PlayerState.STOPPED:
-                self._player.set_time(max(0, int(position_ms)))
+            if self._state is not PlayerState.STOPPED and self._current is not None:
+                if self._reopen_at is not None:
+                    self._reopen_at = max(0, int(position_ms))
+                    return
+                self._seek_locked(self._current.grid.snap(position_ms))
+
+    def _seek_locked(self, target_ms: int, tries: int = 0) -> None:
+        assert self._current is not None
+        self._player.set_time(max(0, target_ms))
+        if self._exact_seek:
+            self._current.seek_check = SeekCheck(target_ms, time.monotonic(), tries)
 
     def position(self) -> int | None:
         with self._lock:
@@ -217,6 +282,8 @@ class VlcBackend:
                 return None
             if self._state is PlayerState.STOPPED:
                 return 0
+            if self._reopen_at is not None:
+                return self._reopen_at
             return max(0, int(self._player.get_time()))
 
     def duration(self) -> int | None:
@@ -245,6 +312,33 @@ class VlcBackend:
         with self._lock:
             self._muted = bool(muted)
             self._player.audio_set_mute(self._muted)
+
+    def audio_outputs(self) -> list[AudioOutput]:
+        """libvlc's output modules a person can hear, each with the devices it lists."""
+        with self._lock:
+            return list_outputs(self._vlc, self._instance)
+
+    def set_audio_output(self, name: str | None, device: str | None = None) -> None:
+        """Play through *name* / *device* from now on. libvlc opens a new output module
+        only when playback starts, so what plays is reopened there at the same position."""
+        if self._tap_callbacks:
+            return  # a tap listens instead of an output: nothing to move
+        with self._lock:
+            if name:
+                self._player.audio_output_set(name)
+            if device:
+                self._player.audio_output_device_set(name or None, device)
+            if not name or self._current is None or self._state is PlayerState.STOPPED:
+                return
+            position = self._reopen_at
+            if position is None:
+                position = max(0, int(self._player.get_time()))
+            self._player.stop()
+            if self._state is PlayerState.PAUSED:
+                self._reopen_at = position  # reopened on resume
+                return
+            self._player.play()
+            self._seek_locked(position)
 
     def close(self) -> None:
         with self._lock:
@@ -297,6 +391,14 @@ class VlcBackend:
             self._apply_volume()
             current.playing = True
             return self._maybe_started(current)
+        if note == "nooutput":
+            if self._state is PlayerState.STOPPED:
+                return []
+            self._stop_locked()
+            return [NoOutput(serial, current.path,
+                             "No sound: the audio output could not be opened (no sound "
+                             "card, or the sound server is not running). Choose another "
+                             "output in Settings, or check the system's sound.")]
         if note == "missing":
             self._state = PlayerState.STOPPED
             return [Failed(serial, current.path, f"The file is gone: {current.path}")]
@@ -352,6 +454,7 @@ class VlcBackend:
         if not current.started:
             return []
         position = int(self._player.get_time())
+        self._check_seek(current, position)
         if position < 0 or position == current.last_position:
             return started
         current.last_position = position
@@ -360,3 +463,16 @@ class VlcBackend:
             length = int(self._player.get_length())
             current.length = length if length > 0 else None
         return [*started, Position(current.serial, current.path, position, current.length)]
+
+    def _check_seek(self, current: _Media, position: int) -> None:
+        """Once a seek has settled, ask again if libvlc landed far from the request."""
+        check, now = current.seek_check, time.monotonic()
+        if check is None or position < 0 or not check.settled(now):
+            return
+        current.seek_check = None
+        again = check.again(position, now)
+        if again is not None:
+            logger.info("seek to %d ms of %s landed at %d ms; seeking to %d ms",
+                        check.target_ms, current.path, position, again)
+            self._player.set_time(again)
+            current.seek_check = SeekCheck(check.target_ms, now, check.tries + 1)

@@ -73,10 +73,15 @@ REPEAT = Setting("queue.repeat", "off",
                  "Repeat: 'off', 'one' (the current track) or 'queue' (the queued tracks).",
                  choices=("off", "one", "queue"))
 MUTED = Setting("playback.muted", False, "Whether playback is muted.")
+AUDIO_OUTPUT = Setting("playback.audio_output", "",
+                       "libvlc's audio output module ('pulse', 'alsa', ...); '' chooses "
+                       "automatically.")
+AUDIO_DEVICE = Setting("playback.audio_device", "",
+                       "The audio output's device, as libvlc names it; '' is its default.")
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     REPLAYGAIN_MODE, VOLUME, ANALYSIS_WORKERS, RECENT_PLAYS, RECENT_HOURS, DISCOVER,
-    AUTO_SHUFFLE, AUTO_AHEAD, REPEAT, MUTED,
+    AUTO_SHUFFLE, AUTO_AHEAD, REPEAT, MUTED, AUDIO_OUTPUT, AUDIO_DEVICE,
 )
 
 

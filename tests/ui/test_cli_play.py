@@ -197,3 +197,22 @@ def test_play_without_libvlc_says_how_to_install_it_and_keeps_the_queue(
         assert [(e.part, e.track_id) for e in saved] == [("user", track)]
     finally:
         store.close()
+
+
+@pytest.mark.slow
+def test_play_a_file_whose_name_is_not_utf8(tmp_path: Path, db_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "music"
+    made = write_audio(folder / "plain.mp3", sine(440, 1.5))
+    os.rename(made, os.fsencode(folder) + b"/Caf\xe9 del Mar.mp3")  # Latin-1, not UTF-8
+    assert main.main(["--db", str(db_path), "scan", str(folder)]) == 0
+    capsys.readouterr()
+    status = main.main(["--db", str(db_path), "play", "--aout", "dummy", "caf"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert out.startswith("▶ ") and "Caf" in out
+    store = Store.open(db_path)
+    try:
+        assert [p.outcome for p in store.plays.all()] == [PlayOutcome.COMPLETED]
+    finally:
+        store.close()

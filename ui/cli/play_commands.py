@@ -21,7 +21,16 @@ from player.models import Track
 from player.playback import Backend, EventQueue, VlcBackend
 from player.queue import Filler, Queue, RepeatMode
 from player.session import Session
-from player.settings import AUTO_AHEAD, AUTO_SHUFFLE, MUTED, REPEAT, REPLAYGAIN_MODE, VOLUME
+from player.settings import (
+    AUDIO_DEVICE,
+    AUDIO_OUTPUT,
+    AUTO_AHEAD,
+    AUTO_SHUFFLE,
+    MUTED,
+    REPEAT,
+    REPLAYGAIN_MODE,
+    VOLUME,
+)
 from player.settings import Settings as TypedSettings
 from ui.cli.context import CliContext
 
@@ -125,6 +134,8 @@ def run_play(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.err("riffle play: nothing to play. Add music with: riffle scan FOLDER")
         return 1
     backend.set_mute(settings.get(MUTED))
+    if not args.aout and settings.get(AUDIO_OUTPUT):
+        backend.set_audio_output(settings.get(AUDIO_OUTPUT), settings.get(AUDIO_DEVICE) or None)
     session = Session(backend, queue, PlayTracker(store.plays), store.tracks,
                       replaygain=settings.get(REPLAYGAIN_MODE),
                       on_message=lambda text: ctx.err(f"riffle play: {text}"))
