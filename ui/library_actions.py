@@ -16,6 +16,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from player import settings as s
+from player.backend import AudioOutput
 from player.settings import Settings
 from player.store import Store
 from ui.errors_dialog import ErrorsDialog
@@ -28,7 +29,8 @@ from ui.tasks import BackgroundWork, TaskContext
 logger = logging.getLogger(__name__)
 
 EDITABLE_SETTINGS = (s.REPLAYGAIN_MODE, s.RECENT_PLAYS, s.RECENT_HOURS, s.AUTO_AHEAD,
-                     s.ANALYSIS_WORKERS)
+                     s.ANALYSIS_WORKERS, s.AUDIO_OUTPUT, s.AUDIO_DEVICE, s.NOTIFY,
+                     s.CLOSE_TO_TRAY)
 
 
 def _rate_in_store(ctx: TaskContext, ids: list[int], stars: int) -> None:
@@ -58,6 +60,8 @@ class LibraryActions(QObject):
         self.status = status
         self.show_message = show_message
         self.settings = Settings(store.settings)
+        #: The sound outputs to offer in the settings (the desktop wiring sets it).
+        self.audio_outputs: Callable[[], list[AudioOutput]] = list
         jobs.progress.connect(self._progress)
         jobs.idle.connect(lambda: status.set_idle())
         jobs.failed.connect(show_message)
@@ -143,7 +147,7 @@ class LibraryActions(QObject):
     def open_settings(self) -> None:
         roots = self.store.roots.list()
         values = {setting: self.settings.get(setting) for setting in EDITABLE_SETTINGS}
-        dialog = SettingsDialog(roots, values, self.window)
+        dialog = SettingsDialog(roots, values, self.window, outputs=self.audio_outputs())
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
         self.save_settings(roots, dialog.roots(), dialog.values())
