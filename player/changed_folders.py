@@ -1,12 +1,13 @@
 """Which folders to scan when files change on disk, so a library follows the disk without
 a full rescan.
 
-A change to a file is seen by scanning its folder: new and edited files are read, files
-gone from it are marked missing (player/library.py). The folder is the closest one that
-still exists and shows something: a folder emptied or removed inside a library folder is
-scanned from its parent, so what it held is marked missing. A library folder itself that
-is gone or empty is never stepped over: an unplugged disk or an unmounted share looks just
-like that, and its tracks must stay (the scanner leaves such a folder alone).
+A change to a file is seen by scanning its folder (a new folder is scanned itself): new and
+edited files are read, files gone are marked missing (player/library.py). The folder is the
+closest one that still exists and shows something: a folder emptied or removed inside a
+library folder is scanned from its parent, so what it held is marked missing. A library
+folder itself that is gone or empty is never stepped over: an unplugged disk or an
+unmounted share looks just like that, and its tracks must stay (the scanner leaves such a
+folder alone).
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ def folders_to_scan(changed: Iterable[str], roots: Iterable[str]) -> list[str]:
         root = _root_of(path, root_list)
         if root is None:
             continue
-        folder = path if path == root else os.path.dirname(path)
+        if path != root and os.path.isdir(path):
+            if root_state(path) is RootState.EMPTY:
+                continue  # a new folder with nothing in it yet: its files will tell
+            folder = path
+        else:
+            folder = path if path == root else os.path.dirname(path)
         while folder != root and root_state(folder) is not RootState.PRESENT:
             folder = os.path.dirname(folder)
         picked.add(folder)

@@ -54,7 +54,7 @@ class Desktop(QObject):
         self.opener: FileOpener | None = None
         self._notified: int | None = None
         self._pending: list[OpenRequest] = []
-        self._loaded = False
+        self._loaded = window.loader.loads > 0
         lib = window.actions_
         lib.jobs.scan_finished.connect(lambda _r: self.watch.update())
         lib.settings_saved.connect(self._settings_saved)

@@ -41,6 +41,8 @@ class _Collector(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return  # reads (our own scans among them) change nothing
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's listing changed: the event of the file itself says which
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
         noted = False
         with self._lock:

@@ -42,3 +42,14 @@ def test_outside_paths_are_ignored_and_nested_folders_merged(tmp_path: Path) -> 
     changed = [str(lib / "A" / "y.mp3"), str(lib / "A" / "B" / "x.mp3"),
                str(tmp_path / "elsewhere" / "z.mp3")]
     assert folders_to_scan(changed, [str(lib)]) == [str(lib / "A")]
+
+
+def test_a_new_folder_is_scanned_itself_and_an_empty_new_one_not_at_all(
+        tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    (lib / "New" / "Album").mkdir(parents=True)
+    (lib / "Empty").mkdir()
+    (lib / "New" / "Album" / "a.mp3").write_bytes(b"x")
+    assert folders_to_scan([str(lib / "New" / "Album")], [str(lib)]) == [
+        str(lib / "New" / "Album")]
+    assert folders_to_scan([str(lib / "Empty")], [str(lib)]) == []
