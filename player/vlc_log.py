@@ -2,9 +2,11 @@
 
 libvlc writes to stderr by default; with no sound card that is a flood (every track retries
 the output and each try prints a handful of lines). `VlcLog` takes over libvlc's log: each
-message goes to the logger ``riffle.libvlc`` (errors at WARNING the first time a text is
-seen, then at DEBUG; everything else at DEBUG), and the message that says the audio output
-could not be created is handed to *on_output_failed*. `quiet_alsa` does the same for
+message goes to the logger ``riffle.libvlc`` (errors at INFO the first time a text is seen,
+then at DEBUG; everything else at DEBUG: libvlc reports as errors what it then works
+around, such as a sound server that is not running while ALSA plays), and the message that
+says the audio output could not be created is handed to *on_output_failed*, which the
+player turns into a message a person sees. `quiet_alsa` does the same for
 alsa-lib, which prints its own errors straight to stderr.
 
 Threads: libvlc calls the log callback from any of its threads; the callback only formats,
@@ -112,7 +114,7 @@ class VlcLog:
                 first = text not in self._seen
                 if first and len(self._seen) < _SEEN_LIMIT:
                     self._seen.add(text)
-            logger.log(logging.WARNING if first else logging.DEBUG, "%s: %s", module, text)
+            logger.log(logging.INFO if first else logging.DEBUG, "%s: %s", module, text)
         else:
             logger.debug("%s: %s", module, text)
 
