@@ -287,8 +287,7 @@ class Mpris(QObject):
     def _seek_to(self, position_ms: int) -> None:
         session = self.session
         duration = session.duration_ms()
-        if not session.active or position_ms < 0:
-            position_ms = max(0, position_ms)
+        position_ms = max(0, position_ms)
         if duration and position_ms > duration:
             session.next()  # past the end: the specification says act like Next
             return

@@ -131,8 +131,7 @@ class PlaybackModes(QObject):
         self.stop_after.setChecked(session.stop_after_current)
         if session.track is not None and session.state is PlayerState.STOPPED:
             self.bar.show_position(0, session.duration_ms() or 0)
-        if session.no_output:
-            self.bar.details.setText(session.no_output)
+        self.bar.show_problem(session.no_output)
 
     def detach(self) -> None:
         if self.refresh in self.session.listeners:

@@ -376,3 +376,35 @@ def test_libvlc_errors_are_logged_once_and_a_lost_output_is_reported(
         "main: failed to create audio output"]
     assert sum(r.levelno == logging.DEBUG for r in caplog.records) == 3
     assert failures == ["failed to create audio output"]
+
+
+@pytest.mark.slow
+def test_changing_the_output_while_playing_goes_on_where_it_was(
+        media: dict[str, Path], tmp_path: Path) -> None:
+    long = write_audio(tmp_path / "long.mp3", sine(440, 8.0))
+    inbox = EventQueue()
+    backend = VlcBackend(inbox.put, audio_output="dummy")
+    try:
+        serial = backend.load(str(long))
+        backend.play()
+        deadline = time.monotonic() + 10
+        while (backend.position() or 0) < 2000:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        before = backend.position() or 0
+        backend.set_audio_output("adummy")
+        time.sleep(0.8)
+        assert backend.state is PlayerState.PLAYING
+        assert before - 300 <= (backend.position() or 0) <= before + 2500
+        backend.pause()
+        held = backend.position() or 0
+        backend.set_audio_output("dummy")  # while paused: it moves on resume
+        assert abs((backend.position() or 0) - held) <= 100
+        backend.resume()
+        time.sleep(0.8)
+        assert held - 300 <= (backend.position() or 0) <= held + 2500
+        events = inbox.drain()
+        assert [e.serial for e in events if isinstance(e, Started)] == [serial]
+        assert not any(isinstance(e, (Ended, Failed, NoOutput)) for e in events)
+    finally:
+        backend.close()

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from player import settings as s
-from player.backend import PlayerState
+from player.backend import NoOutput, PlayerState
 from player.queue import RepeatMode
 from ui.playback_modes import PANEL_KEYS, ShortcutsDialog, shortcut_rows
 
@@ -125,3 +125,23 @@ def test_help_lists_every_shortcut(scanned: Rig, qtbot: QtBot) -> None:
     shown = window.findChildren(ShortcutsDialog)
     assert shown and shown[-1].table.rowCount() == len(rows)
     assert shown[-1].table.item(0, 1).text() == rows[0][1]
+
+
+def test_no_sound_output_is_said_on_the_bar(scanned: Rig, qtbot: QtBot) -> None:
+    control = scanned.window.control
+    bar = scanned.window.bar
+    assert control is not None and bar is not None
+    session = control.session
+    session.play()
+    qtbot.waitUntil(lambda: session.started, timeout=10_000)
+    track = session.track
+    assert track is not None
+    session.backend.stop()  # as the engine does when the output cannot be opened
+    session.handle_event(NoOutput(session._serial, track.path, "No sound: no output."))
+    assert session.state is PlayerState.STOPPED
+    assert bar.problem.isVisibleTo(bar) and bar.problem.text() == "No sound: no output."
+    assert bar.play.toolTip().startswith("Play")  # not pretending to play
+    session.play()
+    qtbot.waitUntil(lambda: session.started and session.state is PlayerState.PLAYING,
+                    timeout=10_000)
+    assert not bar.problem.isVisibleTo(bar)
