@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,29 @@ def make_long_music(folder: Path, seconds: float) -> Path:
                                     genres=[genre], date=year, track=str(n)))
     (folder / ALBUMS[0][0] / ALBUMS[0][1] / "cover.png").write_bytes(png())
     return folder
+
+
+class Follower:
+    """A client that prints as things happen (playerctl --follow, dbus-monitor), its lines
+    read on a thread of its own while the window's event loop runs."""
+
+    def __init__(self, *command: str) -> None:
+        if shutil.which(command[0]) is None:
+            pytest.fail(f"{command[0]} is missing: scripts/bootstrap.sh --test installs it")
+        self.lines: list[str] = []
+        self._proc = subprocess.Popen(list(command), stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        assert self._proc.stdout is not None
+        for line in self._proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def stop(self) -> None:
+        self._proc.terminate()
+        self._proc.wait(timeout=10)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from desktop_rig import make_long_music, playerctl, run_client
+from desktop_rig import Follower, make_long_music, playerctl, run_client
 from pytestqt.qtbot import QtBot
 from window_rig import TRACK_COUNT, Rig
 
@@ -157,3 +157,33 @@ def test_without_a_session_bus_riffle_says_so_once(monkeypatch: pytest.MonkeyPat
     with caplog.at_level(logging.WARNING, logger="ui.dbus_link"):
         assert SessionBus.open() is None
     assert len(caplog.records) == 1 and "no D-Bus session bus" in caplog.records[0].message
+
+
+@pytest.mark.slow
+def test_changes_are_signalled_to_followers(desktop: tuple[Rig, Desktop],
+                                            qtbot: QtBot) -> None:
+    rig, _desktop = desktop
+    control = rig.window.control
+    assert control is not None
+    session = control.session
+    status = Follower("playerctl", "--player=riffle", "--follow", "status")
+    seeks = Follower("dbus-monitor", "--session",
+                     "type='signal',interface='org.mpris.MediaPlayer2.Player',"
+                     "member='Seeked'")
+    try:
+        qtbot.waitUntil(lambda: "Stopped" in status.lines, timeout=10_000)
+        session.play()
+        qtbot.waitUntil(lambda: "Playing" in status.lines, timeout=10_000)
+        rig.window.modes.seek_by(10_000)  # a seek from the window, not from MPRIS
+
+        def seeked_to() -> list[int]:
+            return [int(line.split()[-1]) for line in seeks.lines
+                    if line.strip().startswith("int64")]
+
+        qtbot.waitUntil(lambda: any(9_500_000 <= us <= 14_000_000 for us in seeked_to()),
+                        timeout=10_000)
+        session.pause()
+        qtbot.waitUntil(lambda: status.lines[-1:] == ["Paused"], timeout=10_000)
+    finally:
+        status.stop()
+        seeks.stop()

@@ -134,3 +134,24 @@ def test_files_go_to_the_window_it_started_with(
                     timeout=20_000)
     assert len(rig.window.model.library) <= TRACK_COUNT
     desktop.shutdown()
+
+
+@pytest.mark.slow
+def test_files_dropped_on_the_window_are_queued(listening: Rig, music: Path,
+                                                qtbot: QtBot) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    control = listening.window.control
+    assert control is not None
+    files = sorted(str(p) for p in (music / "Alpha Lake" / "First Light").iterdir()
+                   if p.suffix != ".png")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(f) for f in files])
+    event = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    listening.window.dropEvent(event)
+    queue = control.session.queue
+    qtbot.waitUntil(lambda: len(queue.user_part) == len(files), timeout=10_000)
+    assert [control.session.tracks.get(e.track_id).path for e in queue.user_part] == files
+    assert listening.store.roots.list() == [str(music)]  # files, not a new library folder
