@@ -270,11 +270,11 @@ class VlcBackend:
                     return
                 self._seek_locked(self._current.grid.snap(position_ms))
 
-    def _seek_locked(self, target_ms: int, tries: int = 0) -> None:
+    def _seek_locked(self, target_ms: int) -> None:
         assert self._current is not None
         self._player.set_time(max(0, target_ms))
         if self._exact_seek:
-            self._current.seek_check = SeekCheck(target_ms, time.monotonic(), tries)
+            self._current.seek_check = SeekCheck(target_ms, time.monotonic())
 
     def position(self) -> int | None:
         with self._lock:

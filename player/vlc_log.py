@@ -111,8 +111,8 @@ class VlcLog:
             if OUTPUT_FAILED in text:
                 self._on_output_failed(text)
             with self._lock:
-                first = text not in self._seen
-                if first and len(self._seen) < _SEEN_LIMIT:
+                first = text not in self._seen and len(self._seen) < _SEEN_LIMIT
+                if first:
                     self._seen.add(text)
             logger.log(logging.INFO if first else logging.DEBUG, "%s: %s", module, text)
         else:

@@ -21,7 +21,6 @@ from player import settings as s
 from player.backend import PlayerState
 from player.models import Track
 from player.paths import default_cache_dir
-from player.queue import RepeatMode
 from ui.cover_files import CoverFiles
 from ui.dbus_link import SessionBus
 from ui.folder_watch import FolderWatch
@@ -48,6 +47,7 @@ class Desktop(QObject):
         self.covers = CoverFiles(work, (cache_dir or default_cache_dir()) / "covers")
         self.watch = FolderWatch(window.store.roots.list, window.actions_.jobs, self)
         self.bus = bus
+        self._use_tray = use_tray
         self.mpris: Mpris | None = None
         self.notifier: Notifier | None = None
         self.tray: Tray | None = None
@@ -86,13 +86,13 @@ class Desktop(QObject):
                 self.mpris = None
             self.notifier = Notifier(self.bus)
         if self.mpris is not None:
-            session.queue.listeners.append(self.mpris.refresh)
+            session.queue.listeners.append(self._refresh)
             window.bar.volume.valueChanged.connect(lambda _v: self._refresh())
             window.bar.mute.toggled.connect(lambda _m: self._refresh())
             window.actions_.rated.connect(lambda _ids, _n: self._refresh())
             window.queue_panel.auto_toggled.connect(lambda _on: self._refresh())
             self._bridge().position_changed.connect(self.mpris.position_moved)
-        if Tray.available():
+        if self._use_tray and Tray.available():
             menu = TrayMenu(control.toggle, control.next, control.previous,
                             lambda: self.tray.show_hide() if self.tray else None, self.quit)
             self.tray = Tray(window, window.windowIcon(), menu, self)
@@ -185,18 +185,15 @@ class Desktop(QObject):
         if name is not None:
             self.control.session.backend.set_audio_output(name, device)
 
-    def set_repeat(self, mode: RepeatMode) -> None:
-        self.window.modes.set_repeat(mode)
-
     def shutdown(self) -> None:
         """Stop watching and leave the bus (the window is closing)."""
         self.watch.stop()
-        if self.control is not None and self._session_changed in \
-                self.control.session.listeners:
-            self.control.session.listeners.remove(self._session_changed)
-        if self.mpris is not None and self.mpris.refresh in \
-                self.control.session.queue.listeners:  # type: ignore[union-attr]
-            self.control.session.queue.listeners.remove(self.mpris.refresh)  # type: ignore
+        if self.control is not None:
+            session = self.control.session
+            for listeners, listener in ((session.listeners, self._session_changed),
+                                        (session.queue.listeners, self._refresh)):
+                if listener in listeners:
+                    listeners.remove(listener)
         if self.tray is not None:
             self.tray.hide()
         if self.bus is not None:
