@@ -15,9 +15,10 @@ track it opens, so a late event about an earlier track can be told apart):
 - Failed: the track cannot be played (missing file, undecodable data).
 - NoOutput: no sound can be made (no sound card, sound server gone); playback stopped.
 
-Seeks land where they are asked (player/seek_points.py): a format that can only start at a
-block boundary is sent to the nearest one, and a landing libvlc reports far from the
-request is asked again. libvlc's own messages go to Python logging (player/vlc_log.py).
+Seeks land where they are asked (player/seek_points.py): Ogg files are read with FFmpeg's
+demuxer, which seeks exactly; a format that can only start at a block boundary is sent to
+the nearest one; and a landing libvlc reports far from the request is asked again.
+libvlc's own messages go to Python logging (player/vlc_log.py).
 
 Threads: the callback may run on a thread of the backend's own, or inside a Backend method
 on the caller's thread. It must only hand the event on (to a queue, or a queued Qt signal)
@@ -61,7 +62,7 @@ from player.backend import (
     replaygain_db,
 )
 from player.errors import PlaybackError
-from player.seek_points import ANYWHERE, SeekCheck, SeekGrid, seek_grid
+from player.seek_points import ANYWHERE, SeekCheck, SeekGrid, demuxer_for, seek_grid
 from player.vlc_io import TAP_RATE, AudioTap, attach_tap, file_mrl, list_outputs
 from player.vlc_loader import APT_INSTALL, MIN_LIBVLC, load_vlc
 from player.vlc_log import VlcLog, quiet_alsa
@@ -120,7 +121,7 @@ class VlcBackend:
         *audio_device* one of its devices; None lets libvlc choose. *poll_interval* is in
         seconds. *audio_tap*, when given, receives the decoded audio instead of a sound
         output (see AudioTap: what a measurement listens to). *exact_seek* False leaves
-        seeking to libvlc alone (no snapping, no check; to measure it). Raises
+        seeking to libvlc alone (its own demuxers, no snapping, no check; to measure it). Raises
         PlaybackError."""
         vlc = vlc_module or load_vlc()
         self._vlc = vlc
@@ -210,7 +211,11 @@ class VlcBackend:
             self._next = _Prepared(path, gain_db, self._new_media(path))
 
     def _new_media(self, path: str) -> Any:
-        return self._instance.media_new_location(file_mrl(path))
+        media = self._instance.media_new_location(file_mrl(path))
+        demuxer = demuxer_for(path) if self._exact_seek else None
+        if demuxer is not None:
+            media.add_option(f":demux={demuxer}")
+        return media
 
     def play(self) -> None:
         with self._lock:

@@ -1,12 +1,17 @@
 """Where a file can really start playing, so a seek lands where it is asked to.
 
 libvlc seeks exactly in most formats: it decodes from the packet before the requested time
-and drops what comes before it. It drops whole decoded blocks, though: in WavPack, whose
-blocks are long (often a second), the block holding the requested time is thrown away and
-playback starts up to a block late, while libvlc's clock says it is where it was asked to
-be (measured in benchmarks/seek.py and docs/PERFORMANCE.md). For such a file, the nearest
-block start is the closest place that both plays and is reported truly: `SeekGrid` snaps a
-request to it.
+and drops what comes before it. Two exceptions, measured in benchmarks/seek.py and
+docs/PERFORMANCE.md:
+
+- Ogg: libvlc's own Ogg demuxer guesses where a time is from the average bitrate, and in a
+  VBR file (every libvorbis encode) lands seconds away, up to half a minute in a
+  four-minute track. FFmpeg's Ogg demuxer (libvlc's "avformat") bisects on the pages'
+  granule positions and lands exactly: `demuxer_for` names it for Ogg files.
+- WavPack: libvlc drops whole decoded blocks, and WavPack's blocks are long (often a
+  second): the block holding the requested time was thrown away and playback started up
+  to a block late. The nearest block start is the closest place that both plays and is
+  reported truly: `SeekGrid` snaps a request to it.
 """
 
 from __future__ import annotations
@@ -41,6 +46,15 @@ class SeekGrid:
 
 
 ANYWHERE = SeekGrid()
+
+#: Files in an Ogg container (Vorbis, Opus, Speex, FLAC in Ogg).
+_OGG = (".ogg", ".oga", ".ogx", ".opus", ".spx")
+
+
+def demuxer_for(path: str) -> str | None:
+    """The libvlc demuxer that seeks exactly in *path*, as a media option's value (None:
+    libvlc's choice). For Ogg, FFmpeg's, with libvlc's own as the fallback."""
+    return "avformat,any" if path.lower().endswith(_OGG) else None
 
 
 def seek_grid(path: str) -> SeekGrid:

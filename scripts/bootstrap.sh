@@ -16,8 +16,9 @@ SYSTEM_PACKAGES=(
     libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
 )
 # What the test suite drives Riffle's desktop side with: a private D-Bus session bus
-# (dbus-daemon, dbus-run-session) and playerctl, the MPRIS client media keys and panels use.
-TEST_PACKAGES=(dbus dbus-bin playerctl)
+# (dbus-daemon, dbus-run-session) and playerctl, the MPRIS client media keys and panels use;
+# and oggenc (libvorbis), whose VBR Ogg files are the ones libvlc's own demuxer seeks badly in.
+TEST_PACKAGES=(dbus dbus-bin playerctl vorbis-tools)
 
 python=${PYTHON:-python3}
 if ! command -v "$python" >/dev/null 2>&1; then
