@@ -40,7 +40,6 @@ import queue
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -62,10 +61,11 @@ from player.backend import (
     replaygain_db,
 )
 from player.errors import PlaybackError
-from player.seek_points import ANYWHERE, SeekCheck, SeekGrid, demuxer_for, seek_grid
+from player.seek_points import SeekCheck, demuxer_for, seek_grid
 from player.vlc_io import TAP_RATE, AudioTap, attach_tap, file_mrl, list_outputs
 from player.vlc_loader import APT_INSTALL, MIN_LIBVLC, load_vlc
 from player.vlc_log import VlcLog, quiet_alsa
+from player.vlc_worker import LoadedMedia, PreparedMedia, VlcWorker
 
 __all__ = [
     "APT_INSTALL", "MAX_ENGINE_VOLUME", "MIN_LIBVLC", "TAP_RATE", "VLC_ARGS", "AudioOutput",
@@ -77,39 +77,18 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-@dataclass
-class _Media:
-    serial: int
-    path: str
-    gain_db: float
-    grid: SeekGrid = ANYWHERE
-    seek_check: SeekCheck | None = None
-    playing: bool = False  # libvlc said "playing"
-    started: bool = False  # Started was sent
-    max_position: int = 0
-    last_position: int = -1
-    length: int | None = None
-    prepared: bool = False
-
-
-@dataclass
-class _Prepared:
-    path: str
-    gain_db: float
-    media: Any = field(repr=False)
-
-
 #: Arguments every VlcBackend passes to libvlc: audio only, quiet, no network look-ups.
 VLC_ARGS = ("--no-video", "--quiet", "--no-xlib", "--no-metadata-network-access")
 
 
-class VlcBackend:
+class VlcBackend(VlcWorker):
     """Backend on libvlc through python-vlc.
 
     libvlc reports from its own threads; those callbacks only post a note to an internal
-    queue. One worker thread of the backend reads the notes, polls the position a few times
-    a second, starts the prepared next track at the end of the current one (libvlc must not
-    be called from inside its own callbacks), and calls *callback* with the events.
+    queue. One worker thread of the backend (player/vlc_worker.py) reads the notes, polls
+    the position a few times a second, starts the prepared next track at the end of the
+    current one (libvlc must not be called from inside its own callbacks), and calls
+    *callback* with the events.
     """
 
     def __init__(self, callback: EventCallback, *, audio_output: str | None = None,
@@ -121,8 +100,8 @@ class VlcBackend:
         *audio_device* one of its devices; None lets libvlc choose. *poll_interval* is in
         seconds. *audio_tap*, when given, receives the decoded audio instead of a sound
         output (see AudioTap: what a measurement listens to). *exact_seek* False leaves
-        seeking to libvlc alone (its own demuxers, no snapping, no check; to measure it). Raises
-        PlaybackError."""
+        seeking to libvlc alone (its own demuxers, no snapping, no check; to measure it).
+        Raises PlaybackError."""
         vlc = vlc_module or load_vlc()
         self._vlc = vlc
         args = [*VLC_ARGS, *extra_args]
@@ -150,8 +129,8 @@ class VlcBackend:
         self._lock = threading.RLock()
         self._notes: queue.Queue[tuple[str, int]] = queue.Queue()
         self._serial = 0
-        self._current: _Media | None = None
-        self._next: _Prepared | None = None
+        self._current: LoadedMedia | None = None
+        self._next: PreparedMedia | None = None
         self._state = PlayerState.STOPPED
         self._volume = clamp_volume(volume)
         self._muted = False
@@ -178,7 +157,7 @@ class VlcBackend:
             self._player.stop()
             self._serial += 1
             serial = self._serial
-            self._current = _Media(serial, path, gain_db)
+            self._current = LoadedMedia(serial, path, gain_db)
             self._state = PlayerState.STOPPED
             self._reopen_at = None
             prepared, self._next = self._next, None
@@ -208,7 +187,7 @@ class VlcBackend:
             if self._next is not None and self._next.path == path:
                 self._next.gain_db = gain_db
                 return
-            self._next = _Prepared(path, gain_db, self._new_media(path))
+            self._next = PreparedMedia(path, gain_db, self._new_media(path))
 
     def _new_media(self, path: str) -> Any:
         media = self._instance.media_new_location(file_mrl(path))
@@ -263,7 +242,7 @@ class VlcBackend:
         if self._current is not None:
             old = self._current
             self._serial += 1
-            self._current = _Media(self._serial, old.path, old.gain_db, old.grid)
+            self._current = LoadedMedia(self._serial, old.path, old.gain_db, old.grid)
 
     def seek(self, position_ms: int) -> None:
         """Jump to *position_ms* (snapped to where the format can start, see
@@ -362,122 +341,3 @@ class VlcBackend:
         # Fails (harmlessly) before libvlc has opened the audio output; "playing" re-applies.
         self._player.audio_set_volume(engine_volume(self._volume, gain))
         self._player.audio_set_mute(self._muted)
-
-    # -- worker thread ------------------------------------------------------------------------
-
-    def _run(self) -> None:
-        while True:
-            try:
-                note, serial = self._notes.get(timeout=self._poll)
-            except queue.Empty:
-                note, serial = "", -1
-            if note == "close":
-                return
-            try:
-                with self._lock:
-                    if self._closed:
-                        return
-                    events = self._handle(note, serial) if note else []
-                    events.extend(self._poll_position())
-            except Exception:  # a libvlc failure must not kill the event thread
-                logger.exception("playback worker failed on %r", note)
-                continue
-            for event in events:
-                try:
-                    self._callback(event)
-                except Exception:
-                    logger.exception("playback event callback failed on %r", event)
-
-    def _handle(self, note: str, serial: int) -> list[PlaybackEvent]:
-        current = self._current
-        if current is None or serial != current.serial:
-            return []
-        if note == "playing":
-            self._apply_volume()
-            current.playing = True
-            return self._maybe_started(current)
-        if note == "nooutput":
-            if self._state is PlayerState.STOPPED:
-                return []
-            self._stop_locked()
-            return [NoOutput(serial, current.path,
-                             "No sound: the audio output could not be opened (no sound "
-                             "card, or the sound server is not running). Choose another "
-                             "output in Settings, or check the system's sound.")]
-        if note == "missing":
-            self._state = PlayerState.STOPPED
-            return [Failed(serial, current.path, f"The file is gone: {current.path}")]
-        if note == "error":
-            self._state = PlayerState.STOPPED
-            return [Failed(serial, current.path,
-                           f"libvlc cannot open or decode {current.path}")]
-        if note == "end":
-            return self._ended(current)
-        return []
-
-    def _ended(self, current: _Media) -> list[PlaybackEvent]:
-        length = int(self._player.get_length())
-        if not current.started and length <= 0:
-            self._state = PlayerState.STOPPED
-            return [Failed(current.serial, current.path,
-                           f"No audio could be decoded from {current.path}")]
-        events: list[PlaybackEvent] = []
-        prepared, self._next = self._next, None
-        if prepared is None:
-            self._state = PlayerState.STOPPED
-            events.append(Ended(current.serial, current.path, next_started=False))
-            return events
-        self._player.stop()
-        self._serial += 1
-        nxt = _Media(self._serial, prepared.path, prepared.gain_db, prepared=True)
-        self._current = nxt
-        self._player.set_media(prepared.media)
-        if self._player.play() != 0:
-            self._notes.put(("error", nxt.serial))
-        self._state = PlayerState.PLAYING
-        events.append(Ended(current.serial, current.path, next_started=True,
-                            next_path=prepared.path))
-        return events
-
-    def _maybe_started(self, current: _Media) -> list[PlaybackEvent]:
-        """Started is sent once libvlc plays and the stream has a length or a position:
-        an undecodable file also reaches "playing", but never gets either."""
-        if current.started or not current.playing:
-            return []
-        length = int(self._player.get_length())
-        if length <= 0 and int(self._player.get_time()) <= 0:
-            return []
-        current.started = True
-        current.length = length if length > 0 else None
-        return [Started(current.serial, current.path, current.length, current.prepared)]
-
-    def _poll_position(self) -> list[PlaybackEvent]:
-        current = self._current
-        if current is None or self._state is not PlayerState.PLAYING:
-            return []
-        started = self._maybe_started(current)
-        if not current.started:
-            return []
-        position = int(self._player.get_time())
-        self._check_seek(current, position)
-        if position < 0 or position == current.last_position:
-            return started
-        current.last_position = position
-        current.max_position = max(current.max_position, position)
-        if current.length is None:
-            length = int(self._player.get_length())
-            current.length = length if length > 0 else None
-        return [*started, Position(current.serial, current.path, position, current.length)]
-
-    def _check_seek(self, current: _Media, position: int) -> None:
-        """Once a seek has settled, ask again if libvlc landed far from the request."""
-        check, now = current.seek_check, time.monotonic()
-        if check is None or position < 0 or not check.settled(now):
-            return
-        current.seek_check = None
-        again = check.again(position, now)
-        if again is not None:
-            logger.info("seek to %d ms of %s landed at %d ms; seeking to %d ms",
-                        check.target_ms, current.path, position, again)
-            self._player.set_time(again)
-            current.seek_check = SeekCheck(check.target_ms, now, check.tries + 1)

@@ -271,9 +271,7 @@ class Session:
             entry = self.queue.advance(ChangeReason.ENDED)
         if self.stop_after_current:
             self.stop_after_current = False
-            if event.next_started:
-                self.backend.stop()
-            self._halt()
+            self._halt()  # also stops a next track the engine may have started
             self._set_loaded(entry, self._lookup(entry) if entry is not None else None)
             self._notify()
             return
