@@ -78,7 +78,9 @@ class SettingsDialog(QDialog):
             for device, label in out.devices:
                 self.output.addItem(f"    {label}", (out.name, device))
         chosen = (values.get(s.AUDIO_OUTPUT, ""), values.get(s.AUDIO_DEVICE, ""))
-        self.output.setCurrentIndex(max(0, self.output.findData(chosen)))
+        for index in range(self.output.count()):
+            if tuple(self.output.itemData(index)) == chosen:
+                self.output.setCurrentIndex(index)
         playback_form.addRow("Sound output", self.output)
 
         self.recent_plays = self._int_spin(s.RECENT_PLAYS, values, suffix=" plays")
