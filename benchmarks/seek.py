@@ -8,8 +8,9 @@ tests write, and as VBR Ogg Vorbis from libvorbis (oggenc, from Debian's vorbis-
 For each, plays it through VlcBackend into an audio tap (no sound card needed), seeks to
 --seeks positions spread over the track, and opens it once at a resume position. Prints
 per format the largest error of the position libvlc reports and of the position actually
-decoded, in seconds ("lost": no position mark was heard after the seek). --raw seeks as libvlc does alone (its own demuxers, set_time and
-:start-time), for the before/after figures in docs/PERFORMANCE.md.
+decoded, in seconds ("lost": no position mark was heard after the seek). --raw seeks as
+libvlc does alone (its own demuxers, set_time and :start-time), for the before/after
+figures in docs/PERFORMANCE.md.
 """
 
 from __future__ import annotations
