@@ -16,7 +16,7 @@ from player.backend import PlayerState
 from player.queue import RepeatMode
 from ui.dbus_link import SessionBus
 from ui.desktop import Desktop
-from ui.mpris import BUS_NAME, TRACK_PATH
+from ui.mpris import BUS_NAME, TRACK_PATH, file_url
 
 SECONDS = 30.0
 
@@ -148,6 +148,12 @@ def test_dbus_send_reads_the_identity_and_a_rating_reaches_the_metadata(
     run_client(qtbot, "dbus-send", "--session", "--print-reply", f"--dest={BUS_NAME}",
                "/org/mpris/MediaPlayer2", "org.mpris.MediaPlayer2.Raise")
     assert rig.window.isVisible()
+
+    other = next(t for t in rig.store.tracks.all() if t.id != track.id)
+    run_client(qtbot, "playerctl", "--player=riffle", "open", file_url(other.path))
+    qtbot.waitUntil(lambda: control.session.track is not None
+                    and control.session.track.id == other.id and control.session.started,
+                    timeout=10_000)
 
 
 def test_without_a_session_bus_riffle_says_so_once(monkeypatch: pytest.MonkeyPatch,
