@@ -1,10 +1,11 @@
 # The two everyday commands: `make run` starts Riffle, `make test` runs the whole suite.
 # Both prepare the machine first (scripts/bootstrap.sh), so they work on a fresh clone.
 
-.PHONY: run test test-fast lint bench bench-corpus
+.PHONY: run test test-fast lint bench bench-corpus install-desktop
 
 run:
 	@scripts/bootstrap.sh
+	@.venv/bin/python -m ui.desktop_install --exec "$(CURDIR)/.venv/bin/riffle"
 	.venv/bin/riffle $(ARGS)
 
 test:
@@ -22,7 +23,7 @@ lint:
 	.venv/bin/ruff check .
 
 # Speed and memory on generated libraries (each script prints its figures).
-BENCHMARKS = scan analyze deep pick ui responsiveness recommender_eval
+BENCHMARKS = scan analyze deep seek handover pick ui responsiveness recommender_eval
 
 bench:
 	@scripts/bootstrap.sh
@@ -35,3 +36,8 @@ bench-corpus:
 	benchmarks/corpus.sh
 	.venv/bin/python benchmarks/similarity.py
 	.venv/bin/python benchmarks/listeners.py
+
+# The menu entry and icon alone (make run does this too).
+install-desktop:
+	@scripts/bootstrap.sh
+	.venv/bin/python -m ui.desktop_install --exec "$(CURDIR)/.venv/bin/riffle"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from player.backend import Backend
     from player.work import Work
     from recommender.shuffle import AutoShuffle
+    from ui.handover import OpenRequest
 
 logger = logging.getLogger("riffle")
 
@@ -27,10 +28,14 @@ def _configure_logging(verbosity: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-def run_gui(db_path: Path | None) -> int:
-    """Open the desktop window, or explain why it cannot open here."""
+def run_gui(db_path: Path | None, request: OpenRequest | None = None) -> int:
+    """Open the desktop window, or explain why it cannot open here. When a window is
+    already open on this library, hand it *request* (files to queue or play) and return."""
     from ui.display import display_problem
+    from ui.handover import OpenRequest, hand_over, socket_path
 
+    if hand_over(socket_path(db_path or default_db_path()), request or OpenRequest()):
+        return 0
     problem = display_problem()
     if problem is not None:
         print(f"riffle: {problem} The command line works anywhere: riffle --help",
@@ -41,10 +46,10 @@ def run_gui(db_path: Path | None) -> int:
     except RiffleError as exc:
         print(f"riffle: {exc}", file=sys.stderr)
         return 1
-    return _open_window(store)
+    return _open_window(store, request)
 
 
-def _open_window(store: Store) -> int:
+def _open_window(store: Store, request: OpenRequest | None = None) -> int:
     """Build the window's object graph on *store* and run until it closes (Qt loads here)."""
     from PySide6.QtWidgets import QApplication
 
@@ -79,14 +84,33 @@ def _open_window(store: Store) -> int:
     if player is None:
         window.show_message("Playback is not available: libvlc could not be started "
                             "(see the log). The library works without it.")
+    desktop = _add_desktop(window, store.path, request)
     try:
         return int(app.exec())
     finally:
+        desktop.shutdown()
         close_player(player)
         work.shutdown()
         window.deleteLater()
         del window
         store.close()
+
+
+def _add_desktop(window: Any, db_path: Path, request: OpenRequest | None) -> Any:
+    """MPRIS, notifications, tray, watched folders and the one-instance socket for the
+    window (ui/desktop.py); *request* is what this launch was asked to open."""
+    from ui.dbus_link import SessionBus
+    from ui.desktop import Desktop
+    from ui.handover import socket_path
+    from ui.single_instance import InstanceServer
+
+    desktop = Desktop(window, bus=SessionBus.open())
+    server = InstanceServer(socket_path(db_path), desktop)
+    server.requested.connect(desktop.open)
+    server.listen()
+    if request is not None:
+        desktop.open(request)
+    return desktop
 
 
 def make_backend(callback: Callable[..., None], **options: Any) -> Backend:
@@ -126,13 +150,16 @@ def main(argv: list[str] | None = None) -> int:
     # should not load every command (and scikit-learn) just to start.
     from ui.cli.app import build_parser, run_command
     from ui.cli.context import CliContext
+    from ui.handover import open_request
 
     parser = build_parser()
+    request, argv = open_request(sys.argv[1:] if argv is None else argv,
+                                 parser.get_default("command_names"))
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
     db_path = Path(args.db).expanduser() if args.db else None
     if not args.command:
-        return run_gui(db_path)
+        return run_gui(db_path, request)
     ctx = CliContext(db_path=db_path, factories=factories())
     return run_command(args, ctx)
 

@@ -53,6 +53,9 @@ class Player:
                                 values.get(s.AUTO_AHEAD.key))
         if s.REPEAT.key in values:
             self.queue.set_repeat(RepeatMode(values[s.REPEAT.key]))
+        if s.AUDIO_OUTPUT.key in values:
+            _use_output(self.backend, values[s.AUDIO_OUTPUT.key],
+                        values.get(s.AUDIO_DEVICE.key, ""))
 
     @property
     def backend(self) -> Backend:
@@ -75,15 +78,18 @@ class Player:
 
 def assemble_player(store: Store, backend: Backend, work: Work, *,
                     filler: Filler | None = None, repeat: RepeatMode | None = None,
-                    auto: bool | None = None,
+                    auto: bool | None = None, output_chosen: bool = False,
                     on_message: Callable[[str], None] | None = None) -> Player:
     """The player over *store*: the queue restored as it was saved (paused where it was),
-    mute, ReplayGain, repeat and the auto part from the settings (*repeat* and *auto*
-    override them for this run), every write through *work*, and the filler following
-    what *work* publishes. *store* serves the owner thread's quick reads only.
+    mute, ReplayGain, repeat, the sound output and the auto part from the settings
+    (*repeat* and *auto* override them for this run, and *output_chosen* keeps the output
+    the backend was built with), every write through *work*, and the filler following what
+    *work* publishes. *store* serves the owner thread's quick reads only.
     """
     settings = s.Settings(store.settings)
     backend.set_mute(settings.get(s.MUTED))
+    if not output_chosen:
+        _use_output(backend, settings.get(s.AUDIO_OUTPUT), settings.get(s.AUDIO_DEVICE))
     queue = Queue(filler, ahead=settings.get(s.AUTO_AHEAD),
                   auto=settings.get(s.AUTO_SHUFFLE) if auto is None else auto,
                   repeat=RepeatMode(repeat or settings.get(s.REPEAT)),
@@ -96,6 +102,12 @@ def assemble_player(store: Store, backend: Backend, work: Work, *,
     if filler is not None:
         filler.follow(Changes.everything(), queue.top_up)
     return Player(session, queue, feedback, work)
+
+
+def _use_output(backend: Backend, name: str, device: str) -> None:
+    """Play through the chosen output module and device ('' for libvlc's own choice)."""
+    if name:
+        backend.set_audio_output(name, device or None)
 
 
 def _removed(work: Work, track_ids: list[int]) -> None:

@@ -66,7 +66,29 @@ class Failed:
     message: str
 
 
-PlaybackEvent = Started | Position | Ended | Failed
+@dataclass(frozen=True, slots=True)
+class NoOutput:
+    """No sound can be made: the audio output (sound card, sound server) could not be opened.
+    Playback of *path* has stopped; *message* says why, for a person. Not the file's fault:
+    never a play error, never a skip."""
+
+    serial: int
+    path: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class AudioOutput:
+    """One way the engine can make sound: an output module (*name*, e.g. 'pulse', 'alsa')
+    and the devices it offers as (device id, description) pairs (may be empty: the module's
+    default device)."""
+
+    name: str
+    description: str
+    devices: tuple[tuple[str, str], ...] = ()
+
+
+PlaybackEvent = Started | Position | Ended | Failed | NoOutput
 EventCallback = Callable[[PlaybackEvent], None]
 
 
@@ -141,6 +163,15 @@ class Backend(Protocol):
     def muted(self) -> bool: ...
 
     def set_mute(self, muted: bool) -> None: ...
+
+    def audio_outputs(self) -> list[AudioOutput]:
+        """The outputs and devices the engine can play through, as it finds them now."""
+        ...
+
+    def set_audio_output(self, name: str | None, device: str | None = None) -> None:
+        """Play through output module *name* (None: the engine's choice) and *device*
+        (None: the module's default), from now on; what plays moves there at once."""
+        ...
 
     def close(self) -> None:
         """Stop and release the engine; no event is delivered afterwards."""

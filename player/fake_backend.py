@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from player.backend import (
+    AudioOutput,
     Ended,
     EventCallback,
     Failed,
+    NoOutput,
     PlaybackEvent,
     PlayerState,
     Position,
@@ -78,6 +80,8 @@ class FakeBackend:
         self._muted = False
         self._closed = False
         self.gain_db = 0.0  # ReplayGain of the current track, for tests to read
+        self.outputs = [AudioOutput("fake", "In-memory output", (("one", "Device one"),))]
+        self.output: tuple[str | None, str | None] = (None, None)
 
     # -- the fake's library -----------------------------------------------------------------
 
@@ -196,6 +200,21 @@ class FakeBackend:
 
     def set_mute(self, muted: bool) -> None:
         self._muted = bool(muted)
+
+    def audio_outputs(self) -> list[AudioOutput]:
+        return list(self.outputs)
+
+    def set_audio_output(self, name: str | None, device: str | None = None) -> None:
+        self.output = (name, device)
+
+    def lose_output(self, message: str = "No sound: the audio output could not be opened.") -> None:
+        """The sound output goes away, as libvlc reports it: playback stops (NoOutput)."""
+        current = self._current
+        if current is None or self._state is PlayerState.STOPPED:
+            return
+        serial = current.serial
+        self.stop()
+        self._emit([NoOutput(serial, current.path, message)])
 
     def close(self) -> None:
         self._closed = True

@@ -111,7 +111,8 @@ class Filler(Protocol):
 
     @property
     def ready(self) -> bool:
-        """Whether the filler can pick yet (it may still be reading the library)."""
+        """Whether the filler's picks reflect every change it was told of (False while it
+        is still reading the library or the latest changes)."""
         ...
 
     def explain(self, track_id: int, context: FillContext) -> Why | None:

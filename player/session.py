@@ -26,6 +26,7 @@ from player.backend import (
     Backend,
     Ended,
     Failed,
+    NoOutput,
     PlaybackEvent,
     PlayerState,
     Position,
@@ -79,6 +80,10 @@ class Session:
         self._busy = False
         self._running = False
         self._started = False
+        #: Stop when the playing track ends (once); the queue then waits on the next entry.
+        self.stop_after_current = False
+        #: Why no sound can be made, for a person (None: the output works, or is untried).
+        self.no_output: str | None = None
         tracker.close_interrupted()
         queue.listeners.append(self._queue_changed)
 
@@ -224,6 +229,14 @@ class Session:
     def set_repeat(self, mode: RepeatMode) -> None:
         self.queue.set_repeat(mode)
 
+    def set_stop_after_current(self, stop: bool) -> None:
+        """Stop once the playing track has ended (it counts as played to the end); the next
+        entry is then loaded, waiting for `play`."""
+        self.stop_after_current = bool(stop)
+        if self.active:
+            self._prepare_next()
+        self._notify()
+
     def shutdown(self) -> None:
         """The program closes: the open play ends as stopped, the position is kept."""
         self._leave(ChangeReason.QUIT)
@@ -247,6 +260,8 @@ class Session:
                 self._on_ended(event)
             elif isinstance(event, Failed) and event.serial == self._serial:
                 self._on_failed(event.message)
+            elif isinstance(event, NoOutput) and event.serial == self._serial:
+                self._on_no_output(event.message)
 
     def _on_started(self, event: Started) -> None:
         self._serial = event.serial
@@ -258,6 +273,7 @@ class Session:
                 self._start(self._entry)
             return
         self._started = True
+        self.no_output = None
         duration = event.duration_ms / 1000.0 if event.duration_ms else None
         self.tracker.begin(self._entry.track_id, duration=duration or self._duration_s(),
                            source=self._entry.source,
@@ -282,6 +298,12 @@ class Session:
         self._leave(ChangeReason.ENDED)
         with self._driving():
             entry = self.queue.advance(ChangeReason.ENDED)
+        if self.stop_after_current:
+            self.stop_after_current = False
+            self._halt()  # also stops a next track the engine may have started
+            self._set_loaded(entry, self._lookup(entry) if entry is not None else None)
+            self._notify()
+            return
         track = self._lookup(entry) if entry is not None else None
         if event.next_started and entry is not None and track is not None \
                 and track.path == event.next_path:
@@ -303,6 +325,15 @@ class Session:
             return
         self._say(self.faults.record(entry, track, message, duration=self._duration_s()))
         self._fail_and_move_on(entry.track_id)
+
+    def _on_no_output(self, message: str) -> None:
+        """No sound can be made: the engine stopped; say so instead of seeming to play.
+        Not the track's fault, nor the listener's choice: no play error, no skip."""
+        self.tracker.finish(ChangeReason.INTERRUPTED, position=self._position_s())
+        self._running = False
+        self.no_output = message
+        self._say(message)
+        self._notify()
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -379,6 +410,9 @@ class Session:
 
     def _prepare_next(self) -> None:
         """Tell the backend what follows, so it can start it the moment this one ends."""
+        if self.stop_after_current:
+            self.backend.set_next(None)
+            return
         nxt = self.queue.peek_next(ChangeReason.ENDED)
         track = self._lookup(nxt) if nxt is not None else None
         if track is None or not os.path.isfile(track.path):

@@ -73,10 +73,20 @@ REPEAT = Setting("queue.repeat", "off",
                  "Repeat: 'off', 'one' (the current track) or 'queue' (the queued tracks).",
                  choices=("off", "one", "queue"))
 MUTED = Setting("playback.muted", False, "Whether playback is muted.")
+AUDIO_OUTPUT = Setting("playback.audio_output", "",
+                       "libvlc's audio output module ('pulse', 'alsa', ...); '' chooses "
+                       "automatically.")
+AUDIO_DEVICE = Setting("playback.audio_device", "",
+                       "The audio output's device, as libvlc names it; '' is its default.")
+NOTIFY = Setting("desktop.notify", True,
+                 "Show a desktop notification when a new track starts.")
+CLOSE_TO_TRAY = Setting("desktop.close_to_tray", False,
+                        "Closing the window keeps Riffle playing in the tray.")
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     REPLAYGAIN_MODE, VOLUME, ANALYSIS_WORKERS, RECENT_PLAYS, RECENT_HOURS, DISCOVER,
-    AUTO_SHUFFLE, AUTO_AHEAD, REPEAT, MUTED,
+    AUTO_SHUFFLE, AUTO_AHEAD, REPEAT, MUTED, AUDIO_OUTPUT, AUDIO_DEVICE,
+    NOTIFY, CLOSE_TO_TRAY,
 )
 
 

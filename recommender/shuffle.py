@@ -90,7 +90,9 @@ class AutoShuffle:
 
     @property
     def ready(self) -> bool:
-        return self._snapshot is not None
+        """True once a snapshot is in and no newer one is being built: picks now reflect
+        every change the shuffle was told of."""
+        return self._snapshot is not None and not self._building
 
     def set_discover(self, share: float) -> None:
         """How adventurous the picks are: the share (0–1) that explores music far from

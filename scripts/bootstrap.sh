@@ -15,6 +15,10 @@ SYSTEM_PACKAGES=(
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
     libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
 )
+# What the test suite drives Riffle's desktop side with: a private D-Bus session bus
+# (dbus-daemon, dbus-run-session) and playerctl, the MPRIS client media keys and panels use;
+# and oggenc (libvorbis), whose VBR Ogg files are the ones libvlc's own demuxer seeks badly in.
+TEST_PACKAGES=(dbus dbus-bin playerctl vorbis-tools)
 
 python=${PYTHON:-python3}
 if ! command -v "$python" >/dev/null 2>&1; then
@@ -26,9 +30,11 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     exit 1
 fi
 
+wanted=("${SYSTEM_PACKAGES[@]}")
+[ $want_test = 1 ] && wanted+=("${TEST_PACKAGES[@]}")
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
-    for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    for pkg in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
             || missing+=("$pkg")
     done

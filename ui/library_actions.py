@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from player import edits
 from player import settings as s
+from player.backend import AudioOutput
 from player.changes import Changes
 from player.settings import Settings
 from player.store import Store
@@ -30,7 +31,8 @@ from ui.tasks import BackgroundWork
 logger = logging.getLogger(__name__)
 
 EDITABLE_SETTINGS = (s.REPLAYGAIN_MODE, s.RECENT_PLAYS, s.RECENT_HOURS, s.AUTO_AHEAD,
-                     s.ANALYSIS_WORKERS)
+                     s.ANALYSIS_WORKERS, s.AUDIO_OUTPUT, s.AUDIO_DEVICE, s.NOTIFY,
+                     s.CLOSE_TO_TRAY)
 
 
 class LibraryActions(QObject):
@@ -50,6 +52,8 @@ class LibraryActions(QObject):
         self.status = status
         self.show_message = show_message
         self.settings = Settings(store.settings)
+        #: The sound outputs to offer in the settings (the desktop wiring sets it).
+        self.audio_outputs: Callable[[], list[AudioOutput]] = list
         jobs.progress.connect(self._progress)
         jobs.idle.connect(lambda: status.set_idle())
         jobs.failed.connect(show_message)
@@ -134,7 +138,7 @@ class LibraryActions(QObject):
     def open_settings(self) -> None:
         roots = self.store.roots.list()
         values = {setting: self.settings.get(setting) for setting in EDITABLE_SETTINGS}
-        dialog = SettingsDialog(roots, values, self.window)
+        dialog = SettingsDialog(roots, values, self.window, outputs=self.audio_outputs())
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
         self.save_settings(roots, dialog.roots(), dialog.values())

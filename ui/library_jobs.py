@@ -118,6 +118,7 @@ class LibraryJobs(QObject):
         self._task: Task | None = None
         self._kind = ""
         self._pending: list[str] = []
+        self._scan_only: set[str] | None = None  # the pending scan's folders; None: all
         self._last_reload = 0.0
         self._last_announce = 0.0
 
@@ -130,8 +131,17 @@ class LibraryJobs(QObject):
     def can_scan(self) -> bool:
         return self._scan is not None
 
-    def scan(self, then_analyse: bool = True) -> None:
-        """Scan the library folders (then analyse new tracks); queued if a job runs."""
+    def scan(self, then_analyse: bool = True, folders: list[str] | None = None) -> None:
+        """Scan the library folders (then analyse new tracks); queued if a job runs.
+
+        *folders* scans only these (folders that changed on disk, inside the library);
+        a pending scan of everything covers them."""
+        if "scan" not in self._pending:
+            self._scan_only = set(folders) if folders is not None else None
+        elif folders is None:
+            self._scan_only = None
+        elif self._scan_only is not None:
+            self._scan_only.update(folders)
         self._queue("scan")
         if then_analyse:
             self._queue("analysis")
@@ -168,7 +178,8 @@ class LibraryJobs(QObject):
         kind = self._pending.pop(0)
         self._kind = kind
         if kind == "scan":
-            roots = self._roots()
+            only, self._scan_only = self._scan_only, None
+            roots = sorted(only) if only is not None else self._roots()
             scan = self._scan
             assert scan is not None
             self.progress.emit(JobProgress("Looking for music…"))

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -40,6 +41,7 @@ from ui.library_data import LibraryData
 from ui.library_model import LibraryModel
 from ui.library_view import LibraryPanel
 from ui.now_playing import NowPlayingBar
+from ui.playback_modes import PlaybackModes, show_shortcuts
 from ui.player_control import PlayerControl
 from ui.queue_model import QueueModel, describe_from
 from ui.queue_panel import QueuePanel
@@ -57,6 +59,9 @@ SIMILAR_COUNT = 50
 
 class MainWindow(QMainWindow):
     """Side list | library table | queue, with the now-playing bar below."""
+
+    #: Audio files dropped on the window (folders are added to the library instead).
+    files_dropped = Signal(list)
 
     def __init__(self, parts: WindowParts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,8 +163,8 @@ class MainWindow(QMainWindow):
                 [QKeySequence("Ctrl+Right"), QKeySequence(Qt.Key.Key_MediaNext)], app)
             add("&Playback", "Previous", control.previous,
                 [QKeySequence("Ctrl+Left"), QKeySequence(Qt.Key.Key_MediaPrevious)], app)
-            add("&Playback", "Stop", control.session.stop, QKeySequence(Qt.Key.Key_MediaStop))
             self._menus["&Playback"].addSeparator()
+            self.modes = PlaybackModes(self, control, self.parts.work, self.actions_.settings)
             self.learn_action = add("&Playback", "Don't learn from what plays", lambda: None)
             self.learn_action.setCheckable(True)
             self.learn_action.setToolTip("Plays are still logged, but the auto-shuffle learns "
@@ -175,7 +180,12 @@ class MainWindow(QMainWindow):
         self.browser_action = self._toggle_action("Side list", self.browser)
         if self.queue_panel is not None:
             self.queue_action = self._toggle_action("Queue", self.queue_panel, "Ctrl+U")
+        add("&Help", "Keyboard shortcuts", lambda: show_shortcuts(self, self.actions), "F1")
         add("&Help", "About Riffle", self._about)
+
+    def menu(self, name: str) -> QMenu:
+        """The window's menu *name* ("&Playback", ...), for parts that add their actions."""
+        return self._menus[name]
 
     def _toggle_action(self, text: str, widget: QWidget, keys: str | None = None) -> QAction:
         action = self.add_action("&View", text, lambda: None, keys)
@@ -333,13 +343,17 @@ class MainWindow(QMainWindow):
     # -- dropping folders --------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if any(url.isLocalFile() and os.path.isdir(url.toLocalFile())
+        if any(url.isLocalFile() and os.path.exists(url.toLocalFile())
                for url in event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        folders = [url.toLocalFile() for url in event.mimeData().urls()
-                   if url.isLocalFile() and os.path.isdir(url.toLocalFile())]
+        local = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        folders = [path for path in local if os.path.isdir(path)]
+        files = [path for path in local if os.path.isfile(path)]
+        if files and self.control is not None:
+            event.acceptProposedAction()
+            self.files_dropped.emit(files)
         if not folders:
             return
         event.acceptProposedAction()

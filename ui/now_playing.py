@@ -109,6 +109,12 @@ class NowPlayingBar(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stars = StarRating()
         self.stars.rated.connect(self.rated)
+        self.problem = QLabel()
+        self.problem.setObjectName("npProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c0392b;")
+        self.problem.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.problem.hide()
 
         self.previous = self._button("previous", "Previous (Ctrl+Left)", 20)
         self.previous.clicked.connect(self.previous_clicked)
@@ -146,6 +152,7 @@ class NowPlayingBar(QWidget):
         text.addStretch(1)
         text.addWidget(self.title)
         text.addWidget(self.details)
+        text.addWidget(self.problem)
         text.addWidget(self.stars)
         text.addStretch(1)
         buttons = QHBoxLayout()
@@ -233,6 +240,12 @@ class NowPlayingBar(QWidget):
 
     def show_rating(self, stars: int | None) -> None:
         self.stars.set_stars(stars)
+
+    def show_problem(self, text: str | None) -> None:
+        """Say plainly why nothing can be heard (no sound output); None hides it."""
+        self.problem.setText(text or "")
+        self.problem.setToolTip(text or "")
+        self.problem.setVisible(bool(text))
 
     # -- inside ------------------------------------------------------------------------------
 

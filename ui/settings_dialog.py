@@ -1,4 +1,5 @@
-"""The settings dialog: library folders, ReplayGain, the shuffle's memory, analysis workers.
+"""The settings dialog: library folders, ReplayGain, sound output, the shuffle's memory,
+analysis workers, desktop notifications and the tray.
 
 It edits copies: the caller reads `roots()` and `values()` after the dialog is accepted and
 has them written (through the window's single database writer).
@@ -7,9 +8,11 @@ has them written (through the window's single database writer).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from player import settings as s
+from player.backend import AudioOutput
 
 _REPLAYGAIN = [("track", "Track: every track at the same loudness"),
                ("album", "Album: keep loudness differences within an album"),
@@ -36,7 +40,7 @@ class SettingsDialog(QDialog):
     """Edit the library folders and the settings a person is likely to change."""
 
     def __init__(self, roots: list[str], values: dict[s.Setting[Any], Any],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, outputs: Sequence[AudioOutput] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Riffle settings")
         self.setMinimumWidth(520)
@@ -66,6 +70,18 @@ class SettingsDialog(QDialog):
         playback = QGroupBox("Playback")
         playback_form = QFormLayout(playback)
         playback_form.addRow("ReplayGain", self.replaygain)
+        self.output = QComboBox()
+        self.output.setAccessibleName("Sound output")
+        self.output.addItem("Automatic", ("", ""))
+        for out in outputs:
+            self.output.addItem(out.description, (out.name, ""))
+            for device, label in out.devices:
+                self.output.addItem(f"    {label}", (out.name, device))
+        chosen = (values.get(s.AUDIO_OUTPUT, ""), values.get(s.AUDIO_DEVICE, ""))
+        for index in range(self.output.count()):
+            if tuple(self.output.itemData(index)) == chosen:
+                self.output.setCurrentIndex(index)
+        playback_form.addRow("Sound output", self.output)
 
         self.recent_plays = self._int_spin(s.RECENT_PLAYS, values, suffix=" plays")
         self.recent_hours = QDoubleSpinBox()
@@ -87,12 +103,22 @@ class SettingsDialog(QDialog):
         analysis_form = QFormLayout(analysis)
         analysis_form.addRow("Analysis workers", self.workers)
 
+        self.notify = QCheckBox("Show a notification when a track starts")
+        self.notify.setChecked(bool(values.get(s.NOTIFY, s.NOTIFY.default)))
+        self.close_to_tray = QCheckBox("Closing the window keeps playing in the tray")
+        self.close_to_tray.setChecked(bool(values.get(s.CLOSE_TO_TRAY,
+                                                      s.CLOSE_TO_TRAY.default)))
+        desktop = QGroupBox("Desktop")
+        desktop_column = QVBoxLayout(desktop)
+        desktop_column.addWidget(self.notify)
+        desktop_column.addWidget(self.close_to_tray)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for group in (library, playback, shuffle, analysis):
+        for group in (library, playback, shuffle, analysis, desktop):
             layout.addWidget(group)
         layout.addWidget(buttons)
 
@@ -107,6 +133,10 @@ class SettingsDialog(QDialog):
             s.RECENT_HOURS: self.recent_hours.value(),
             s.AUTO_AHEAD: self.ahead.value(),
             s.ANALYSIS_WORKERS: self.workers.value(),
+            s.AUDIO_OUTPUT: self.output.currentData()[0],
+            s.AUDIO_DEVICE: self.output.currentData()[1],
+            s.NOTIFY: self.notify.isChecked(),
+            s.CLOSE_TO_TRAY: self.close_to_tray.isChecked(),
         }
 
     def add_folder(self, path: str) -> None:

@@ -6,6 +6,8 @@ manual clock that the harness advances, so the same assertions hold for both.
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,15 +23,18 @@ from player.playback import (
     Ended,
     EventQueue,
     Failed,
+    NoOutput,
     PlaybackEvent,
     PlayerState,
     Position,
     Started,
     VlcBackend,
     engine_volume,
+    file_mrl,
     load_vlc,
     replaygain_db,
 )
+from player.vlc_log import VlcLog
 
 SECONDS = 3.0
 
@@ -289,3 +294,117 @@ def test_playback_module_imports_without_libvlc() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[2]).stdout
     assert out.startswith("ERR ") and "python-vlc" in out and APT_INSTALL in out
+
+
+# -- names, sound outputs, libvlc's log --------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_file_name_that_is_not_utf8_plays(tmp_path: Path) -> None:
+    made = write_audio(tmp_path / "plain.mp3", sine(440, SECONDS))
+    raw = os.fsencode(tmp_path) + b"/caf\xe9 \xff.mp3"  # Latin-1 bytes, invalid UTF-8
+    os.rename(made, raw)
+    path = os.fsdecode(raw)
+    assert "\udce9" in path
+    inbox = EventQueue()
+    backend = VlcBackend(inbox.put, audio_output="dummy")
+    try:
+        serial = backend.load(path)
+        backend.play()
+        events: list[PlaybackEvent] = []
+        deadline = time.monotonic() + 10
+        while not any(isinstance(e, Position) and e.position_ms > 300 for e in events):
+            assert time.monotonic() < deadline, events
+            events.extend(e for e in [inbox.get(timeout=0.1)] if e is not None)
+        assert not any(isinstance(e, Failed) for e in events)
+        started = next(e for e in events if isinstance(e, Started))
+        assert started.serial == serial and started.path == path
+    finally:
+        backend.close()
+
+
+def test_file_mrl_keeps_the_exact_bytes() -> None:
+    assert file_mrl("/music/a b#1.mp3") == "file:///music/a%20b%231.mp3"
+    assert file_mrl(os.fsdecode(b"/m/caf\xe9.mp3")) == "file:///m/caf%E9.mp3"
+
+
+@pytest.mark.slow
+def test_no_usable_sound_output_stops_and_says_so(media: dict[str, Path]) -> None:
+    inbox = EventQueue()
+    backend = VlcBackend(inbox.put, audio_output="alsa,none",
+                         extra_args=["--alsa-audio-device=riffle-no-such-device"])
+    try:
+        serial = backend.load(str(media["a"]))
+        backend.play()
+        deadline = time.monotonic() + 10
+        event = None
+        while not isinstance(event, NoOutput):
+            assert time.monotonic() < deadline, "no NoOutput event"
+            event = inbox.get(timeout=0.1)
+            assert not isinstance(event, (Ended, Failed)), event
+        assert event.serial == serial and "sound" in event.message.lower()
+        assert backend.state is PlayerState.STOPPED
+    finally:
+        backend.close()
+
+
+@pytest.mark.slow
+def test_sound_outputs_are_listed_from_libvlc() -> None:
+    backend = VlcBackend(lambda _e: None, audio_output="dummy")
+    try:
+        outputs = backend.audio_outputs()
+    finally:
+        backend.close()
+    names = [o.name for o in outputs]
+    assert "alsa" in names or "pulse" in names
+    assert not {"amem", "afile", "adummy"} & set(names)
+    assert all(o.description for o in outputs)
+
+
+def test_libvlc_errors_are_logged_once_and_a_lost_output_is_reported(
+        caplog: pytest.LogCaptureFixture) -> None:
+    failures: list[str] = []
+    log = VlcLog(failures.append)  # not attached: the handling of messages alone
+    with caplog.at_level(logging.DEBUG, logger="riffle.libvlc"):
+        for _ in range(3):
+            log.handle(4, "alsa", 'cannot open ALSA device "default": No such file')
+        log.handle(4, "main", "failed to create audio output")
+        log.handle(2, "main", "using demux module avformat")
+    firsts = [r for r in caplog.records if r.levelno == logging.INFO]
+    assert [r.getMessage() for r in firsts] == [
+        'alsa: cannot open ALSA device "default": No such file',
+        "main: failed to create audio output"]
+    assert sum(r.levelno == logging.DEBUG for r in caplog.records) == 3
+    assert failures == ["failed to create audio output"]
+
+
+@pytest.mark.slow
+def test_changing_the_output_while_playing_goes_on_where_it_was(
+        media: dict[str, Path], tmp_path: Path) -> None:
+    long = write_audio(tmp_path / "long.mp3", sine(440, 8.0))
+    inbox = EventQueue()
+    backend = VlcBackend(inbox.put, audio_output="dummy")
+    try:
+        serial = backend.load(str(long))
+        backend.play()
+        deadline = time.monotonic() + 10
+        while (backend.position() or 0) < 2000:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        before = backend.position() or 0
+        backend.set_audio_output("adummy")
+        time.sleep(0.8)
+        assert backend.state is PlayerState.PLAYING
+        assert before - 300 <= (backend.position() or 0) <= before + 2500
+        backend.pause()
+        held = backend.position() or 0
+        backend.set_audio_output("dummy")  # while paused: it moves on resume
+        assert abs((backend.position() or 0) - held) <= 100
+        backend.resume()
+        time.sleep(0.8)
+        assert held - 300 <= (backend.position() or 0) <= held + 2500
+        events = inbox.drain()
+        assert [e.serial for e in events if isinstance(e, Started)] == [serial]
+        assert not any(isinstance(e, (Ended, Failed, NoOutput)) for e in events)
+    finally:
+        backend.close()

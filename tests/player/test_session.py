@@ -411,3 +411,37 @@ def test_going_back_is_no_judgement_and_keeps_where_the_track_came_from(rig: Rig
     assert rig.queue.auto_part[0] == auto_entry  # it waits where it was, with its reason
     left = [p for p in rig.plays() if p.track_id == auto_entry.track_id]
     assert [p.outcome for p in left] == [PlayOutcome.STOPPED]  # not a skip
+
+
+def test_stop_after_this_track_completes_it_and_waits_on_the_next(rig: Rig) -> None:
+    rig.session.play_now(rig.ids[:3])
+    rig.run(0.5)
+    rig.session.set_stop_after_current(True)
+    rig.run(3.5)
+    assert rig.session.state is PlayerState.STOPPED
+    assert [(p.track_id, p.outcome) for p in rig.plays()] == [
+        (rig.ids[0], PlayOutcome.COMPLETED)]
+    assert rig.session.track is not None and rig.session.track.id == rig.ids[1]
+    assert rig.session.position_ms() == 0
+    assert not rig.session.stop_after_current  # once only
+    rig.session.play()
+    rig.run(3.5)
+    assert [p.track_id for p in rig.plays()] == [rig.ids[0], rig.ids[1], rig.ids[2]]
+
+
+def test_losing_the_sound_output_stops_and_says_so_without_blaming_the_file(rig: Rig) -> None:
+    rig.session.play_now(rig.ids[:2])
+    rig.run(1.0)
+    rig.backend.lose_output("No sound: the audio output could not be opened.")
+    rig.pump()
+    assert rig.session.state is PlayerState.STOPPED
+    assert rig.session.no_output == "No sound: the audio output could not be opened."
+    assert rig.messages[-1] == rig.session.no_output
+    plays = rig.plays()
+    assert [(p.track_id, p.outcome) for p in plays] == [(rig.ids[0], PlayOutcome.STOPPED)]
+    assert rig.store.tracks.get(rig.ids[0]).play_error is None
+    rig.run(2.0)
+    assert rig.session.track is not None and rig.session.track.id == rig.ids[0]
+    rig.session.play()  # the output is back: playing clears the message
+    rig.run(0.5)
+    assert rig.session.state is PlayerState.PLAYING and rig.session.no_output is None

@@ -6,6 +6,8 @@ its dummy audio output, the real scanner, and a real database in tmp_path.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -84,3 +86,22 @@ def scanned(make_window: Callable[..., Rig], music: Path, qtbot: QtBot) -> Rig:
                     and (control is None or len(control.queue.auto_part) > 0),
                     timeout=20_000)
     return rig
+
+
+@pytest.fixture
+def session_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private D-Bus session bus (Debian's dbus-daemon) for this test; its address is in
+    DBUS_SESSION_BUS_ADDRESS for Riffle and for the clients the test runs."""
+    if shutil.which("dbus-daemon") is None:
+        pytest.fail("dbus-daemon is missing: scripts/bootstrap.sh --test installs it "
+                    "(apt-get install dbus)")
+    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert daemon.stdout is not None
+    address = daemon.stdout.readline().strip()
+    assert address, "dbus-daemon gave no address"
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    yield address
+    daemon.terminate()
+    daemon.wait(timeout=10)
+

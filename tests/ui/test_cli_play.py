@@ -141,7 +141,7 @@ def test_repeat_queue_on_an_empty_queue_repeats_the_whole_library(tmp_path: Path
     store.close()
     ctx = CliContext(db_path=db_path)
     try:
-        args = argparse.Namespace(query=[], shuffle=False, repeat="queue")
+        args = argparse.Namespace(query=[], shuffle=False, repeat="queue", aout=None)
         queue = prepare_player(args, ctx, FakeBackend(lambda _event: None), []).queue
         assert queue.current is not None
         assert {queue.current.track_id, *(e.track_id for e in queue.upcoming)} == ids
@@ -160,7 +160,7 @@ def test_the_players_auto_part_learns_a_removal_and_is_drawn_again(tmp_path: Pat
     store.close()
     ctx = CliContext(db_path=db_path, factories=main.factories())
     try:
-        args = argparse.Namespace(query=[], shuffle=False, repeat=None)
+        args = argparse.Namespace(query=[], shuffle=False, repeat=None, aout=None)
         player = prepare_player(args, ctx, FakeBackend(lambda _event: None), [])
         queue = player.queue
         assert len(queue.auto_part) == 10
@@ -259,3 +259,21 @@ def test_a_no_learn_session_is_logged_but_changes_nothing_the_shuffle_does(
     assert main.main(["--db", str(db_path), "history", "export"]) == 0
     exported = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [e["learn"] for e in exported] == [False, False]
+
+
+def test_play_a_file_whose_name_is_not_utf8(tmp_path: Path, db_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "music"
+    made = write_audio(folder / "plain.mp3", sine(440, 1.5))
+    os.rename(made, os.fsencode(folder) + b"/Caf\xe9 del Mar.mp3")  # Latin-1, not UTF-8
+    assert main.main(["--db", str(db_path), "scan", str(folder)]) == 0
+    capsys.readouterr()
+    status = main.main(["--db", str(db_path), "play", "--aout", "dummy", "caf"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert out.startswith("▶ ") and "Caf" in out
+    store = Store.open(db_path)
+    try:
+        assert [p.outcome for p in store.plays.all()] == [PlayOutcome.COMPLETED]
+    finally:
+        store.close()

@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
+    parser.add_argument("--play", action="store_true",
+                        help="with files or folders: play them now (else they are queued); "
+                        "`riffle FILE...` hands them to the open window")
+    parser.set_defaults(command_names=tuple(sub.choices))
     return parser
 
 

@@ -106,6 +106,7 @@ def prepare_player(args: argparse.Namespace, ctx: CliContext, backend: Backend,
     player = assemble_player(store, backend, work, filler=filler,
                              repeat=RepeatMode(args.repeat) if args.repeat else None,
                              auto=False if explicit else None,
+                             output_chosen=bool(args.aout),
                              on_message=lambda text: ctx.err(f"riffle play: {text}"))
     queue = player.queue
     if not args.query and (args.shuffle or not _has_something_to_play(queue)):
