@@ -29,13 +29,15 @@ class Changes:
     skipped (a judgement). *tracks*: tracks were added, re-read, moved or went missing (the
     library's contents). *playability*: tracks that became playable or unplayable (a play
     error, a file gone or back). *vectors*: analysis results were written. *settings*: the
-    new value of each saved setting, by key.
+    new value of each saved setting, by key. *steering*: the listener steered the
+    auto-shuffle on a region of the taste map (more, less, clear, forget).
     """
 
     ratings: frozenset[int] = frozenset()
     plays: frozenset[int] = frozenset()
     skips: frozenset[int] = frozenset()
     removals: frozenset[int] = frozenset()
+    steering: bool = False
     tracks: bool = False
     playability: frozenset[int] = frozenset()
     vectors: bool = False

@@ -31,6 +31,14 @@ def record_removals(store: Store, track_ids: Iterable[int]) -> Changes:
     return Changes(removals=frozenset(ids))
 
 
+def steer(store: Store, action: str, track_ids: Iterable[int], label: str = "") -> Changes:
+    """Steer the auto-shuffle on a region of the taste map: "more" or "less" of these
+    tracks, "clear" to go back to neither, or "forget" what was learned from them (their
+    plays stay in the history). Raises RiffleError for an unknown action or no track."""
+    store.steering.add(action, track_ids, label=label)
+    return Changes(steering=True)
+
+
 def save_settings(store: Store, values: Mapping[Setting[Any], Any]) -> Changes:
     """Validate and save settings; the Changes carry each key's stored value. Raises
     RiffleError for a value the setting refuses, before anything is written."""

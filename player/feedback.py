@@ -4,8 +4,8 @@ Every write publishes what it changed (player/changes.py). This module decides, 
 queue, what follows: the filler takes the changes into account (a new snapshot of the
 taste, off the owner's thread in the window), and then
 
-- a rating, a skip, a removed auto pick or a new discover share **redraws** the auto part:
-  the picks drawn before were drawn without that judgement;
+- a rating, a skip, a removed auto pick, a steer of a region of the taste map or a new
+  discover share **redraws** the auto part: the picks drawn before were drawn without it;
 - anything else that concerns the filler (a completed play, a scan, new vectors) **tops it
   up**: the picks shown stay, and an empty auto part gets its first picks.
 
@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 def redraws(changes: Changes) -> bool:
     """Whether *changes* make the auto picks already drawn stale."""
-    return bool(changes.ratings or changes.skips or changes.removals
+    return bool(changes.ratings or changes.skips or changes.removals or changes.steering
                 or s.DISCOVER.key in changes.settings)
 
 

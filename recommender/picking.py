@@ -4,6 +4,7 @@ Each pick is drawn, not sorted. A pool of candidates (a random sample of the eli
 library plus the tracks nearest to what plays) is scored by
 
     score = PREFERENCE·preference + FLOW·flow + NOVELTY·novelty − separation penalties
+            + steering (more or less of a region, as the listener asked)
 
 and one is sampled with probability ∝ exp(score / temperature), so two runs differ and
 the queue still feels like shuffle. Hard rules come first: nothing from the recent plays,
@@ -181,7 +182,8 @@ class Fill:
         if not fresh.any():
             return None
         threshold = np.quantile(conf[fresh], 0.25)
-        unknown = rows[fresh & (conf <= threshold) & (pref > -0.2)]
+        asked_less = self.snap.steering.bias[rows] < 0  # never explore what they turned down
+        unknown = rows[fresh & (conf <= threshold) & (pref > -0.2) & ~asked_less]
         if len(unknown) == 0:
             return None
         return int(self._rng.choice(unknown))
@@ -211,8 +213,9 @@ class Fill:
             penalty += ARTIST_PENALTY * fade * (cat.artist_key[rows] == cat.artist_key[row])
             if cat.album_key[row] >= 0:
                 penalty += ALBUM_PENALTY * fade * (cat.album_key[rows] == cat.album_key[row])
-        total = PREFERENCE * pref + FLOW * flow + NOVELTY * novelty - penalty
-        return Scored(rows, pref, judged, backer, flow, novelty, total)
+        steer = snap.steering.bias[rows]
+        total = PREFERENCE * pref + FLOW * flow + NOVELTY * novelty - penalty + steer
+        return Scored(rows, pref, judged, backer, flow, novelty, steer, total)
 
     def _novelty(self, rows: np.ndarray, now: float) -> np.ndarray:
         cat = self.cat
@@ -233,11 +236,15 @@ class Fill:
             "preference": PREFERENCE * s.preference[i] if s.preference[i] > 0.1 else 0.0,
             "flow": FLOW * s.flow[i] if s.flow[i] > 0.25 else 0.0,
             "novelty": NOVELTY * s.novelty[i] if s.novelty[i] > 0.5 else 0.0,
+            "steering": float(s.steer[i]),
         }
         best = max(parts, key=lambda k: parts[k])
         if parts[best] <= 0:
             return reasons.SHUFFLED
         track_id = int(cat.ids[row])
+        label = snap.steering.label_of(row)
+        if best == "steering" and label is not None:
+            return reasons.asked_for_more(label)
         if best == "preference":
             reason = self._liked_reason(track_id, bool(s.judged[i]), int(s.backer[i]))
             if reason is not None:
@@ -283,4 +290,5 @@ class Scored:
     backer: np.ndarray
     flow: np.ndarray
     novelty: np.ndarray
+    steer: np.ndarray
     total: np.ndarray

@@ -78,5 +78,10 @@ def novelty(added_at: float, last_played: float | None, now: float | None = None
     return f"not played for {whole} day{'s' if whole > 1 else ''}"
 
 
+def asked_for_more(region: str) -> str:
+    """Why a track of a region the listener asked more of is picked."""
+    return f"more of {quoted(region)}, as you asked" if region else "more of this, as you asked"
+
+
 SOMETHING_DIFFERENT = "something different"
 SHUFFLED = "shuffled in from your library"

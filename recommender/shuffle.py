@@ -111,7 +111,7 @@ class AutoShuffle:
             elif key == s.RECENT_HOURS.key:
                 self.config.recent_hours, rules_changed = float(value), True
         needed = (self._snapshot is None or changes.judgements or changes.library
-                  or rules_changed)
+                  or changes.steering or rules_changed)
         if then is not None:
             self._waiting.append(then)
         if not needed and not self._building:

@@ -24,6 +24,7 @@ from player.store import Store
 from player.store.judgements import JudgementMarks, Judgements
 from recommender.catalog import Catalog
 from recommender.library_part import LibraryPart, follow_library, load_library
+from recommender.steering import Steering
 from recommender.taste import Signal, SignalKind, TasteModel, preferences
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,8 @@ class Snapshot:
     """The library, the judgements and the taste model, as one unchanging whole."""
 
     def __init__(self, library: LibraryPart, history: History, *, now: float,
-                 recent: frozenset[int], last_track: int | None) -> None:
+                 recent: frozenset[int], last_track: int | None,
+                 steering: Steering | None = None) -> None:
         self.library = library
         self.history = history
         self.built_at = now
@@ -84,7 +86,11 @@ class Snapshot:
         #: The track that played last (never repeated, even in a tiny library).
         self.last_track = last_track
         cat = library.catalog
-        self.preferences = preferences([*self._rating_signals(), *history.events], now)
+        #: What the listener asked of regions: more or less of them, or forget them.
+        self.steering = steering if steering is not None else Steering.none(cat)
+        self.preferences = preferences(
+            [s for s in (*self._rating_signals(), *history.events) if self.steering.keeps(s)],
+            now)
         self.own = np.full(len(cat), np.nan)
         for track_id, pref in self.preferences.items():
             row = cat.row_of.get(track_id)
@@ -189,5 +195,11 @@ def build_snapshot(store: Store, previous: Snapshot | None, *, recent_plays: int
     # An auto pick the listener took out of the queue does not come straight back either.
     recent.update(e.track_id for e in history.events
                   if e.kind is SignalKind.REMOVED and e.at >= (since or now - 3600.0))
+    mark = store.steering.mark()
+    if previous is not None and previous.steering.mark == mark \
+            and previous.catalog is library.catalog:
+        steering = previous.steering
+    else:
+        steering = Steering.of(store.steering.all() if mark else [], library.catalog, mark)
     return Snapshot(library, history, now=now, recent=frozenset(recent),
-                    last_track=store.plays.last_track())
+                    last_track=store.plays.last_track(), steering=steering)

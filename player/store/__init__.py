@@ -22,6 +22,7 @@ from player.store.ratings import RatingStore
 from player.store.removals import RemovalStore
 from player.store.roots import RootStore
 from player.store.settings import SettingsStore
+from player.store.steering import SteeringStore
 from player.store.tracks import TrackStore
 
 __all__ = ["Database", "LibraryFingerprint", "Store"]
@@ -41,6 +42,7 @@ class Store:
         self.queue_state = QueueStateStore(db)
         self.removals = RemovalStore(db)
         self.judgements = JudgementStore(db)
+        self.steering = SteeringStore(db)
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Store:

@@ -145,6 +145,25 @@ _V5 = """
 ALTER TABLE plays ADD COLUMN learn INTEGER NOT NULL DEFAULT 1 CHECK (learn IN (0, 1))
 """
 
+# How the listener steered the auto-shuffle by region of the taste map: "more", "less" or
+# "clear" (back to neutral) of a set of tracks, or "forget" what was learned from them up to
+# then (their plays stay in the history). The tracks are kept by id, so a steer outlives a
+# new analysis that redraws the regions.
+_V6 = """
+CREATE TABLE steering (
+    id INTEGER PRIMARY KEY,
+    action TEXT NOT NULL CHECK (action IN ('more', 'less', 'clear', 'forget')),
+    label TEXT NOT NULL DEFAULT '',
+    steered_at REAL NOT NULL
+);
+CREATE TABLE steering_tracks (
+    steering_id INTEGER NOT NULL REFERENCES steering(id) ON DELETE CASCADE,
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    PRIMARY KEY (steering_id, track_id)
+) WITHOUT ROWID;
+CREATE INDEX steering_tracks_track ON steering_tracks(track_id)
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: roots, settings, tracks, features, plays, ratings", _script(_V1)),
     Migration(2, "play queue that survives a restart", _script(_V2)),
@@ -152,6 +171,7 @@ MIGRATIONS: list[Migration] = [
               _script(_V3)),
     Migration(4, "why each play ended", _script(_V4)),
     Migration(5, "plays the recommender does not learn from", _script(_V5)),
+    Migration(6, "the listener's steering of the auto-shuffle by region", _script(_V6)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version
