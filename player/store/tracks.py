@@ -348,6 +348,17 @@ class TrackStore:
             "coalesce(albumartist, artist, ''), coalesce(genre, ''), year, added_at, "
             f"{playability_state()} FROM tracks ORDER BY id")]
 
+    def names(self) -> dict[int, tuple[str, str, str]]:
+        """Track id → (title as shown, artist, genre) for every track: the title is the
+        file name where the tags have none; a missing artist or genre is ''."""
+        out = {}
+        for track_id, title, path, artist, genre in self.db.query(
+                "SELECT id, title, path, coalesce(artist, ''), coalesce(genre, '') "
+                "FROM tracks"):
+            shown = title or os.path.splitext(os.path.basename(fs_path(path)))[0]
+            out[track_id] = (shown, artist, genre)
+        return out
+
     def paths(self) -> dict[int, str]:
         """Track id → file path, for every track."""
         return {r[0]: fs_path(r[1]) for r in self.db.query("SELECT id, path FROM tracks")}

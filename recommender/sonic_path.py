@@ -1,0 +1,160 @@
+"""Sonic paths: from one track to another through the tracks that lie between them.
+
+A path of N tracks starts at A and ends at B. The steps between aim at evenly spaced
+waypoints on the straight line from A to B in the similarity space, and each one must lie
+nearer to B than the step before (so the music moves steadily towards B, never back).
+Among the tracks that qualify, a step takes the one nearest its waypoint, preferring one
+close to the previous step and one the listener is likely to enjoy.
+
+Never on a path: what the listener rated 1–2 stars, skipped twice or more, or dislikes;
+missing or unplayable files; what played lately or is queued (the hard rules of the
+auto-shuffle); two tracks of one artist in a row while another choice exists. A and B
+themselves are the listener's choice and always stand.
+
+Only the CORRIDOR tracks nearest the line from A to B are considered: a path costs tens
+of milliseconds even at 100,000 tracks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from player.errors import RiffleError
+from player.queue_types import FillContext
+from recommender.picking import ARTIST_GAP, ARTIST_PENALTY, DISLIKED
+from recommender.snapshot import Snapshot
+
+#: Tracks nearest the straight line from A to B among which the steps are chosen.
+CORRIDOR = 4_000
+#: Weight of the distance from the previous step, against that from the waypoint.
+SMOOTHNESS = 0.5
+#: Weight of the listener's (predicted) preference, in squared distance units of a step.
+LIKING = 0.15
+#: The most tracks a path may have, and the default.
+MAX_LENGTH = 200
+DEFAULT_LENGTH = 12
+
+
+class NoPathError(RiffleError):
+    """No path can be drawn between the two tracks (one is not analysed, or the same)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PathStep:
+    track_id: int
+    to_end: float  # distance to the last track, in the similarity space (random pair ≈ 1)
+    step: float  # distance from the track before (0 for the first)
+
+
+def sonic_path(snapshot: Snapshot, start: int, end: int, length: int = DEFAULT_LENGTH, *,
+               context: FillContext | None = None) -> list[PathStep]:
+    """A path of up to *length* tracks from track id *start* to *end*, both included;
+    shorter when too few tracks qualify. *context*: what plays and is queued (kept off the
+    path). Raises NoPathError when either track is unknown or not analysed yet."""
+    cat, space = snapshot.catalog, snapshot.library.space
+    if start == end:
+        raise NoPathError("A path needs two different tracks.")
+    rows = []
+    for track_id in (start, end):
+        row = cat.row_of.get(track_id)
+        if row is None or not space.has_point(np.array([row]))[0]:
+            raise NoPathError(f"Riffle has not listened to track {track_id} yet: a path "
+                              "needs both ends analysed (riffle analyze).")
+        rows.append(row)
+    a_row, b_row = rows
+    length = max(2, min(MAX_LENGTH, length))
+    ends = space.points(np.array(rows))
+    a, b = ends[0].astype(np.float64), ends[1].astype(np.float64)
+    corridor = _corridor(snapshot, a, b, _allowed(snapshot, context, a_row, b_row))
+    chosen = [a_row]
+    if len(corridor) and length > 2:
+        chosen += _steps(snapshot, corridor, a, b, a_row, b_row, length - 2)
+    chosen.append(b_row)
+    points = space.points(np.array(chosen)).astype(np.float64)
+    to_end = np.linalg.norm(points - b, axis=1)
+    step = np.r_[0.0, np.linalg.norm(np.diff(points, axis=0), axis=1)]
+    return [PathStep(int(cat.ids[r]), float(d), float(s))
+            for r, d, s in zip(chosen, to_end, step, strict=True)]
+
+
+def _allowed(snapshot: Snapshot, context: FillContext | None, a_row: int,
+             b_row: int) -> np.ndarray:
+    """Rows a step may take: analysed, playable, not disliked, not heard lately."""
+    cat, history = snapshot.catalog, snapshot.history
+    allowed = cat.playable & ~snapshot.one_star & snapshot.library.space.has_point(
+        np.arange(len(cat)))
+    disliked = [t for t, (stars, _) in history.ratings.items() if stars <= 2]
+    disliked += [t for t, n in history.skips.items() if n >= 2]
+    disliked += cat.ids[snapshot.own <= DISLIKED].tolist()
+    recent = set(snapshot.recent)
+    if context is not None:
+        recent.update(context.queued, context.history[-50:])
+        if context.current is not None:
+            recent.add(context.current)
+    for ids in (disliked, recent):
+        found = cat.rows(ids)
+        if len(found):
+            allowed[found] = False
+    allowed[[a_row, b_row]] = False
+    return allowed
+
+
+def _corridor(snapshot: Snapshot, a: np.ndarray, b: np.ndarray,
+              allowed: np.ndarray) -> np.ndarray:
+    """The CORRIDOR allowed rows nearest the segment from *a* to *b*, nearer to *b* than
+    *a* is."""
+    rows = np.flatnonzero(allowed)
+    if not len(rows):
+        return rows
+    points = snapshot.library.space.points(rows).astype(np.float64)
+    ab = b - a
+    along = np.clip((points - a) @ ab / max(float(ab @ ab), 1e-12), 0.0, 1.0)
+    off = np.einsum("ij,ij->i", d := points - a - along[:, None] * ab, d)
+    closer = np.einsum("ij,ij->i", e := points - b, e) < float(ab @ ab)
+    rows, off = rows[closer], off[closer]
+    if len(rows) > CORRIDOR:
+        rows = rows[np.argpartition(off, CORRIDOR - 1)[:CORRIDOR]]
+    return np.sort(rows)
+
+
+def _steps(snapshot: Snapshot, rows: np.ndarray, a: np.ndarray, b: np.ndarray,
+           a_row: int, b_row: int, count: int) -> list[int]:
+    """Up to *count* rows from *rows*, each nearer to *b* than the one before."""
+    cat = snapshot.catalog
+    points = snapshot.library.space.points(rows).astype(np.float64)
+    to_b = np.linalg.norm(points - b, axis=1)
+    own = snapshot.own_preferences(rows)
+    predicted, _, _ = snapshot.predictions(rows, keep=False)
+    liking = np.where(np.isnan(own), predicted, own)
+    span = float(np.linalg.norm(b - a))
+    step2 = (span / (count + 1)) ** 2 or 1.0
+    used = np.zeros(len(rows), bool)
+    artists = cat.artist_key[rows]
+    chosen: list[int] = []
+    previous, previous_to_b, previous_row = a, span, a_row
+    recent = [cat.artist_key[a_row]]
+    for n in range(1, count + 1):
+        target = a + (b - a) * (n / (count + 1))
+        ok = ~used & (to_b < previous_to_b - 1e-9)
+        if not ok.any():
+            break
+        avoid = {cat.artist_key[previous_row]}
+        if n == count:
+            avoid.add(cat.artist_key[b_row])
+        other = ok & ~np.isin(artists, list(avoid))
+        if other.any():
+            ok = other
+        cost = (np.sum((points - target) ** 2, axis=1)
+                + SMOOTHNESS * np.sum((points - previous) ** 2, axis=1)) / step2
+        cost -= LIKING * liking
+        for age, key in enumerate(reversed(recent[-ARTIST_GAP:])):
+            cost += ARTIST_PENALTY * (1.0 - age / (ARTIST_GAP + 1)) * (artists == key)
+        cost[~ok] = np.inf
+        best = int(np.argmin(cost))
+        used[best] = True
+        chosen.append(int(rows[best]))
+        previous, previous_to_b, previous_row = points[best], float(to_b[best]), int(rows[best])
+        recent.append(artists[best])
+    return chosen
