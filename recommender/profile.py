@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from player.formatting import stars as stars_text
 from recommender.regions import find_regions
 from recommender.snapshot import Snapshot
 from recommender.sound_words import SoundWords
@@ -212,3 +213,31 @@ def _track(snapshot: Snapshot, track_id: int, names: Mapping[int, tuple[str, str
     return RegionTrack(track_id, title, artist,
                        evidence_words(snapshot.history, track_id) if judged else "",
                        snapshot.preference_of(row, keep=False))
+
+
+def evidence_text(evidence: Evidence) -> str:
+    """'liked 5 (rated ★★★★★ twice, played to the end 3 times) · disliked 1 (skipped once)'
+    — the evidence of a region in words; 'no judgements yet' when there is none."""
+    def times(n: int) -> str:
+        return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+    liked = [f"rated {stars_text(s)} {times(evidence.rated[s])}" for s in (5, 4)
+             if evidence.rated.get(s)]
+    if evidence.completed:
+        liked.append(f"played to the end {times(evidence.completed)}")
+    disliked = [f"rated {stars_text(s)} {times(evidence.rated[s])}" for s in (1, 2)
+                if evidence.rated.get(s)]
+    for count, what in ((evidence.skipped, "skipped"),
+                        (evidence.removed, "taken out of the queue")):
+        if count:
+            disliked.append(f"{what} {times(count)}")
+    parts = []
+    if liked:
+        parts.append(f"liked {evidence.liked} ({', '.join(liked)})")
+    if disliked:
+        parts.append(f"disliked {evidence.disliked} ({', '.join(disliked)})")
+    if evidence.rated.get(3):
+        parts.append(f"rated {stars_text(3)} {times(evidence.rated[3])}")
+    if evidence.forgotten:
+        parts.append(f"{evidence.forgotten} forgotten")
+    return " · ".join(parts) or "no judgements yet"

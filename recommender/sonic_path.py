@@ -1,8 +1,8 @@
 """Sonic paths: from one track to another through the tracks that lie between them.
 
-A path of N tracks starts at A and ends at B. The steps between aim at evenly spaced
-waypoints on the straight line from A to B in the similarity space, and each one must lie
-nearer to B than the step before (so the music moves steadily towards B, never back).
+A path of N tracks starts at A and ends at B. Each step between aims at an even share of
+the way left from the step before to B in the similarity space, and must lie nearer to B
+than the step before (so the music moves steadily towards B, never back).
 Among the tracks that qualify, a step takes the one nearest its waypoint, preferring one
 close to the previous step and one the listener is likely to enjoy.
 
@@ -136,7 +136,7 @@ def _steps(snapshot: Snapshot, rows: np.ndarray, a: np.ndarray, b: np.ndarray,
     previous, previous_to_b, previous_row = a, span, a_row
     recent = [cat.artist_key[a_row]]
     for n in range(1, count + 1):
-        target = a + (b - a) * (n / (count + 1))
+        target = previous + (b - previous) / (count + 2 - n)  # what is left, shared out
         ok = ~used & (to_b < previous_to_b - 1e-9)
         if not ok.any():
             break

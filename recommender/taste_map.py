@@ -2,32 +2,26 @@
 listener thinks of it, how they judged it, and its region; and why a track sits where it
 does, in words.
 
-`prepare_map` does the work off the window's thread: the layout (recommender/map_layout.py,
-followed cheaply or computed again, saved), the taste profile (recommender/profile.py)
-and the colours, from one Snapshot of the auto-shuffle. The result is immutable; the
-window only reads it.
+recommender/map_job.py builds a TasteMap off the window's thread; the window only reads
+it. This module loads nothing heavy (numpy only), so the window may read it on its own
+thread.
 """
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from player.formatting import stars as stars_text
-from player.store import Store
-from recommender import map_layout
-from recommender.map_layout import MapLayout
-from recommender.profile import TasteProfile, build_profile
 from recommender.reasons import quoted
-from recommender.snapshot import Snapshot
-from recommender.sound_words import SoundWords
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from recommender.map_layout import MapLayout
+    from recommender.profile import TasteProfile
+    from recommender.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -53,38 +47,6 @@ class TasteMap:
     def region_name(self, point: int) -> str:
         number = int(self.region[point])
         return self.profile.region(number).name if number else ""
-
-
-@dataclass(frozen=True)
-class MapResult:
-    layout: MapLayout
-    taste_map: TasteMap
-    seconds: float  # how long the layout took (0 when followed or loaded)
-    computed: bool  # True when the whole layout was computed again
-
-
-def prepare_map(store: Store, snapshot: Snapshot, previous: MapLayout | None, *,
-                cache_path: Path | None = None,
-                progress: Callable[[float], None] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> MapResult:
-    """The map of *snapshot*'s library: *previous* layout (else the saved one) followed,
-    or a new one computed and saved. Runs off the owner's thread, with a Store of its own.
-    Raises map_layout.LayoutCancelled when *cancelled*."""
-    library = snapshot.library
-    if previous is None and cache_path is not None:
-        previous = map_layout.load_layout(cache_path)
-    started = time.perf_counter()
-    layout = map_layout.follow_layout(previous, library)
-    computed = layout is None
-    if layout is None:
-        layout = map_layout.compute_layout(library, progress=progress, cancelled=cancelled)
-        logger.info("the taste map laid out %d tracks in %.1f s", len(layout),
-                    time.perf_counter() - started)
-    if cache_path is not None and layout is not previous:
-        map_layout.save_layout(cache_path, layout)
-    seconds = time.perf_counter() - started if computed else 0.0
-    profile = build_profile(snapshot, store.tracks.names(), SoundWords.from_store(store))
-    return MapResult(layout, colour(snapshot, layout, profile), seconds, computed)
 
 
 def colour(snapshot: Snapshot, layout: MapLayout, profile: TasteProfile) -> TasteMap:
