@@ -78,7 +78,7 @@ def _open_window(store: Store, request: OpenRequest | None = None) -> int:
     parts = window_parts(store=store, work=work, jobs=jobs, loader=LibraryLoader(work),
                          state=WindowState(default_state_path()),
                          suggested_folder=default_music_dir(), player=player,
-                         similar=similar_function())
+                         similar=similar_function(), map_cache=_map_cache(store.path))
     window = MainWindow(parts)
     window.show()
     if player is None:
@@ -143,6 +143,12 @@ def _shuffle_cache(db_path: Path) -> Path:
 
     key = hashlib.sha1(os.fsencode(db_path.resolve())).hexdigest()[:16]
     return default_cache_dir() / f"shuffle-{key}.npz"
+
+
+def _map_cache(db_path: Path) -> Path:
+    """Where the window keeps the taste map's layout for the library at *db_path*."""
+    return _shuffle_cache(db_path).with_name(_shuffle_cache(db_path).name.replace(
+        "shuffle-", "taste-map-"))
 
 
 def main(argv: list[str] | None = None) -> int:

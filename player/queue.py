@@ -249,6 +249,17 @@ class Queue:
         self._top_up()
         self._changed()
 
+    def arrange_user(self, keys: Sequence[int]) -> None:
+        """Put the user part in the order of *keys* (entries not named keep their order,
+        after them); the auto part is not touched."""
+        by_key = {e.key: e for e in self._user}
+        ordered = [by_key.pop(k) for k in keys if k in by_key]
+        rest = [e for e in self._user if e.key in by_key]
+        if ordered + rest == self._user:
+            return
+        self._user = ordered + rest
+        self._changed()
+
     def clear(self) -> None:
         """Empty everything ahead (user and auto part); the auto part then refills."""
         self._user.clear()

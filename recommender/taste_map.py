@@ -20,7 +20,7 @@ from recommender.reasons import quoted
 
 if TYPE_CHECKING:
     from recommender.map_layout import MapLayout
-    from recommender.profile import TasteProfile
+    from recommender.profile_types import TasteProfile
     from recommender.snapshot import Snapshot
 
 

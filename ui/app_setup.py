@@ -60,9 +60,10 @@ def make_application(argv: list[str]) -> QApplication:
 def window_parts(*, store: Store, work: BackgroundWork, jobs: LibraryJobs,
                  loader: LibraryLoader, state: WindowState, suggested_folder: Path | None,
                  player: PlayerParts | None,
-                 similar: SimilarFunction | None = None) -> WindowParts:
+                 similar: SimilarFunction | None = None,
+                 map_cache: Path | None = None) -> WindowParts:
     return WindowParts(store=store, work=work, jobs=jobs, loader=loader, state=state,
-                       icon=app_icon(), player=player, similar=similar,
+                       icon=app_icon(), player=player, similar=similar, map_cache=map_cache,
                        suggested_folder=str(suggested_folder) if suggested_folder else None)
 
 

@@ -71,6 +71,8 @@ class LibraryPanel(QWidget):
     reveal_requested = Signal(str)  # a file path to show in its folder
     similar_requested = Signal(int)  # a track id
     why_requested = Signal(int)  # a track id: why the auto-shuffle would (not) pick it
+    path_requested = Signal(int)  # a track id: a sonic path from what plays to it
+    flow_requested = Signal(list, bool)  # track ids in flow order: True plays now, else queue
 
     def __init__(self, model: LibraryModel, state: WindowState,
                  parent: QWidget | None = None) -> None:
@@ -272,6 +274,13 @@ class LibraryPanel(QWidget):
         similar.setEnabled(not many)
         why = menu.addAction("Why this track?", lambda: self.why_requested.emit(clicked))
         why.setEnabled(not many)
+        menu.addSeparator()
+        path = menu.addAction("Play a path to here", lambda: self.path_requested.emit(clicked))
+        path.setEnabled(not many)
+        menu.addAction("Play in flow order", lambda: self.flow_requested.emit(ids, True)) \
+            .setEnabled(many)
+        menu.addAction("Queue in flow order", lambda: self.flow_requested.emit(ids, False)) \
+            .setEnabled(many)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _header_menu(self, pos: QPoint) -> None:

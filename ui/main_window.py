@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +47,8 @@ from ui.player_control import PlayerControl
 from ui.queue_model import QueueModel, describe_from
 from ui.queue_panel import QueuePanel
 from ui.status import JobStatus
+from ui.taste_actions import TasteActions
+from ui.taste_map_panel import TasteMapPanel
 from ui.welcome import WelcomePage
 from ui.why_dialog import WhyDialog
 from ui.window_parts import PlayerParts, WindowParts
@@ -90,11 +93,15 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.browser)
-        self.splitter.addWidget(self.library)
+        self.centre = QTabWidget()  # the library table, and the taste map beside it
+        self.centre.setDocumentMode(True)
+        self.centre.addTab(self.library, "Library")
+        self.splitter.addWidget(self.centre)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.welcome)
         self.pages.addWidget(self.splitter)
         self.why_dialog: WhyDialog | None = None
+        self.taste_map: TasteMapPanel | None = None
         self.bar: NowPlayingBar | None = None
         self.queue_panel: QueuePanel | None = None
         self.control: PlayerControl | None = None
@@ -126,6 +133,28 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.queue_panel)
         self.control = PlayerControl(parts, self.bar, self.queue_panel, self.model,
                                      self.parts.work, self.actions_.settings, parent=self)
+        self._add_taste_map(self.control)
+
+    def _add_taste_map(self, control: PlayerControl) -> None:
+        """The taste map tab, sonic paths and flow order (ui/taste_map_panel.py)."""
+        def title_of(track_id: int) -> str:
+            row = self.model.library.row_of(track_id)
+            return self.model.library.titles[row] if row is not None else f"track {track_id}"
+
+        self.taste_actions = TasteActions(control, self.parts.work, self.store, title_of, self)
+        self.taste_map = TasteMapPanel(self.parts.work, control, self.model, self.taste_actions,
+                                       self.parts.map_cache)
+        self.centre.addTab(self.taste_map, "Taste map")
+        self.taste_actions.message.connect(self.show_message)
+        self.taste_map.message.connect(self.show_message)
+        self.model.count_changed.connect(lambda _n: self.taste_map.follow_filter()
+                                         if self.taste_map is not None else None)
+        self.library.path_requested.connect(self.taste_actions.path_to)
+        self.library.flow_requested.connect(
+            lambda ids, now: (self.taste_actions.play_in_flow_order(ids) if now
+                              else self.taste_actions.queue_in_flow_order(ids)))
+        assert self.queue_panel is not None
+        self.queue_panel.flow_requested.connect(self.taste_actions.order_queue_for_flow)
 
     def add_action(self, menu: str, text: str, slot: Callable[[], Any],
                    keys: QKeySequence | str | list[Any] | None = None,
@@ -177,6 +206,10 @@ class MainWindow(QMainWindow):
         add("&View", "Find in library", self.library.focus_filter,
             QKeySequence.StandardKey.Find)
         add("&View", "Go to playing track", self.show_playing, "Ctrl+J")
+        add("&View", "Library", lambda: self.centre.setCurrentIndex(0), "Ctrl+1")
+        if self.taste_map is not None:
+            add("&View", "Taste map", lambda: self.centre.setCurrentWidget(self.taste_map),
+                "Ctrl+2")
         self.browser_action = self._toggle_action("Side list", self.browser)
         if self.queue_panel is not None:
             self.queue_action = self._toggle_action("Queue", self.queue_panel, "Ctrl+U")
@@ -394,6 +427,8 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.parts.work.hub.unsubscribe(self._changed)
         self.actions_.jobs.cancel()
+        if self.taste_map is not None:
+            self.taste_map.shutdown()
         if self.control is not None:
             self.control.shutdown()
         if self.queue_panel is not None:

@@ -57,6 +57,7 @@ class QueuePanel(QWidget):
 
     play_requested = Signal(int)  # a queue key to play now
     why_requested = Signal(int)  # a queue key: why the auto-shuffle (would have) picked it
+    flow_requested = Signal()  # put what the listener queued in flow order
     rated = Signal(int, int)  # track id, stars
     auto_toggled = Signal(bool)
     discover_changed = Signal(float)  # 0.0 familiar … 1.0 adventurous
@@ -171,4 +172,7 @@ class QueuePanel(QWidget):
         menu.addAction("Remove from queue", lambda: self.model.queue.remove(keys))
         why = menu.addAction("Why this track?", lambda: self.why_requested.emit(keys[0]))
         why.setEnabled(len(keys) == 1)
+        flow = menu.addAction("Order for flow", self.flow_requested.emit)
+        flow.setToolTip("Reorder the tracks you queued so each sounds like the one before")
+        flow.setEnabled(len(self.model.queue.user_part) >= 3)
         menu.popup(self.list.viewport().mapToGlobal(pos))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
@@ -39,3 +40,4 @@ class WindowParts:
     suggested_folder: str | None = None
     player: PlayerParts | None = None
     similar: SimilarFunction | None = None
+    map_cache: Path | None = None  # where the taste map's layout is saved

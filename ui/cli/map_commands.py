@@ -19,7 +19,7 @@ from ui.cli.context import CliContext
 from ui.cli.library_commands import dumps
 
 if TYPE_CHECKING:
-    from recommender.profile import ProfileRegion, RegionTrack, TasteProfile
+    from recommender.profile_types import ProfileRegion, RegionTrack, TasteProfile
     from recommender.snapshot import Snapshot
 
 _STEERS = {
@@ -120,7 +120,7 @@ def profile_json(profile: TasteProfile) -> dict[str, Any]:
 
 
 def _print_profile(ctx: CliContext, profile: TasteProfile) -> None:
-    from recommender.profile import evidence_text
+    from recommender.profile_types import evidence_text
 
     total = sum(len(r.track_ids) for r in profile.regions)
     ctx.out(f"Your library as {len(profile.regions)} regions of {total} analysed tracks "
