@@ -3,6 +3,8 @@ the profile's steering, and paths from the map and the library."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
@@ -216,4 +218,4 @@ def test_play_in_flow_order_plays_the_selection_reordered(
     order = [w.control.playing_id(), *(e.track_id for e in w.control.queue.user_part)]
     assert sorted(order) == sorted(chosen)
     albums = [0 if t in {ids["Dawn"], ids["Mist"], ids["Harbour"]} else 1 for t in order]
-    assert sum(a != b for a, b in zip(albums, albums[1:], strict=False)) == 1
+    assert sum(a != b for a, b in itertools.pairwise(albums)) == 1
