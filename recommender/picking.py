@@ -219,7 +219,7 @@ class Fill:
 
     def _novelty(self, rows: np.ndarray, now: float) -> np.ndarray:
         cat = self.cat
-        last = self.snap.last_played[rows]
+        last = self.snap.heard[rows]
         never = np.isnan(last)
         days_since = np.where(never, 0.0, (now - np.nan_to_num(last)) / 86_400.0)
         value = np.where(never, 0.7, np.minimum(1.0, days_since / NOVELTY_DAYS) * 0.8)

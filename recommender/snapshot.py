@@ -100,12 +100,18 @@ class Snapshot:
         self.one_star[cat.rows(t for t, (stars, _) in history.ratings.items() if stars == 1)] \
             = True
         self.last_played = np.full(len(cat), np.nan)
+        #: When each track last played, as novelty counts it: a play the listener asked
+        #: Riffle to forget (with its region) no longer makes the track familiar.
+        self.heard = np.full(len(cat), np.nan)
         if history.last_played:
             known = [(cat.row_of[t], at) for t, at in history.last_played.items()
                      if t in cat.row_of]
             if known:
                 rows, times = zip(*known, strict=True)
                 self.last_played[list(rows)] = times
+                self.heard[list(rows)] = times
+                forgotten = self.heard <= self.steering.forgotten_at
+                self.heard[forgotten] = np.nan
         judged = np.flatnonzero(~np.isnan(self.own))
         space = library.space
         with_point = judged[space.has_point(judged)] if len(judged) else judged

@@ -3,9 +3,10 @@ what was learned from it is forgotten.
 
 Steers (player/store/steering.py) name tracks, so they outlive a redraw of the regions. The
 newest more/less/clear steer naming a track decides its *bias*; every "forget" moves the
-track's *forgotten_at* mark, and judgements made up to then no longer teach the taste model
-(their plays stay in the history, and the recency rules still see them). The one-star rule
-is not learned, so it holds even for a forgotten track.
+track's *forgotten_at* mark, and judgements made up to then no longer teach the taste model,
+nor do plays made up to then count against its novelty: the region starts afresh. The
+plays stay in the history (play counts, export, reasons), and the recency rules still see
+them. The one-star rule is not learned, so it holds even for a forgotten track.
 """
 
 from __future__ import annotations

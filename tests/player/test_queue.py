@@ -90,6 +90,19 @@ def test_remove_move_jump_and_clear() -> None:
     assert q.user_part == () and len(q.auto_part) == 2 and q.current == a
 
 
+def test_arrange_user_reorders_the_user_part_only() -> None:
+    q = Queue(PoolFiller(), ahead=2)
+    a, b, c, d = q.enqueue([1, 2, 3, 4])
+    auto = q.auto_part
+    changed: list[int] = []
+    q.listeners.append(lambda: changed.append(1))
+    q.arrange_user([c.key, a.key, 999])  # unknown keys are ignored, the rest keep order
+    assert ids(q.user_part) == [3, 1, 2, 4] and q.auto_part == auto
+    assert changed == [1]
+    q.arrange_user([c.key, a.key])  # already so: nothing changes
+    assert changed == [1]
+
+
 def test_redraw_replaces_only_the_auto_part() -> None:
     q = Queue(PoolFiller(seed=3), ahead=5)
     q.enqueue([1, 2])

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from player.errors import DatabaseLockedError, NotARiffleDatabaseError, ReadOnlyDatabaseError
+from player.errors import (
+    DatabaseLockedError,
+    NotARiffleDatabaseError,
+    ReadOnlyDatabaseError,
+    RiffleError,
+)
 from player.models import PlayOutcome, PlaySource, Track
 from player.store import Database, Store
 from player.store.migrations import APPLICATION_ID, LATEST_VERSION
@@ -134,3 +139,20 @@ def test_a_play_error_lasts_only_while_the_file_is_the_same(store: Store) -> Non
         store.tracks.set_play_error(track_id, "no decoder")
         store.tracks.record_error("/m/c.ogg", 3, 90, "damaged")
     assert store.tracks.get(track_id).play_error is None
+
+
+def test_steering_keeps_each_steer_with_its_tracks(store: Store) -> None:
+    ids = [store.tracks.upsert(Track(path=f"/m/{n}.flac", title=str(n))) for n in range(3)]
+    assert store.steering.mark() == 0 and store.steering.all() == []
+    first = store.steering.add("less", ids[:2], label="Loud", now=10.0)
+    second = store.steering.add("forget", [ids[2], ids[2]], now=11.0)
+    assert store.steering.mark() == second > first
+    steers = store.steering.all()
+    assert [(s.action, s.label, s.at, s.track_ids) for s in steers] == [
+        ("less", "Loud", 10.0, frozenset(ids[:2])), ("forget", "", 11.0, frozenset(ids[2:]))]
+    with pytest.raises(RiffleError, match="more, less, clear, forget"):
+        store.steering.add("louder", ids)
+    with pytest.raises(RiffleError, match="no tracks"):
+        store.steering.add("more", [])
+    store.tracks.delete(ids[0])  # a deleted track leaves its steers
+    assert store.steering.all()[0].track_ids == frozenset(ids[1:2])
