@@ -92,7 +92,7 @@ def test_remove_move_jump_and_clear() -> None:
 
 def test_arrange_user_reorders_the_user_part_only() -> None:
     q = Queue(PoolFiller(), ahead=2)
-    a, b, c, d = q.enqueue([1, 2, 3, 4])
+    a, _b, c, _d = q.enqueue([1, 2, 3, 4])
     auto = q.auto_part
     changed: list[int] = []
     q.listeners.append(lambda: changed.append(1))
