@@ -32,6 +32,8 @@ CORRIDOR = 4_000
 SMOOTHNESS = 0.5
 #: Weight of the listener's (predicted) preference, in squared distance units of a step.
 LIKING = 0.15
+#: Tracks nearest each waypoint among which the listener's liking is weighed.
+SHORTLIST = 48
 #: The most tracks a path may have, and the default.
 MAX_LENGTH = 200
 DEFAULT_LENGTH = 12
@@ -108,11 +110,17 @@ def _corridor(snapshot: Snapshot, a: np.ndarray, b: np.ndarray,
     rows = np.flatnonzero(allowed)
     if not len(rows):
         return rows
-    points = snapshot.library.space.points(rows).astype(np.float64)
-    ab = b - a
-    along = np.clip((points - a) @ ab / max(float(ab @ ab), 1e-12), 0.0, 1.0)
-    off = np.einsum("ij,ij->i", d := points - a - along[:, None] * ab, d)
-    closer = np.einsum("ij,ij->i", e := points - b, e) < float(ab @ ab)
+    # in dot products over the float32 points: two passes over a library-sized matrix
+    points = snapshot.library.space.points(rows)
+    a32, ab = a.astype(np.float32), (b - a).astype(np.float32)
+    span2 = max(float(ab @ ab), 1e-12)
+    norms = np.einsum("ij,ij->i", points, points)
+    p_a, p_ab = points @ a32, points @ ab
+    from_a = norms - 2.0 * p_a + float(a32 @ a32)  # |p - a|²
+    along_ab = p_ab - float(a32 @ ab)  # (p - a)·(b - a)
+    along = np.clip(along_ab / span2, 0.0, 1.0)
+    off = from_a - 2.0 * along * along_ab + along ** 2 * span2  # |p - a - t(b - a)|²
+    closer = from_a - 2.0 * along_ab + span2 < span2  # |p - b|² < |b - a|²
     rows, off = rows[closer], off[closer]
     if len(rows) > CORRIDOR:
         rows = rows[np.argpartition(off, CORRIDOR - 1)[:CORRIDOR]]
@@ -125,9 +133,8 @@ def _steps(snapshot: Snapshot, rows: np.ndarray, a: np.ndarray, b: np.ndarray,
     cat = snapshot.catalog
     points = snapshot.library.space.points(rows).astype(np.float64)
     to_b = np.linalg.norm(points - b, axis=1)
-    own = snapshot.own_preferences(rows)
-    predicted, _, _ = snapshot.predictions(rows, keep=False)
-    liking = np.where(np.isnan(own), predicted, own)
+    liking = snapshot.own_preferences(rows).copy()  # predicted only where it may matter
+    guessed = ~np.isnan(liking)
     span = float(np.linalg.norm(b - a))
     step2 = (span / (count + 1)) ** 2 or 1.0
     used = np.zeros(len(rows), bool)
@@ -148,11 +155,17 @@ def _steps(snapshot: Snapshot, rows: np.ndarray, a: np.ndarray, b: np.ndarray,
             ok = other
         cost = (np.sum((points - target) ** 2, axis=1)
                 + SMOOTHNESS * np.sum((points - previous) ** 2, axis=1)) / step2
-        cost -= LIKING * liking
         for age, key in enumerate(reversed(recent[-ARTIST_GAP:])):
             cost += ARTIST_PENALTY * (1.0 - age / (ARTIST_GAP + 1)) * (artists == key)
         cost[~ok] = np.inf
-        best = int(np.argmin(cost))
+        # the listener's liking can only reorder the SHORTLIST nearest the waypoint
+        short = np.argpartition(cost, min(SHORTLIST, len(cost)) - 1)[:SHORTLIST]
+        short = short[np.isfinite(cost[short])]
+        todo = short[~guessed[short]]
+        if len(todo):
+            liking[todo] = snapshot.predictions(rows[todo], keep=False)[0]
+            guessed[todo] = True
+        best = int(short[np.argmin(cost[short] - LIKING * liking[short])])
         used[best] = True
         chosen.append(int(rows[best]))
         previous, previous_to_b, previous_row = points[best], float(to_b[best]), int(rows[best])

@@ -117,6 +117,7 @@ class MapView(pg.PlotWidget):
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the box handles them
             self.addItem(item)
         self._lasso: list[QPointF] = []
+        self._labels: list[pg.TextItem] = []
         self.card = QLabel(self)  # what the hovered point is, always plain text
         self.card.setObjectName("mapCard")
         self.card.setTextFormat(Qt.TextFormat.PlainText)
@@ -171,6 +172,21 @@ class MapView(pg.PlotWidget):
             self.playing.clear()
         else:
             self.playing.setData(pos=self.xy[[playing]])
+
+    def set_labels(self, labels: list[tuple[float, float, str]]) -> None:
+        """Short texts written on the map at (x, y): the regions' numbers (plain text)."""
+        for item in self._labels:
+            self.removeItem(item)
+        self._labels = []
+        for x, y, text in labels:
+            item = pg.TextItem(text, color=(40, 40, 40), anchor=(0.5, 0.5),
+                               fill=pg.mkBrush(255, 255, 255, 200),
+                               border=pg.mkPen(120, 120, 120, 200))
+            item.setPos(x, y)
+            item.setZValue(7)
+            item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.addItem(item)
+            self._labels.append(item)
 
     def centre_on(self, point: int) -> None:
         rect = self.box.viewRect()

@@ -41,6 +41,13 @@ LEGEND = ("● blue: you like it (or Riffle expects you to)   ● grey: not know
           "Shift+drag: lasso to queue")
 
 
+def region_middles(tm: TasteMap) -> dict[int, tuple[float, float]]:
+    """Where each region's number is written on the map: the middle (median) of its
+    points."""
+    return {r.number: tuple(np.median(tm.xy[tm.region == r.number], axis=0).tolist())
+            for r in tm.profile.regions if (tm.region == r.number).any()}
+
+
 class TasteMapPanel(QWidget):
     """Map | profile, with a row of tools above."""
 
@@ -57,7 +64,7 @@ class TasteMapPanel(QWidget):
         self.taste_actions = actions
         self.cache_path = cache_path
         self.taste_map: TasteMap | None = None
-        self._layout: Any = None  # the MapLayout the map was drawn from
+        self._result: Any = None  # the MapResult the map was drawn from
         self._snapshot: Any = None  # the auto-shuffle snapshot it was drawn from
         self._task: Any = None
         self._again = False
@@ -91,7 +98,7 @@ class TasteMapPanel(QWidget):
         split.addWidget(self.view)
         split.addWidget(self.profile)
         split.setStretchFactor(0, 1)
-        split.setSizes([640, 340])
+        split.setSizes([600, 420])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -148,7 +155,7 @@ class TasteMapPanel(QWidget):
         self._start(snapshot)
 
     def _start(self, snapshot: Any) -> None:
-        previous, cache_path = self._layout, self.cache_path
+        previous, cache_path = self._result, self.cache_path
 
         def make(ctx: TaskContext) -> Any:
             from threadpoolctl import ThreadpoolController
@@ -174,11 +181,13 @@ class TasteMapPanel(QWidget):
 
     def _made(self, snapshot: Any, result: Any) -> None:
         first = self.taste_map is None
-        self._snapshot, self._layout = snapshot, result.layout
+        self._snapshot, self._result = snapshot, result
         self.taste_map = tm = result.taste_map
         self.view.show_points(tm.ids, tm.xy, tm.preference, tm.stars, tm.skips,
                               keep_view=not first)
         self.profile.show_profile(tm.profile)
+        self.view.set_labels([(float(x), float(y), str(number)) for number, (x, y) in
+                              region_middles(tm).items()])
         self._apply_highlight()
         self.draw_path()
         regions = len(tm.profile.regions)
