@@ -72,6 +72,7 @@ def _aligned(layout: map_layout.MapLayout, ids: np.ndarray) -> np.ndarray:
 def _paths(snapshot: Snapshot, pairs: int, seed: int = 0) -> dict[str, float]:
     ids = snapshot.catalog.ids[map_layout.analysed_rows(snapshot.library)]
     rng = np.random.default_rng(seed)
+    sonic_path(snapshot, int(ids[0]), int(ids[-1]), 12)  # first use: the model's set-up
     falls, lengths, times = [], [], []
     for _ in range(pairs):
         a, b = (int(t) for t in rng.choice(ids, 2, replace=False))

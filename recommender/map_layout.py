@@ -37,8 +37,11 @@ logger = logging.getLogger(__name__)
 NEIGHBOURS = 10
 #: Iterations of t-SNE: with exaggeration EARLY_EXAGGERATION first, then without.
 EARLY_ITERATIONS = 250
-ITERATIONS = 400
+ITERATIONS = 300
 EARLY_EXAGGERATION = 4.0
+#: Coarser FFT interpolation than openTSNE's default (2 units of the layout per interval
+#: instead of 1): a third faster at 100,000 tracks, and no neighbour lost on the corpus.
+INTS_IN_INTERVAL = 2
 #: Below this many tracks the principal components are the layout (t-SNE needs more).
 TSNE_MIN = 24
 #: A new track sits at the weighted middle of this many nearest placed tracks.
@@ -123,7 +126,8 @@ def embed(points: np.ndarray, *, seed: int = 0, progress: Progress | None = None
     if cancelled is not None and cancelled():
         raise LayoutCancelled
     start = initialization.pca(data, random_state=seed)
-    embedding = TSNEEmbedding(start, affinities, n_jobs=1, random_state=seed, verbose=False)
+    embedding = TSNEEmbedding(start, affinities, n_jobs=1, random_state=seed, verbose=False,
+                              ints_in_interval=INTS_IN_INTERVAL)
     embedding = embedding.optimize(EARLY_ITERATIONS, exaggeration=EARLY_EXAGGERATION,
                                    callbacks=report, callbacks_every_iters=25)
     if cancelled is not None and cancelled():

@@ -1,10 +1,11 @@
 """Sonic paths: from one track to another through the tracks that lie between them.
 
 A path of N tracks starts at A and ends at B. Each step between aims at an even share of
-the way left from the step before to B in the similarity space, and must lie nearer to B
-than the step before (so the music moves steadily towards B, never back).
-Among the tracks that qualify, a step takes the one nearest its waypoint, preferring one
-close to the previous step and one the listener is likely to enjoy.
+the way left from the step before down to B's nearest track in the similarity space (no
+step can come nearer to B than that), and must lie nearer to B than the step before, so
+the music moves steadily towards B, never back. Among the tracks that qualify, a step
+takes the one nearest its waypoint and its share, preferring one close to the previous
+step and one the listener is likely to enjoy.
 
 Never on a path: what the listener rated 1–2 stars, skipped twice or more, or dislikes;
 missing or unplayable files; what played lately or is queued (the hard rules of the
@@ -30,6 +31,11 @@ from recommender.snapshot import Snapshot
 CORRIDOR = 4_000
 #: Weight of the distance from the previous step, against that from the waypoint.
 SMOOTHNESS = 0.5
+#: Weight of keeping pace: each step about an even share of the distance left down to
+#: B's nearest track. In a sparse library a step that leaps close to B leaves nothing for
+#: the steps after it: on the real corpus (287 tracks) a 12-track path kept 7.3 tracks on
+#: average without it, 10.5 with it (benchmarks/map.py).
+PACE = 64.0
 #: Weight of the listener's (predicted) preference, in squared distance units of a step.
 LIKING = 0.15
 #: Tracks nearest each waypoint among which the listener's liking is weighed.
@@ -136,14 +142,17 @@ def _steps(snapshot: Snapshot, rows: np.ndarray, a: np.ndarray, b: np.ndarray,
     liking = snapshot.own_preferences(rows).copy()  # predicted only where it may matter
     guessed = ~np.isnan(liking)
     span = float(np.linalg.norm(b - a))
-    step2 = (span / (count + 1)) ** 2 or 1.0
+    nearest = float(to_b.min()) if len(to_b) else 0.0  # no step can come nearer to B
+    step2 = ((span - nearest) / (count + 1)) ** 2 or 1.0
     used = np.zeros(len(rows), bool)
     artists = cat.artist_key[rows]
     chosen: list[int] = []
     previous, previous_to_b, previous_row = a, span, a_row
     recent = [cat.artist_key[a_row]]
     for n in range(1, count + 1):
-        target = previous + (b - previous) / (count + 2 - n)  # what is left, shared out
+        # what is left down to B's nearest track, shared out over the steps left
+        wanted = previous_to_b - (previous_to_b - nearest) / (count + 1 - n)
+        target = b + (previous - b) * (wanted / max(previous_to_b, 1e-12))
         ok = ~used & (to_b < previous_to_b - 1e-9)
         if not ok.any():
             break
@@ -154,7 +163,8 @@ def _steps(snapshot: Snapshot, rows: np.ndarray, a: np.ndarray, b: np.ndarray,
         if other.any():
             ok = other
         cost = (np.sum((points - target) ** 2, axis=1)
-                + SMOOTHNESS * np.sum((points - previous) ** 2, axis=1)) / step2
+                + SMOOTHNESS * np.sum((points - previous) ** 2, axis=1)
+                + PACE * (to_b - wanted) ** 2) / step2
         for age, key in enumerate(reversed(recent[-ARTIST_GAP:])):
             cost += ARTIST_PENALTY * (1.0 - age / (ARTIST_GAP + 1)) * (artists == key)
         cost[~ok] = np.inf
