@@ -9,6 +9,10 @@ corpus, and lays out 100,000 tracks within two minutes on one core (UMAP also co
 numba warm-up of seconds in every process; scikit-learn's exact or Barnes–Hut t-SNE is
 far slower at that size).
 
+Up to 20,000 tracks, the layout is then polished (recommender/map_refine.py): single
+tracks move to where more of their nearest tracks are also nearest on the map, which t-SNE's
+smooth objective leaves on the table (0.44 → 0.50 of the 10 nearest kept on the corpus).
+
 A layout follows the library without starting again: tracks analysed since are placed
 among their nearest placed tracks (in the similarity space), tracks gone are dropped, and
 only when the share placed that way passes REFIT_SHARE, or when the similarity space itself
@@ -29,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from recommender import map_refine
 from recommender.library_part import LibraryPart
 
 logger = logging.getLogger(__name__)
@@ -96,7 +101,20 @@ def compute_layout(library: LibraryPart, *, seed: int = 0, progress: Progress | 
     rows = analysed_rows(library)
     ids = library.catalog.ids[rows]
     points = library.space.points(rows) if len(rows) else np.zeros((0, 2), np.float32)
-    xy = embed(points, seed=seed, progress=progress, cancelled=cancelled)
+    polish = map_refine.REFINE_LIMIT >= len(ids) > map_refine.K * 3
+
+    def share(start: float, end: float) -> Progress | None:
+        if progress is None:
+            return None
+        return lambda done: progress(start + (end - start) * done)
+
+    xy = embed(points, seed=seed, progress=share(0.0, 0.7 if polish else 1.0),
+               cancelled=cancelled)
+    if polish:
+        xy = _normalised(map_refine.refine(points, xy, seed=seed, progress=share(0.7, 1.0),
+                                           cancelled=cancelled))
+        if cancelled is not None and cancelled():
+            raise LayoutCancelled
     return _with_signature(ids, xy, len(ids), points, seed)
 
 
