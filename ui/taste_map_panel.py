@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,11 +28,13 @@ from player.models import UNKNOWN_ARTIST
 from player.store import Store
 from recommender.taste_map import TasteMap, placement
 from ui.library_model import LibraryModel
-from ui.map_view import MapView
 from ui.player_control import PlayerControl
 from ui.profile_panel import ProfilePanel
 from ui.tasks import BackgroundWork, TaskCancelled, TaskContext
 from ui.taste_actions import TasteActions
+
+if TYPE_CHECKING:
+    from ui.map_view import MapView
 
 logger = logging.getLogger(__name__)
 
@@ -71,18 +73,19 @@ class TasteMapPanel(QWidget):
         self._region = 0
         self._filtered: set[int] | None = None
 
-        self.view = MapView()
+        self.view: MapView | None = None  # built when the tab is first shown
         self.profile = ProfilePanel()
         self.status = QLabel("The map appears once the library has been analysed.")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setObjectName("countLabel")
         self.lasso = self._tool("Lasso", "Drag a loop around tracks to queue them "
                                 "(or hold Shift while dragging)", checkable=True)
-        self.lasso.toggled.connect(lambda on: setattr(self.view, "lasso_on", on))
+        self.lasso.toggled.connect(lambda on: setattr(self.view, "lasso_on", on)
+                                   if self.view is not None else None)
         follow = self._tool("Playing", "Centre the map on the playing track")
         follow.clicked.connect(self.show_playing)
         whole = self._tool("Whole map", "Show every track")
-        whole.clicked.connect(self.view.show_all)
+        whole.clicked.connect(lambda: self.view.show_all() if self.view is not None else None)
         legend = QLabel(LEGEND)
         legend.setTextFormat(Qt.TextFormat.PlainText)
         legend.setObjectName("countLabel")
@@ -95,8 +98,9 @@ class TasteMapPanel(QWidget):
             tools.addWidget(button)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
-        split.addWidget(self.view)
+        split.addWidget(QWidget())  # the map's place: pyqtgraph loads when it is first shown
         split.addWidget(self.profile)
+        self._split = split
         split.setStretchFactor(0, 1)
         split.setSizes([600, 420])
         layout = QVBoxLayout(self)
@@ -106,11 +110,6 @@ class TasteMapPanel(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(legend)
 
-        self.view.play_requested.connect(lambda t: control.play_now([t]))
-        self.view.next_requested.connect(lambda ids: control.enqueue(ids, True))
-        self.view.queue_requested.connect(lambda ids: control.enqueue(ids, False))
-        self.view.path_requested.connect(actions.path_to)
-        self.view.hovered.connect(self._hovered)
         self.profile.region_selected.connect(self._region_selected)
         self.profile.steer_requested.connect(self._steer)
         self.profile.play_requested.connect(control.play_now)
@@ -130,7 +129,27 @@ class TasteMapPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self.view is None:
+            self._build_view()
         self.refresh()
+
+    def _build_view(self) -> None:
+        """The map itself, built the first time the tab is shown (pyqtgraph takes about
+        half a second to load: the window's start does not wait for it)."""
+        from ui.map_view import MapView
+
+        control, view = self.control, MapView()
+        view.lasso_on = self.lasso.isChecked()
+        view.play_requested.connect(lambda t: control.play_now([t]))
+        view.next_requested.connect(lambda ids: control.enqueue(ids, True))
+        view.queue_requested.connect(lambda ids: control.enqueue(ids, False))
+        view.path_requested.connect(self.taste_actions.path_to)
+        view.hovered.connect(self._hovered)
+        old = self._split.replaceWidget(0, view)
+        if old is not None:
+            old.deleteLater()
+        self._split.setSizes([600, 420])
+        self.view = view
 
     def _changed(self, changes: Changes) -> None:
         if changes.judgements or changes.steering or changes.library:
@@ -180,6 +199,8 @@ class TasteMapPanel(QWidget):
         self.status.setText(f"Laying out the map… {round(float(share) * 100)} %")
 
     def _made(self, snapshot: Any, result: Any) -> None:
+        if self.view is None:  # only a shown tab starts a map
+            return
         first = self.taste_map is None
         self._snapshot, self._result = snapshot, result
         self.taste_map = tm = result.taste_map
@@ -217,7 +238,7 @@ class TasteMapPanel(QWidget):
     def draw_path(self) -> None:
         """The playing track and the queue ahead, as a path over the map."""
         tm = self.taste_map
-        if tm is None:
+        if tm is None or self.view is None:
             return
         queue = self.control.queue
         playing = self.control.playing_id()
@@ -228,7 +249,7 @@ class TasteMapPanel(QWidget):
     def show_playing(self) -> None:
         playing = self.control.playing_id()
         point = self.taste_map.point_of(playing) if self.taste_map and playing else None
-        if point is None:
+        if point is None or self.view is None:
             self.message.emit("The playing track is not on the map (not analysed yet).")
             return
         self.view.centre_on(point)
@@ -247,7 +268,7 @@ class TasteMapPanel(QWidget):
 
     def _apply_highlight(self) -> None:
         tm = self.taste_map
-        if tm is None:
+        if tm is None or self.view is None:
             return
         if self._region:
             self.view.set_highlight(tm.region == self._region)
@@ -259,8 +280,9 @@ class TasteMapPanel(QWidget):
     def _hovered(self, track_id: int) -> None:
         tm = self.taste_map
         point = tm.point_of(track_id) if tm is not None and track_id >= 0 else None
-        if point is None or tm is None:
-            self.view.show_card("")
+        if point is None or tm is None or self.view is None:
+            if self.view is not None:
+                self.view.show_card("")
             return
         data = self.library.library
         row = data.row_of(track_id)
