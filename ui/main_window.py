@@ -47,8 +47,7 @@ from ui.player_control import PlayerControl
 from ui.queue_model import QueueModel, describe_from
 from ui.queue_panel import QueuePanel
 from ui.status import JobStatus
-from ui.taste_actions import TasteActions
-from ui.taste_map_panel import TasteMapPanel
+from ui.taste_map_panel import TasteMapPanel, add_taste_map
 from ui.welcome import WelcomePage
 from ui.why_dialog import WhyDialog
 from ui.window_parts import PlayerParts, WindowParts
@@ -137,24 +136,10 @@ class MainWindow(QMainWindow):
 
     def _add_taste_map(self, control: PlayerControl) -> None:
         """The taste map tab, sonic paths and flow order (ui/taste_map_panel.py)."""
-        def title_of(track_id: int) -> str:
-            row = self.model.library.row_of(track_id)
-            return self.model.library.titles[row] if row is not None else f"track {track_id}"
-
-        self.taste_actions = TasteActions(control, self.parts.work, self.store, title_of, self)
-        self.taste_map = TasteMapPanel(self.parts.work, control, self.model, self.taste_actions,
-                                       self.parts.map_cache)
-        self.centre.addTab(self.taste_map, "Taste map")
-        self.taste_actions.message.connect(self.show_message)
-        self.taste_map.message.connect(self.show_message)
-        self.model.count_changed.connect(lambda _n: self.taste_map.follow_filter()
-                                         if self.taste_map is not None else None)
-        self.library.path_requested.connect(self.taste_actions.path_to)
-        self.library.flow_requested.connect(
-            lambda ids, now: (self.taste_actions.play_in_flow_order(ids) if now
-                              else self.taste_actions.queue_in_flow_order(ids)))
         assert self.queue_panel is not None
-        self.queue_panel.flow_requested.connect(self.taste_actions.order_queue_for_flow)
+        self.taste_map = add_taste_map(self.centre, control, self.parts.work, self.store,
+                                       self.model, self.library, self.queue_panel,
+                                       self.parts.map_cache, self.show_message)
 
     def add_action(self, menu: str, text: str, slot: Callable[[], Any],
                    keys: QKeySequence | str | list[Any] | None = None,

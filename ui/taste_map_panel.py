@@ -12,6 +12,7 @@ play, queue, a sonic path (ui/taste_actions.py), steering a region (player/edits
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,15 @@ import numpy as np
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from player import edits
 from player.changes import Changes
@@ -28,8 +37,10 @@ from player.models import UNKNOWN_ARTIST
 from player.store import Store
 from recommender.taste_map import TasteMap, placement
 from ui.library_model import LibraryModel
+from ui.library_view import LibraryPanel
 from ui.player_control import PlayerControl
 from ui.profile_panel import ProfilePanel
+from ui.queue_panel import QueuePanel
 from ui.tasks import BackgroundWork, TaskCancelled, TaskContext
 from ui.taste_actions import TasteActions
 
@@ -310,3 +321,26 @@ class TasteMapPanel(QWidget):
                            "less": f"Less of “{name}” from now on.",
                            "clear": f"“{name}”: neither more nor less any more.",
                            "forget": f"Forgot what was learned from “{name}”."}[action])
+
+
+def add_taste_map(tabs: QTabWidget, control: PlayerControl, work: BackgroundWork,
+                  store: Store, model: LibraryModel, library: LibraryPanel,
+                  queue_panel: QueuePanel, cache_path: Path | None,
+                  show_message: Callable[[str], None]) -> TasteMapPanel:
+    """The Taste map tab in *tabs*, with sonic paths and flow order wired to the library's
+    and the queue's context menus; messages go to *show_message*."""
+    def title_of(track_id: int) -> str:
+        row = model.library.row_of(track_id)
+        return model.library.titles[row] if row is not None else f"track {track_id}"
+
+    actions = TasteActions(control, work, store, title_of, tabs)
+    panel = TasteMapPanel(work, control, model, actions, cache_path)
+    tabs.addTab(panel, "Taste map")
+    actions.message.connect(show_message)
+    panel.message.connect(show_message)
+    model.count_changed.connect(lambda _n: panel.follow_filter())
+    library.path_requested.connect(actions.path_to)
+    library.flow_requested.connect(lambda ids, now: actions.play_in_flow_order(ids) if now
+                                   else actions.queue_in_flow_order(ids))
+    queue_panel.flow_requested.connect(actions.order_queue_for_flow)
+    return panel
