@@ -188,7 +188,7 @@ def frames(xy: np.ndarray, preference: np.ndarray) -> None:
     app.processEvents()
     print(f"  drawing {n:,} points: set up in {(time.perf_counter() - started) * 1e3:.0f} ms")
     image = QImage(view.size(), QImage.Format.Format_ARGB32_Premultiplied)
-    for label, zoom in (("whole map", 1.0), ("closer in", 0.12)):
+    for label, zoom in (("whole map", 1.0), ("closer in", 0.12), ("close up", 0.04)):
         view.show_all()
         view.box.scaleBy((zoom, zoom))
         app.processEvents()

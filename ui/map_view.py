@@ -26,9 +26,9 @@ from PySide6.QtWidgets import QLabel, QMenu, QWidget
 from ui.map_geometry import inside_polygon
 
 #: Above this many points in view, they are drawn as one image instead of as dots.
-SCATTER_LIMIT = 12_000
+SCATTER_LIMIT = 6_000
 #: Side of the image, in pixels, over the whole map.
-RASTER = 1400
+RASTER = 1024
 #: A hover or click finds the nearest point within this many pixels.
 PICK_PIXELS = 9
 LIKED = np.array([46, 124, 222], dtype=np.float64)
@@ -97,8 +97,15 @@ class MapView(pg.PlotWidget):
         self.image.setZValue(0)
         self.dots = pg.ScatterPlotItem(size=6, pen=None, pxMode=True)
         self.dots.setZValue(1)
-        self.marks = pg.ScatterPlotItem(pxMode=True)
-        self.marks.setZValue(2)
+        white = pg.mkPen(255, 255, 255, 230, width=1)
+        self.marks = {  # judged tracks: one item per kind, so each is drawn in one go
+            kind: pg.ScatterPlotItem(pxMode=True, symbol=symbol, size=13, pen=white,
+                                     brush=pg.mkBrush(*colour, 240))
+            for kind, symbol, colour in (("loved", "star", (46, 124, 222)),
+                                         ("middling", "o", (140, 140, 150)),
+                                         ("disliked", "x", (215, 80, 20)))}
+        for mark in self.marks.values():
+            mark.setZValue(2)
         self.path_line = pg.PlotCurveItem(pen=pg.mkPen(40, 40, 40, 170, width=2))
         self.path_line.setZValue(3)
         self.path_dots = pg.ScatterPlotItem(size=9, pxMode=True,
@@ -112,8 +119,8 @@ class MapView(pg.PlotWidget):
         self.lasso_line = pg.PlotCurveItem(pen=pg.mkPen(20, 110, 200, width=2,
                                                         style=Qt.PenStyle.DashLine))
         self.lasso_line.setZValue(6)
-        for item in (self.image, self.dots, self.marks, self.path_line, self.path_dots,
-                     self.playing, self.lasso_line):
+        for item in (self.image, self.dots, *self.marks.values(), self.path_line,
+                     self.path_dots, self.playing, self.lasso_line):
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the box handles them
             self.addItem(item)
         self._lasso: list[QPointF] = []
@@ -218,18 +225,10 @@ class MapView(pg.PlotWidget):
     # -- drawing -------------------------------------------------------------------------
 
     def _draw_marks(self, stars: np.ndarray, skips: np.ndarray) -> None:
-        loved = np.flatnonzero(stars >= 4)
-        middling = np.flatnonzero(stars == 3)
-        disliked = np.flatnonzero(((stars >= 1) & (stars <= 2)) | ((stars == 0) & (skips >= 2)))
-        spots = []
-        for rows, symbol, colour in ((loved, "star", (46, 124, 222)),
-                                     (middling, "o", (140, 140, 150)),
-                                     (disliked, "x", (215, 80, 20))):
-            for row in rows:
-                spots.append({"pos": self.xy[row], "symbol": symbol, "size": 13,
-                              "brush": pg.mkBrush(*colour, 240),
-                              "pen": pg.mkPen(255, 255, 255, 230, width=1)})
-        self.marks.setData(spots)
+        kinds = {"loved": stars >= 4, "middling": stars == 3,
+                 "disliked": ((stars >= 1) & (stars <= 2)) | ((stars == 0) & (skips >= 2))}
+        for kind, chosen in kinds.items():
+            self.marks[kind].setData(pos=self.xy[chosen])
 
     def _draw_image(self) -> None:
         """Every point as a block of pixels of its colour (dimmed when not lit)."""
@@ -242,16 +241,14 @@ class MapView(pg.PlotWidget):
         pixel = span.max() / (size - 4)
         cols = np.clip(((self.xy[:, 0] - low[0]) / pixel).astype(np.int64) + 2, 0, size - 2)
         rows = np.clip(((self.xy[:, 1] - low[1]) / pixel).astype(np.int64) + 2, 0, size - 2)
-        rgba = np.zeros((size * size, 4))
-        count = np.zeros(size * size)
-        weight = np.where(self._lit, 1.0, 0.15)
-        for dr in (0, 1):
-            for dc in (0, 1):
-                at = (rows + dr) * size + cols + dc
-                for c in range(3):
-                    rgba[:, c] += np.bincount(at, weights=self._rgb[:, c] * weight,
-                                              minlength=size * size)
-                count += np.bincount(at, weights=weight, minlength=size * size)
+        corner = rows * size + cols
+        at = np.concatenate([corner, corner + 1, corner + size, corner + size + 1])
+        weight = np.tile(np.where(self._lit, 1.0, 0.15), 4)
+        rgba = np.zeros((size * size, 4), dtype=np.float32)
+        for c in range(3):
+            rgba[:, c] = np.bincount(at, weights=np.tile(self._rgb[:, c], 4) * weight,
+                                     minlength=size * size)
+        count = np.bincount(at, weights=weight, minlength=size * size)
         filled = count > 0
         rgba[filled, :3] /= count[filled, None]
         rgba[:, 3] = np.where(filled, np.clip(110 + 120 * count, 0, 245), 0)

@@ -83,6 +83,7 @@ class TasteMapPanel(QWidget):
         self._again = False
         self._region = 0
         self._filtered: set[int] | None = None
+        self._highlight_due = False
 
         self.view: MapView | None = None  # built when the tab is first shown
         self.profile = ProfilePanel()
@@ -142,6 +143,8 @@ class TasteMapPanel(QWidget):
         super().showEvent(event)
         if self.view is None:
             self._build_view()
+        if self._highlight_due:
+            self._apply_highlight()
         self.refresh()
 
     def _build_view(self) -> None:
@@ -281,6 +284,10 @@ class TasteMapPanel(QWidget):
         tm = self.taste_map
         if tm is None or self.view is None:
             return
+        if not self.isVisible():  # typing in the library's filter: the map catches up later
+            self._highlight_due = True
+            return
+        self._highlight_due = False
         if self._region:
             self.view.set_highlight(tm.region == self._region)
         elif self._filtered is not None:
