@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "scripts")]
 
+import numpy as np  # noqa: E402
 from screenshots import Shot, until, wait  # noqa: E402
 
 from PySide6.QtCore import QTimer  # noqa: E402
@@ -90,9 +91,15 @@ def main_(library: Path, out: Path, likes: list[str], dislikes: list[str]) -> No
         w.control.play_now([favourite])
         until(app, lambda: len(w.control.queue.auto_part) >= 5)
         wait(app, 2.0)
-        hovered = int(tm.ids[int(abs(tm.preference).argmin())])
+        # a track Riffle expects the listener to like, far from the playing one
+        playing = tm.point_of(favourite)
+        far = np.linalg.norm(tm.xy - tm.xy[playing], axis=1) if playing is not None \
+            else np.ones(len(tm))
+        hopeful = np.flatnonzero(~tm.judged & (tm.preference > 0.2))
+        point = int(hopeful[far[hopeful].argmax()]) if len(hopeful) else int(far.argmax())
+        hovered = int(tm.ids[point])
         panel._hovered(hovered)
-        point = tm.point_of(hovered)
+        panel.view.mark_hovered(point)
         if point is not None:
             x, y = (float(v) for v in tm.xy[point])
             from PySide6.QtCore import QPointF
@@ -104,6 +111,7 @@ def main_(library: Path, out: Path, likes: list[str], dislikes: list[str]) -> No
                                                - panel.view.card.height() - 4))
         shot.save(out / "taste-map.png")
         panel.view.show_card("")
+        panel.view.mark_hovered(-1)
         liked = max(tm.profile.regions, key=lambda r: r.preference)
         panel.profile.select_region(liked.number)
         item = panel.profile.tree.currentItem()

@@ -116,11 +116,14 @@ class MapView(pg.PlotWidget):
                                           pen=pg.mkPen(20, 20, 20, width=1.5),
                                           brush=pg.mkBrush(255, 214, 0))
         self.playing.setZValue(5)
+        self.ring = pg.ScatterPlotItem(size=16, symbol="o", pxMode=True, brush=None,
+                                       pen=pg.mkPen(20, 20, 20, 230, width=2))
+        self.ring.setZValue(6)
         self.lasso_line = pg.PlotCurveItem(pen=pg.mkPen(20, 110, 200, width=2,
                                                         style=Qt.PenStyle.DashLine))
         self.lasso_line.setZValue(6)
         for item in (self.image, self.dots, *self.marks.values(), self.path_line,
-                     self.path_dots, self.playing, self.lasso_line):
+                     self.path_dots, self.playing, self.ring, self.lasso_line):
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the box handles them
             self.addItem(item)
         self._lasso: list[QPointF] = []
@@ -308,11 +311,19 @@ class MapView(pg.PlotWidget):
     def _mouse_moved(self, scene_pos: QPointF) -> None:
         point = self.point_at(scene_pos)
         if point != self._hover:
-            self._hover = point
+            self.mark_hovered(point)
             self.hovered.emit(int(self.ids[point]) if point >= 0 else -1)
 
+    def mark_hovered(self, point: int) -> None:
+        """Ring the point under the pointer (-1: none)."""
+        self._hover = point
+        if point >= 0:
+            self.ring.setData(pos=self.xy[[point]])
+        else:
+            self.ring.clear()
+
     def leaveEvent(self, event: object) -> None:  # type: ignore[override]
-        self._hover = -1
+        self.mark_hovered(-1)
         self.card.hide()
         super().leaveEvent(event)  # type: ignore[arg-type]
 
