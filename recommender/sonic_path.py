@@ -38,8 +38,8 @@ SMOOTHNESS = 0.5
 PACE = 64.0
 #: Weight of the listener's (predicted) preference, in squared distance units of a step.
 LIKING = 0.15
-#: Tracks nearest each waypoint among which the listener's liking is weighed.
-SHORTLIST = 48
+#: Corridor tracks (nearest the line first) whose predicted liking is weighed.
+LIKING_AHEAD = 300
 #: The most tracks a path may have, and the default.
 MAX_LENGTH = 200
 DEFAULT_LENGTH = 12
@@ -129,8 +129,9 @@ def _corridor(snapshot: Snapshot, a: np.ndarray, b: np.ndarray,
     closer = from_a - 2.0 * along_ab + span2 < span2  # |p - b|² < |b - a|²
     rows, off = rows[closer], off[closer]
     if len(rows) > CORRIDOR:
-        rows = rows[np.argpartition(off, CORRIDOR - 1)[:CORRIDOR]]
-    return np.sort(rows)
+        keep = np.argpartition(off, CORRIDOR - 1)[:CORRIDOR]
+        rows, off = rows[keep], off[keep]
+    return rows[np.argsort(off, kind="stable")]  # nearest the line first
 
 
 def _steps(snapshot: Snapshot, rows: np.ndarray, a: np.ndarray, b: np.ndarray,
@@ -138,9 +139,20 @@ def _steps(snapshot: Snapshot, rows: np.ndarray, a: np.ndarray, b: np.ndarray,
     """Up to *count* rows from *rows*, each nearer to *b* than the one before."""
     cat = snapshot.catalog
     points = snapshot.library.space.points(rows).astype(np.float64)
-    to_b = np.linalg.norm(points - b, axis=1)
-    liking = snapshot.own_preferences(rows).copy()  # predicted only where it may matter
-    guessed = ~np.isnan(liking)
+    norms = np.einsum("ij,ij->i", points, points)  # squared distances as dot products
+
+    def away(q: np.ndarray) -> np.ndarray:
+        """Squared distances from every corridor point to *q*."""
+        return np.maximum(norms - 2.0 * (points @ q) + float(q @ q), 0.0)
+
+    to_b = np.sqrt(away(b))
+    # the listener's liking: their own, else predicted for the tracks nearest the line (in
+    # one go: a prediction per step would cost more in set-up than in sums); 0 elsewhere
+    liking = snapshot.own_preferences(rows).copy()
+    unknown = np.flatnonzero(np.isnan(liking[:LIKING_AHEAD]))
+    if len(unknown):
+        liking[unknown] = snapshot.predictions(rows[unknown], keep=False)[0]
+    liking = np.nan_to_num(liking)
     span = float(np.linalg.norm(b - a))
     nearest = float(to_b.min()) if len(to_b) else 0.0  # no step can come nearer to B
     step2 = ((span - nearest) / (count + 1)) ** 2 or 1.0
@@ -162,20 +174,14 @@ def _steps(snapshot: Snapshot, rows: np.ndarray, a: np.ndarray, b: np.ndarray,
         other = ok & ~np.isin(artists, list(avoid))
         if other.any():
             ok = other
-        cost = (np.sum((points - target) ** 2, axis=1)
-                + SMOOTHNESS * np.sum((points - previous) ** 2, axis=1)
+        cost = (away(target) + SMOOTHNESS * away(previous)
                 + PACE * (to_b - wanted) ** 2) / step2
         for age, key in enumerate(reversed(recent[-ARTIST_GAP:])):
             cost += ARTIST_PENALTY * (1.0 - age / (ARTIST_GAP + 1)) * (artists == key)
         cost[~ok] = np.inf
-        # the listener's liking can only reorder the SHORTLIST nearest the waypoint
-        short = np.argpartition(cost, min(SHORTLIST, len(cost)) - 1)[:SHORTLIST]
-        short = short[np.isfinite(cost[short])]
-        todo = short[~guessed[short]]
-        if len(todo):
-            liking[todo] = snapshot.predictions(rows[todo], keep=False)[0]
-            guessed[todo] = True
-        best = int(short[np.argmin(cost[short] - LIKING * liking[short])])
+        if not np.isfinite(cost).any():
+            break
+        best = int(np.argmin(cost - LIKING * liking))
         used[best] = True
         chosen.append(int(rows[best]))
         previous, previous_to_b, previous_row = points[best], float(to_b[best]), int(rows[best])
