@@ -108,9 +108,9 @@ class TasteActions(QObject):
         if len(entries) < 3:
             self.message.emit("Queue three tracks or more to put them in flow order.")
             return
-        keys = {e.track_id: [] for e in entries}  # type: dict[int, list[int]]
+        keys: dict[int, list[int]] = {}
         for entry in entries:
-            keys[entry.track_id].append(entry.key)
+            keys.setdefault(entry.track_id, []).append(entry.key)
 
         def arrange(ids: list[int]) -> None:
             if [e.key for e in queue.user_part] != [e.key for e in entries]:

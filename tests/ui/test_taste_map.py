@@ -219,3 +219,23 @@ def test_play_in_flow_order_plays_the_selection_reordered(
     assert sorted(order) == sorted(chosen)
     albums = [0 if t in {ids["Dawn"], ids["Mist"], ids["Harbour"]} else 1 for t in order]
     assert sum(a != b for a, b in itertools.pairwise(albums)) == 1
+
+
+def test_order_for_flow_reorders_what_the_listener_queued(
+        mapped: tuple[Rig, dict[str, int]], qtbot: QtBot) -> None:
+    rig, ids = mapped
+    w = rig.window
+    assert w.control is not None and w.queue_panel is not None
+    queued = [ids[t] for t in ("Dawn", "Ignition", "Soleil", "Mist", "Redline", "Pluie")]
+    w.control.enqueue(queued, False)
+    auto = [e.key for e in w.control.queue.auto_part]
+    w.queue_panel.flow_requested.emit()
+    album = {ids[t]: a for a, album in enumerate(ALBUMS) for t in album[4]}
+
+    def runs() -> int:
+        order = [album[e.track_id] for e in w.control.queue.user_part]
+        return 1 + sum(x != y for x, y in itertools.pairwise(order))
+
+    qtbot.waitUntil(lambda: runs() == 3, timeout=10_000)
+    assert sorted(e.track_id for e in w.control.queue.user_part) == sorted(queued)
+    assert [e.key for e in w.control.queue.auto_part] == auto
