@@ -58,6 +58,11 @@ FROM plays {narrow}GROUP BY track_id
 
 PLAY_STATS_SQL = play_stats_sql()
 
+#: Whether a track has a play starting within a second of a time; parameters (track id,
+#: time, time). A range on started_at, not abs(), so the plays_track index serves it.
+NEAR_PLAY_SQL = ("SELECT 1 FROM plays WHERE track_id = ? AND started_at > ? - 1.0 "
+                 "AND started_at < ? + 1.0 LIMIT 1")
+
 
 @dataclass(frozen=True, slots=True)
 class PlayStats:
@@ -80,6 +85,24 @@ class PlayStore:
             (track_id, time.time() if started_at is None else started_at, duration, str(source)),
         )
         return int(cur.lastrowid or 0)
+
+    def add_finished(self, track_id: int, *, started_at: float, listened: float,
+                     outcome: PlayOutcome, duration: float | None,
+                     source: PlaySource) -> int:
+        """Write a whole play at once (one that happened elsewhere); returns its id. It ended
+        *listened* seconds after *started_at*."""
+        cur = self.db.execute(
+            "INSERT INTO plays (track_id, started_at, ended_at, listened, duration, outcome, "
+            "source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (track_id, started_at, started_at + listened, listened, duration, str(outcome),
+             str(source)),
+        )
+        return int(cur.lastrowid or 0)
+
+    def has_play_near(self, track_id: int, started_at: float) -> bool:
+        """Whether the track has a play that started within a second of *started_at*: the
+        same play, when history is imported again."""
+        return self.db.scalar(NEAR_PLAY_SQL, (track_id, started_at, started_at)) is not None
 
     def update_listened(self, play_id: int, listened: float) -> None:
         """Flush the seconds listened so far, so a crash loses at most a few seconds."""

@@ -353,3 +353,7 @@ class TrackStore:
 
     def count(self) -> int:
         return int(self.db.scalar("SELECT count(*) FROM tracks"))
+
+    def paths_by_id(self) -> dict[int, str]:
+        """track id → file path of every track (for writing plays out with their files)."""
+        return {r[0]: fs_path(r[1]) for r in self.db.query("SELECT id, path FROM tracks")}
