@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from player.errors import (
+    DamagedDatabaseError,
     DatabaseLockedError,
+    DiskFullError,
     NotARiffleDatabaseError,
     ReadOnlyDatabaseError,
     StoreError,
@@ -45,6 +47,8 @@ class Database:
         """
         self.path = Path(path)
         self._depth = 0
+        #: How many values read so far were not what Riffle writes (see note_odd_value).
+        self.odd_values = 0
         target = LATEST_VERSION if migrate_to is None else migrate_to
         if str(path) != ":memory:":
             try:
@@ -106,11 +110,24 @@ class Database:
                     "upgrading %s to schema %d: %s",
                     self.path, migration.version, migration.description,
                 )
-                with self.transaction():
-                    if migration.version == 1:
-                        self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                    migration.apply(self.conn)
-                    self.conn.execute(f"PRAGMA user_version = {migration.version}")
+                try:
+                    with self.transaction():
+                        if migration.version == 1:
+                            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                        migration.apply(self.conn)
+                        self.conn.execute(f"PRAGMA user_version = {migration.version}")
+                except sqlite3.OperationalError as exc:
+                    explained = self._explain(exc, "upgrade")
+                    if type(explained) is not StoreError:  # locked, read-only, damaged
+                        raise explained from exc
+                    # The file says it is at schema *current* but holds what a later one
+                    # made (its version was set back), or was otherwise changed by hand.
+                    raise DamagedDatabaseError(
+                        f"{self.path} says it is at schema {current}, but upgrading it to "
+                        f"{migration.version} fails ({exc}): it was changed by another "
+                        "program. Restore a backup (riffle db restore FILE), or choose "
+                        "another file with --db PATH."
+                    ) from exc
                 current = migration.version
 
     # -- transactions and statements -----------------------------------------------------
@@ -159,6 +176,19 @@ class Database:
             row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    def note_odd_value(self, what: str) -> None:
+        """Record that a row held *what* Riffle never writes (another program changed the
+        file) and was read as the nearest plain value. The first one is a warning, once per
+        connection, so a person sees one line however many rows are odd; `riffle db check`
+        lists them all."""
+        self.odd_values += 1
+        if self.odd_values == 1:
+            logger.warning("the library database %s holds values Riffle never writes (was it "
+                           "changed by another program?); reading them as plain values, the "
+                           "first: %s. riffle db check lists them all.", self.path, what)
+        else:
+            logger.debug("odd value in %s: %s", self.path, what)
+
     def explain(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> str:
         """SQLite's query plan for *sql*, one step a line (for benchmarks and tests that
         check a query is served by an index)."""
@@ -181,8 +211,16 @@ class Database:
             yield
         except sqlite3.OperationalError as exc:
             raise self._explain(exc, action) from exc
+        except sqlite3.IntegrityError as exc:
+            # Riffle's own writes satisfy its constraints; what refuses them is a trigger
+            # or a constraint another program added to the file.
+            raise StoreError(
+                f"The library database {self.path} refused a change ({exc}); it holds rules "
+                "Riffle did not put there. Restore a backup (riffle db restore FILE), or "
+                "choose another file with --db PATH."
+            ) from exc
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+            if isinstance(exc, sqlite3.ProgrammingError):
                 raise
             raise self._explain(exc, action) from exc
 
@@ -198,9 +236,20 @@ class Database:
                 f"The library database {self.path} cannot be written: check the permissions "
                 "of the file and its folder, or choose another file with --db PATH."
             )
-        if "not a database" in text or "malformed" in text or "encrypted" in text:
-            return NotARiffleDatabaseError(
+        if "disk is full" in text or "database or disk is full" in text:
+            return DiskFullError(
+                f"The disk holding the library database {self.path} is full; nothing was "
+                "changed. Free some space and try again."
+            )
+        if "malformed" in text:
+            return DamagedDatabaseError(
+                f"The library database {self.path} is damaged ({exc}). Restore a backup "
+                "(riffle db restore FILE), or choose another file with --db PATH."
+            )
+        if "not a database" in text or "encrypted" in text:
+            return DamagedDatabaseError(
                 f"{self.path} is not a Riffle library database (or it is damaged). "
-                "Choose another file with --db PATH."
+                "Restore a backup (riffle db restore FILE), or choose another file with "
+                "--db PATH."
             )
         return StoreError(f"The library database {self.path} failed to {action}: {exc}")

@@ -6,11 +6,17 @@ until the next start closes it as stopped (`close_unfinished`).
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
 
 from player.models import PlayOutcome, PlaySource
 from player.store.database import Database
+
+_Member = TypeVar("_Member", bound=StrEnum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +33,49 @@ class Play:
     reason: str | None = None
 
 
-def _row_to_play(row: tuple) -> Play:  # type: ignore[type-arg]
-    return Play(
-        id=row[0], track_id=row[1], started_at=row[2], ended_at=row[3], listened=row[4],
-        duration=row[5], outcome=PlayOutcome(row[6]) if row[6] else None,
-        source=PlaySource(row[7]), reason=row[8],
+def _row_to_play(row: tuple, odd: Callable[[str], None]) -> Play:  # type: ignore[type-arg]
+    """A Play from a plays row. Values another program put there that Riffle never writes
+    (text for seconds, an unknown outcome or source) are read as the nearest neutral
+    value and told to *odd*, so one bad row cannot stop the history from being read."""
+    bad: list[str] = []
+    started = _seconds(row[2], "started_at", bad)
+    play = Play(
+        id=row[0], track_id=row[1], started_at=0.0 if started is None else started,
+        ended_at=_seconds(row[3], "ended_at", bad),
+        listened=_seconds(row[4], "listened", bad) or 0.0,
+        duration=_seconds(row[5], "duration", bad),
+        outcome=_member(PlayOutcome, row[6], PlayOutcome.STOPPED, "outcome", bad),
+        source=_member(PlaySource, row[7], PlaySource.USER, "source", bad) or PlaySource.USER,
+        reason=row[8] if isinstance(row[8], str) else None,
     )
+    for what in bad:
+        odd(f"play {row[0]} {what}")
+    return play
+
+
+#: Seconds beyond this (the year 10000 as a Unix time) are junk.
+_LATEST = 253_402_300_800.0
+
+
+def _seconds(value: object, column: str, bad: list[str]) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool) \
+            and math.isfinite(value) and 0 <= value < _LATEST:
+        return float(value)
+    bad.append(f"{column} {str(value)[:40]!r}")
+    return None
+
+
+def _member(kind: type[_Member], value: object, fallback: _Member, column: str,
+            bad: list[str]) -> _Member | None:
+    if value is None:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        bad.append(f"{column} {str(value)[:40]!r}")
+        return fallback
 
 
 _COLUMNS = "id, track_id, started_at, ended_at, listened, duration, outcome, source, reason"
@@ -119,25 +162,25 @@ class PlayStore:
 
     def get(self, play_id: int) -> Play | None:
         rows = self.db.query(f"SELECT {_COLUMNS} FROM plays WHERE id = ?", (play_id,))
-        return _row_to_play(tuple(rows[0])) if rows else None
+        return _row_to_play(tuple(rows[0]), self.db.note_odd_value) if rows else None
 
     def for_track(self, track_id: int) -> list[Play]:
         rows = self.db.query(
             f"SELECT {_COLUMNS} FROM plays WHERE track_id = ? ORDER BY started_at, id",
             (track_id,),
         )
-        return [_row_to_play(tuple(r)) for r in rows]
+        return [_row_to_play(tuple(r), self.db.note_odd_value) for r in rows]
 
     def recent(self, limit: int) -> list[Play]:
         """The last *limit* plays, newest first."""
         rows = self.db.query(
             f"SELECT {_COLUMNS} FROM plays ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)
         )
-        return [_row_to_play(tuple(r)) for r in rows]
+        return [_row_to_play(tuple(r), self.db.note_odd_value) for r in rows]
 
     def all(self) -> list[Play]:
         rows = self.db.query(f"SELECT {_COLUMNS} FROM plays ORDER BY started_at, id")
-        return [_row_to_play(tuple(r)) for r in rows]
+        return [_row_to_play(tuple(r), self.db.note_odd_value) for r in rows]
 
     def stats(self, track_id: int) -> PlayStats:
         """Play count, skip count and last played time of one track."""
@@ -163,4 +206,4 @@ class PlayStore:
         """Plays left open (outcome NULL): the one playing now, or those cut by a crash."""
         rows = self.db.query(
             f"SELECT {_COLUMNS} FROM plays WHERE outcome IS NULL ORDER BY started_at, id")
-        return [_row_to_play(tuple(r)) for r in rows]
+        return [_row_to_play(tuple(r), self.db.note_odd_value) for r in rows]

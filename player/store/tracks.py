@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,16 +141,33 @@ def _tag_values(track: Track) -> tuple[Any, ...]:
     )
 
 
-def row_to_track(row: sqlite3.Row) -> Track:
-    """Build a Track from a tracks row (optionally with the STATS_SQL columns)."""
+def _text_list(row: sqlite3.Row, column: str, shown: str,
+               odd: Callable[[str], None] | None) -> tuple[str, ...]:
+    """A JSON list of strings column (artists, genres...). A value another program broke
+    is read as the display column *shown* instead, which holds the same names joined."""
+    raw = row[column]
+    try:
+        values = json.loads(raw) if raw else []
+    except (ValueError, TypeError):
+        values = None
+    if isinstance(values, list) and all(isinstance(v, str) for v in values):
+        return tuple(values)
+    if odd is not None:
+        odd(f"track {row['id']} {column} {str(raw)[:40]!r}")
+    return (row[shown],) if isinstance(row[shown], str) and row[shown] else ()
+
+
+def row_to_track(row: sqlite3.Row, odd: Callable[[str], None] | None = None) -> Track:
+    """Build a Track from a tracks row (optionally with the STATS_SQL columns); *odd* hears
+    of each value another program broke (Database.note_odd_value)."""
     keys = row.keys()
     track = Track(
         path=fs_path(row["path"]),
         title=row["title"],
-        artists=tuple(json.loads(row["artists"] or "[]")),
+        artists=_text_list(row, "artists", "artist", odd),
         album=row["album"],
-        albumartists=tuple(json.loads(row["albumartists"] or "[]")),
-        genres=tuple(json.loads(row["genres"] or "[]")),
+        albumartists=_text_list(row, "albumartists", "albumartist", odd),
+        genres=_text_list(row, "genres", "genre", odd),
         year=row["year"],
         track_number=row["track_number"],
         track_total=row["track_total"],
@@ -178,7 +196,38 @@ def row_to_track(row: sqlite3.Row) -> Track:
         track.play_count = row["play_count"]
         track.skip_count = row["skip_count"]
         track.last_played = row["last_played"]
+    _plain_values(track, odd)
     return track
+
+
+# Track fields read from number and text columns, checked by _plain_values.
+_NUMBER_FIELDS = (
+    "year", "track_number", "track_total", "disc_number", "disc_total", "duration",
+    "bitrate", "sample_rate", "channels", "rg_track_gain", "rg_track_peak", "rg_album_gain",
+    "rg_album_peak", "tag_rating", "added_at", "missing_since", "rating", "last_played",
+)
+_TEXT_FIELDS = ("title", "album", "codec", "scan_error", "play_error")
+
+
+def _plain_values(track: Track, odd: Callable[[str], None] | None) -> None:
+    """Numbers that are no finite numbers become None, text that is no text becomes text:
+    what another program wrote into a column must not reach the faces as it is."""
+    for name in _NUMBER_FIELDS:
+        value = getattr(track, name)
+        if value is None or (type(value) is int) or (type(value) is float
+                                                      and math.isfinite(value)):
+            continue
+        setattr(track, name, None)
+        if odd is not None:
+            odd(f"track {track.id} {name} {str(value)[:40]!r}")
+    for name in _TEXT_FIELDS:
+        value = getattr(track, name)
+        if value is None or type(value) is str:
+            continue
+        shown = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        setattr(track, name, shown)
+        if odd is not None:
+            odd(f"track {track.id} {name} {shown[:40]!r}")
 
 
 class TrackStore:
@@ -273,12 +322,12 @@ class TrackStore:
         rows = self.db.query(stats_sql("track_id = ?") + " WHERE t.id = ?", (track_id,) * 3)
         if not rows:
             raise TrackNotFoundError(f"No track with id {track_id} in the library.")
-        return row_to_track(rows[0])
+        return row_to_track(rows[0], self.db.note_odd_value)
 
     def by_path(self, path: str) -> Track | None:
         by_path = "track_id = (SELECT id FROM tracks WHERE path = ?)"
         rows = self.db.query(stats_sql(by_path) + " WHERE t.path = ?", (db_path(path),) * 3)
-        return row_to_track(rows[0]) if rows else None
+        return row_to_track(rows[0], self.db.note_odd_value) if rows else None
 
     def get_many(self, ids: Sequence[int]) -> dict[int, Track]:
         """id → Track for the ids that exist (chunked so any number of ids works)."""
@@ -288,7 +337,7 @@ class TrackStore:
             marks = ",".join("?" for _ in chunk)
             sql = stats_sql(f"track_id IN ({marks})") + f" WHERE t.id IN ({marks})"
             for row in self.db.query(sql, chunk * 3):
-                track = row_to_track(row)
+                track = row_to_track(row, self.db.note_odd_value)
                 out[track.id] = track  # type: ignore[index]
         return out
 
@@ -302,7 +351,7 @@ class TrackStore:
             rows = self.db.query(stats_sql("track_id = ?") + " WHERE t.id = ?",
                                  (int(text),) * 3)
             if rows:
-                return row_to_track(rows[0])
+                return row_to_track(rows[0], self.db.note_odd_value)
         for candidate in (text, os.path.abspath(os.path.expanduser(text))):
             track = self.by_path(candidate)
             if track is not None:
@@ -320,7 +369,7 @@ class TrackStore:
             sql += f" WHERE {where}"
         sql += f" ORDER BY {order}" if order else " ORDER BY artist COLLATE NOCASE, album " \
             "COLLATE NOCASE, disc_number, track_number, path"
-        return [row_to_track(r) for r in self.db.query(sql, params)]
+        return [row_to_track(r, self.db.note_odd_value) for r in self.db.query(sql, params)]
 
     def find(self, text: str, *, playable: bool = False) -> list[Track]:
         """Tracks matching the query *text* (player/query.py; "" matches all), in library
