@@ -12,7 +12,7 @@ from recommender import reasons
 from recommender.analysis import AnalysisSummary, LibraryAnalyser, Progress
 from recommender.layout import FEATURE_VERSION
 from ui.cli.context import CliContext
-from ui.cli.library_commands import dumps, shown
+from ui.cli.output import dumps, shown
 
 if TYPE_CHECKING:
     from recommender.index import Neighbour

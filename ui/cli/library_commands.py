@@ -2,21 +2,21 @@
 
 Text output is for people; `--json` prints one JSON document for scripts. Paths are shown
 as text (bytes that are not UTF-8 appear as U+FFFD) but written exactly into JSON, where
-such bytes are \\udcXX escapes that Python's os.fsencode turns back into the file name.
+such bytes are \\udcXX escapes that Python's os.fsencode turns back into the file name
+(ui/cli/output.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 from typing import Any
 
 from player.library import Scanner, ScanProgress, ScanReport
 from player.models import Track
 from player.store.stats import library_stats
 from ui.cli.context import CliContext
+from ui.cli.output import dumps, shown
 
 
 def register(sub: Any) -> None:
@@ -55,19 +55,6 @@ def register(sub: Any) -> None:
 
 
 # -- output helpers ------------------------------------------------------------------------------
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def dumps(document: Any) -> str:
-    """JSON text that keeps non-ASCII readable and a non-UTF-8 path exact (as \\udcXX)."""
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def shown(path: str) -> str:
-    """A path as text a terminal can print."""
-    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def track_json(track: Track) -> dict[str, Any]:

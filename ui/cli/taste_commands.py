@@ -11,7 +11,8 @@ from player.errors import RiffleError
 from player.history_io import export_history, import_history
 from player.queue import FillContext
 from ui.cli.context import CliContext
-from ui.cli.library_commands import dumps, shown, track_line
+from ui.cli.library_commands import track_line
+from ui.cli.output import dumps, shown
 
 
 def register(sub: Any) -> None:
