@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor, QFont
 from player.errors import QueryError
 from player.query import Query, parse
 from ui.library_data import COLUMN_TITLES, Column, LibraryData, format_duration, narrows
+from ui.plain_text import tooltip
 
 #: Item data roles the views and delegates read.
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -211,10 +212,10 @@ class LibraryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             path = d.path(i)
             if d.errors[i]:
-                return f"{path}\n{d.errors[i]}"
+                return tooltip(f"{path}\n{d.errors[i]}")
             if d.missing[i]:
-                return f"{path}\nThe file is missing."
-            return path
+                return tooltip(f"{path}\nThe file is missing.")
+            return tooltip(path)
         return None
 
     def _display(self, i: int, column: int) -> str | None:
