@@ -18,11 +18,11 @@ from player.store.ratings import RatingStore
 LISTING_COLUMNS: tuple[str, ...] = (
     "id", "path", "title", "artist", "albumartist", "album", "genre", "year", "duration",
     "rating", "play_count", "skip_count", "last_played", "missing_since", "scan_error",
-    "play_error",
+    "play_error", "damage",
 )
 
 _TRACK_COLUMNS = ("id", "path", "title", "artist", "albumartist", "album", "genre", "year",
-                  "duration", "missing_since", "scan_error", "play_error")
+                  "duration", "missing_since", "scan_error", "play_error", "damage")
 _ORDER = "artist COLLATE NOCASE, album COLLATE NOCASE, disc_number, track_number, path"
 _NEVER = PlayStats()
 
@@ -70,4 +70,4 @@ def _row(row: Any, ratings: dict[int, int | None], plays: dict[int, PlayStats]
     stats = plays.get(tid, _NEVER)
     return (tid, row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
             ratings.get(tid), stats.play_count, stats.skip_count, stats.last_played,
-            row[9], row[10], row[11])
+            row[9], row[10], row[11], row[12])

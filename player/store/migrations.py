@@ -139,12 +139,20 @@ _V4 = """
 ALTER TABLE plays ADD COLUMN reason TEXT
 """
 
+# What is wrong with a file that still plays in part, found when it was analysed: a
+# truncated file ("truncated: audio ends at 1:38 of 6:18"). Cleared when the file is read
+# again, since the analysis then looks at it again.
+_V5 = """
+ALTER TABLE tracks ADD COLUMN damage TEXT
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: roots, settings, tracks, features, plays, ratings", _script(_V1)),
     Migration(2, "play queue that survives a restart", _script(_V2)),
     Migration(3, "auto picks the listener removed from the queue, a taste signal",
               _script(_V3)),
     Migration(4, "why each play ended", _script(_V4)),
+    Migration(5, "damage found in files that still play in part", _script(_V5)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -36,11 +36,11 @@ _UPSERT_SQL = (
     f"VALUES (?, {', '.join('?' for _ in _TAG_COLUMNS)}, ?, ?) ON CONFLICT(path) DO UPDATE SET "
     f"{', '.join(f'{c} = excluded.{c}' for c in _TAG_COLUMNS)}, "
     f"updated_at = excluded.updated_at, missing_since = NULL, scan_error = NULL, "
-    f"play_error = {_KEEP_PLAY_ERROR} RETURNING id"
+    f"damage = NULL, play_error = {_KEEP_PLAY_ERROR} RETURNING id"
 )
 _MOVE_SQL = (
     f"UPDATE tracks SET path = ?, {', '.join(f'{c} = ?' for c in _TAG_COLUMNS)}, "
-    "updated_at = ?, missing_since = NULL, scan_error = NULL, "
+    "updated_at = ?, missing_since = NULL, scan_error = NULL, damage = NULL, "
     "play_error = CASE WHEN mtime_ns = ? AND size = ? THEN play_error END WHERE id = ?"
 )
 
@@ -272,7 +272,7 @@ class TrackStore:
             "INSERT INTO tracks (path, mtime_ns, size, title, added_at, updated_at, scan_error) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
             "mtime_ns = excluded.mtime_ns, size = excluded.size, updated_at = excluded.updated_at,"
-            " scan_error = excluded.scan_error, missing_since = NULL, "
+            " scan_error = excluded.scan_error, missing_since = NULL, damage = NULL, "
             f"play_error = {_KEEP_PLAY_ERROR} RETURNING id",
             (db_path(path), mtime_ns, size, title, now, now, _storable(reason)),
         ).fetchone()
@@ -288,6 +288,15 @@ class TrackStore:
     def set_play_error(self, track_id: int, reason: str | None) -> None:
         """Record (or clear, with None) why a track could not be played."""
         self.db.execute("UPDATE tracks SET play_error = ? WHERE id = ?", (reason, track_id))
+
+    def set_damage(self, track_id: int, reason: str, *, duration: float | None) -> None:
+        """Record what is wrong with a file that still plays in part (*reason*, e.g.
+        "truncated: audio ends at 1:38 of 6:18") and its real *duration* in seconds.
+
+        The file's last read (updated_at) is left alone, so its analysis stays current;
+        reading the file again clears the damage."""
+        self.db.execute("UPDATE tracks SET damage = ?, duration = coalesce(?, duration) "
+                        "WHERE id = ?", (_storable(reason), duration, track_id))
 
     def delete(self, track_id: int) -> None:
         self.db.execute("DELETE FROM tracks WHERE id = ?", (track_id,))
@@ -396,6 +405,15 @@ class TrackStore:
         """(path, reason) of every present, readable file that failed to play, by path."""
         rows = self.db.query(
             "SELECT path, play_error FROM tracks WHERE play_error IS NOT NULL "
+            "AND scan_error IS NULL AND missing_since IS NULL ORDER BY path"
+        )
+        return [(fs_path(r[0]), r[1]) for r in rows]
+
+    def damaged(self) -> list[tuple[str, str]]:
+        """(path, what is wrong) of every present, readable file found damaged (it still
+        plays in part, such as a truncated file), by path."""
+        rows = self.db.query(
+            "SELECT path, damage FROM tracks WHERE damage IS NOT NULL "
             "AND scan_error IS NULL AND missing_since IS NULL ORDER BY path"
         )
         return [(fs_path(r[0]), r[1]) for r in rows]

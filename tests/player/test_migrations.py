@@ -44,8 +44,13 @@ def _seed_v4(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE plays SET reason = 'ended' WHERE track_id = 1")
 
 
+def _seed_v5(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE tracks SET damage = 'truncated: audio ends at 1:38 of 3:20', "
+                 "duration = 98.0 WHERE id = 1")
+
+
 SEEDERS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4,
+    1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5,
 }
 
 
@@ -67,6 +72,10 @@ def _check_upgraded(store: Store, built_at: int) -> None:
     if built_at >= 4:
         assert [(p.outcome, p.reason) for p in store.plays.for_track(1)] == \
             [("completed", "ended")]
+    if built_at >= 5:
+        assert store.tracks.damaged() == [("/music/a.flac",
+                                           "truncated: audio ends at 1:38 of 3:20")]
+        assert store.tracks.get(1).duration == 98.0
 
 
 def test_every_version_has_a_seeder() -> None:

@@ -48,9 +48,11 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON object")
     p.set_defaults(handler=run_stats)
 
-    p = sub.add_parser("errors", help="files that could not be read or played, and why")
+    p = sub.add_parser("errors", help="files that could not be read or played, or are "
+                       "damaged, and why")
     p.add_argument("--json", action="store_true",
-                   help='print a JSON array of {path, reason, kind}; kind is "scan" or "play"')
+                   help='print a JSON array of {path, reason, kind}; kind is "scan", "play" '
+                   'or "damaged"')
     p.set_defaults(handler=run_errors)
 
 
@@ -241,13 +243,15 @@ def run_stats(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_errors(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store
     problems = sorted([(path, "scan", reason) for path, reason in store.tracks.errors()]
-                      + [(path, "play", reason) for path, reason in store.tracks.play_errors()])
+                      + [(path, "play", reason) for path, reason in store.tracks.play_errors()]
+                      + [(path, "damaged", reason) for path, reason in store.tracks.damaged()])
     if args.json:
         ctx.out(dumps([{"path": path, "reason": reason, "kind": kind}
                        for path, kind, reason in problems]))
         return 0
     for path, kind, reason in problems:
-        ctx.out(f"{shown(path)}: {reason if kind == 'scan' else 'could not be played: ' + reason}")
+        ctx.out(f"{shown(path)}: "
+                f"{'could not be played: ' + reason if kind == 'play' else reason}")
     if not problems:
         ctx.out("no unreadable or unplayable files")
     return 0
