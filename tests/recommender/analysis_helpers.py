@@ -24,11 +24,38 @@ def logged_analyse(path: str) -> WorkerResult:
     return analyse_path(path)
 
 
+def stuck_analyse(path: str) -> WorkerResult:
+    """logged_analyse, but hangs for an hour on files named stuck*, as a decoder caught in
+    a loop would."""
+    if Path(path).name.startswith("stuck"):
+        with open(os.environ[LOG_ENV], "a", encoding="utf-8") as log:
+            log.write(f"{os.environ.get(RUN_ENV, '-')} {path}\n")
+        time.sleep(3600)
+    return logged_analyse(path)
+
+
 def crashing_analyse(path: str) -> WorkerResult:
     """Kills its own process on files named crash*, as a decoder crash would."""
     if Path(path).name.startswith("crash"):
         os._exit(3)
     return analyse_path(path)
+
+
+def live_processes(group: int) -> list[int]:
+    """Pids of the processes of process group *group* that still run (zombies, which
+    only wait to be reaped, do not count). Linux only: it reads /proc."""
+    alive = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            alive.append(int(entry))
+    return alive
 
 
 def read_log(path: Path) -> list[tuple[str, str]]:
