@@ -364,3 +364,35 @@ def test_scan_killed_midway_leaves_a_sound_database_and_resumes(tmp_path: Path) 
         assert report.unchanged == before and store.tracks.count() == 80
     finally:
         store.close()
+
+
+def test_broken_links_loops_and_pipes_named_like_music_are_listed_as_problems(
+        store: Store, tmp_path: Path) -> None:
+    music = tmp_path / "music"
+    make_track(music / "fine.ogg", TagSet(title="Fine"))
+    (music / "a.mp3").symlink_to("b.mp3")  # two links that lead to each other
+    (music / "b.mp3").symlink_to("a.mp3")
+    (music / "gone.flac").symlink_to(tmp_path / "elsewhere" / "gone.flac")
+    os.mkfifo(music / "pipe.ogg")
+    (music / "notes").symlink_to("nowhere")  # not named like music: not our business
+    store.roots.add(str(music))
+    report = Scanner(store).scan()
+    assert (report.added, report.errors) == (1, 4)
+    assert store.tracks.errors() == [
+        (str(music / "a.mp3"), "a link that leads back to itself (a link loop)"),
+        (str(music / "b.mp3"), "a link that leads back to itself (a link loop)"),
+        (str(music / "gone.flac"), f"a broken link: {tmp_path / 'elsewhere' / 'gone.flac'} "
+                                   "is not there"),
+        (str(music / "pipe.ogg"), "not a regular file (a pipe, a socket or a device)"),
+    ]
+    again = Scanner(store).scan()  # nothing changed: nothing read or counted again
+    assert (again.added, again.errors, again.unchanged, again.missing) == (0, 0, 5, 0)
+    # The link is mended: the file behind it is read like any other.
+    make_track(tmp_path / "elsewhere" / "gone.flac", TagSet(title="Back"))
+    Scanner(store).scan()
+    back = store.tracks.by_path(str(music / "gone.flac"))
+    assert back is not None and (back.title, back.scan_error) == ("Back", None)
+    (music / "a.mp3").unlink()  # a link removed: its problem goes with it
+    (music / "b.mp3").unlink()
+    Scanner(store).scan()
+    assert [p for p, _ in store.tracks.errors()] == [str(music / "pipe.ogg")]
