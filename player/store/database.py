@@ -2,7 +2,8 @@
 
 One Database object per thread (sqlite3 connections are not shared across threads). Every
 SQLite failure that a person can act on is turned into a StoreError subclass with a message
-that names the file and says what to do.
+that names the file and says what to do. While open, a Database holds the library's "use"
+lock shared (player/store/lock.py), so the file is never replaced from under it.
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from player.errors import (
     ReadOnlyDatabaseError,
     StoreError,
 )
+from player.store.lock import USE, FileLock
 from player.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 logger = logging.getLogger(__name__)
 
 #: How long a writer waits for another connection's lock before giving up, in seconds.
 DEFAULT_BUSY_TIMEOUT = 10.0
+#: How long opening waits for a restore from a backup to finish, in seconds.
+RESTORE_WAIT = 10.0
 
 
 class Database:
@@ -58,10 +62,19 @@ class Database:
                     f"Cannot create the folder for the library database {self.path.parent}: "
                     f"{exc.strerror}. Choose another place with --db PATH."
                 ) from exc
-        with self._translate("open"):
-            self.conn = sqlite3.connect(
-                str(path), timeout=busy_timeout, isolation_level=None, check_same_thread=False
-            )
+        self._use_lock = FileLock(self.path, USE)
+        if str(path) != ":memory:" and not self._use_lock.wait_shared(RESTORE_WAIT):
+            raise DatabaseLockedError(
+                f"The library database {self.path} is being restored from a backup. "
+                "Try again in a moment.")
+        try:
+            with self._translate("open"):
+                self.conn = sqlite3.connect(
+                    str(path), timeout=busy_timeout, isolation_level=None,
+                    check_same_thread=False)
+        except BaseException:
+            self._use_lock.release()
+            raise
         try:
             self.conn.row_factory = sqlite3.Row
             self._check_identity()
@@ -75,6 +88,7 @@ class Database:
             self._migrate(target)
         except BaseException:
             self.conn.close()
+            self._use_lock.release()
             raise
 
     # -- identity and migrations ---------------------------------------------------------
@@ -197,6 +211,13 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+        self._use_lock.release()
+
+    def copy_into(self, target: sqlite3.Connection) -> None:
+        """Copy the whole database into the connection *target* with SQLite's online
+        backup, consistently while others write."""
+        with self._translate("read"):
+            self.conn.backup(target)
 
     def integrity_check(self) -> str:
         """SQLite's own verdict on the file: 'ok' or the first problems found."""
