@@ -31,6 +31,7 @@ from typing import Any
 from player.atomic import replacing_text
 from player.errors import RiffleError, TrackNotFoundError
 from player.models import PlayOutcome, PlaySource
+from player.paths import is_library_file
 from player.store import Store
 
 logger = logging.getLogger(__name__)
@@ -206,7 +207,7 @@ def write_history(store: Store, target: str | Path, *, force: bool = False) -> i
     when it cannot be written.
     """
     target = Path(target)
-    if _is_library_file(store.path, target):
+    if is_library_file(store.path, target):
         raise RiffleError(f"{_shown(target)} is the library database itself; "
                           "export to another file.")
     if os.path.lexists(target) and not force:
@@ -223,20 +224,6 @@ def write_history(store: Store, target: str | Path, *, force: bool = False) -> i
     except OSError as exc:
         raise RiffleError(f"Cannot write {_shown(target)}: {exc.strerror}.") from exc
     return count
-
-
-def _is_library_file(db_path: Path, target: Path) -> bool:
-    """Whether *target* names the database at *db_path* or its -wal / -shm journal."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        own = Path(f"{db_path}{suffix}")
-        try:
-            if target.exists() and own.exists() and os.path.samefile(target, own):
-                return True
-        except OSError:
-            pass
-        if os.path.abspath(target) == os.path.abspath(own):
-            return True
-    return False
 
 
 def _shown(path: Path) -> str:

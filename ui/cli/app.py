@@ -11,14 +11,20 @@ import logging
 from types import ModuleType
 
 from player.errors import RiffleError
-from ui.cli import analysis_commands, library_commands, play_commands, taste_commands
+from ui.cli import (
+    analysis_commands,
+    db_commands,
+    library_commands,
+    play_commands,
+    taste_commands,
+)
 from ui.cli.context import CliContext
 
 logger = logging.getLogger(__name__)
 
 #: The modules whose commands `riffle` offers, in the order --help lists them.
 COMMAND_MODULES: list[ModuleType] = [
-    library_commands, analysis_commands, play_commands, taste_commands,
+    library_commands, analysis_commands, play_commands, taste_commands, db_commands,
 ]
 
 
