@@ -76,3 +76,13 @@ def test_restore_refuses_while_riffle_runs_and_names_no_backup_it_lacks(
         assert library.read_bytes() == before
     finally:
         running.close()
+
+
+def test_a_damaged_library_names_its_latest_backup(library: Path) -> None:
+    code, out, _ = riffle(library, "db", "backup")
+    made = out.strip().removeprefix("backed up to ")
+    library.write_bytes(b"\x00not any more" * 1000)
+    code, out, err = riffle(library, "list")
+    assert code == 1 and out == ""
+    assert err.startswith("riffle: ") and err.endswith(f" The latest backup: {made}\n")
+    assert "riffle db restore" in err and err.count("\n") == 1
