@@ -22,11 +22,11 @@ from library_factory import (
     STANDARD_READABLE,
     TagSet,
     make_track,
-    permissions_enforced,
     standard_library,
     write_tags,
 )
 from mutagen.id3 import COMM
+from unprivileged import as_unprivileged, hand_over
 
 from player import tags as tags_module
 from player.library import Scanner, ScanProgress
@@ -219,33 +219,37 @@ def test_absent_or_empty_root_leaves_its_tracks_alone(scanned: Store, music: Pat
     assert all(t.missing_since is None for t in scanned.tracks.all())
 
 
-def test_unreadable_folder_is_reported_and_its_tracks_not_missing(
-        scanned: Store, music: Path) -> None:
-    if not permissions_enforced(music):
-        pytest.skip("this process lists any folder whatever its permissions (root); "
-                    "nothing to test")
-    folder = music / "Lossless"
-    folder.chmod(0)
-    try:
-        report = Scanner(scanned).scan()
-    finally:
-        folder.chmod(0o755)
-    assert report.unreadable_dirs == [(str(folder), "Permission denied")]
-    assert report.missing == 0
-
-
-def test_unreadable_file_is_recorded(store: Store, music: Path) -> None:
-    if not permissions_enforced(music):
-        pytest.skip("this process opens files whatever their permissions (root), so chmod "
-                    "000 proves nothing")
-    locked = make_track(music / "Bad/locked.mp3", TagSet(title="locked"))
-    locked.chmod(0)
+def _scanned_in(folder: Path) -> tuple[Path, Path]:
+    """The standard library and its database in *folder*, scanned once: (music, db)."""
+    music = standard_library(folder / "music")
+    db = folder / "library.sqlite3"
+    store = Store.open(db)
     try:
         store.roots.add(str(music))
         Scanner(store).scan()
     finally:
-        locked.chmod(0o644)
-    assert (str(locked), "cannot be opened: Permission denied") in store.tracks.errors()
+        store.close()
+    return music, db
+
+
+def test_unreadable_folder_is_reported_and_its_tracks_not_missing(world_folder: Path) -> None:
+    music, db = _scanned_in(world_folder)
+    hand_over(world_folder)
+    folder = music / "Lossless"
+    folder.chmod(0)
+    report = as_unprivileged("scan", str(db), cwd=world_folder)
+    assert report["unreadable_dirs"] == [[str(folder), "Permission denied"]]
+    assert report["missing"] == 0
+
+
+def test_unreadable_file_is_recorded(world_folder: Path) -> None:
+    music, db = _scanned_in(world_folder)
+    locked = make_track(music / "Bad/locked.mp3", TagSet(title="locked"))
+    hand_over(world_folder)
+    locked.chmod(0)
+    report = as_unprivileged("scan", str(db), cwd=world_folder)
+    assert report["errors"] == 1
+    assert [str(locked), "cannot be opened: Permission denied"] in report["recorded"]
 
 
 def test_tag_rating_only_when_the_track_has_no_rating_history(scanned: Store,

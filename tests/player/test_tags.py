@@ -11,12 +11,12 @@ from library_factory import (
     TagSet,
     encode,
     make_track,
-    permissions_enforced,
     write_id3v1,
     write_musepack,
 )
 from mutagen import id3
 from mutagen.asf import ASF, ASFDWordAttribute
+from unprivileged import as_unprivileged, hand_over
 
 from player import tag_values as tv
 from player.errors import TagError
@@ -294,16 +294,11 @@ def test_unreadable_files_raise_tag_error_with_a_reason(tmp_path: Path) -> None:
     assert _reason(tmp_path / "gone.mp3") == "cannot be opened: No such file or directory"
 
 
-def test_permission_denied(tmp_path: Path) -> None:
-    if not permissions_enforced(tmp_path):
-        pytest.skip("this process reads files whatever their permissions (root), so chmod "
-                    "000 proves nothing")
-    path = make_track(tmp_path / "locked.mp3", FULL)
+def test_permission_denied(world_folder: Path) -> None:
+    path = make_track(world_folder / "locked.mp3", FULL)
+    hand_over(world_folder)
     path.chmod(0)
-    try:
-        assert _reason(path) == "cannot be opened: Permission denied"
-    finally:
-        path.chmod(0o644)
+    assert as_unprivileged("read_reason", str(path)) == "cannot be opened: Permission denied"
 
 
 def test_stat_given_by_the_caller_is_used(tmp_path: Path) -> None:
