@@ -41,23 +41,6 @@ def crashing_analyse(path: str) -> WorkerResult:
     return analyse_path(path)
 
 
-def live_processes(group: int) -> list[int]:
-    """Pids of the processes of process group *group* that still run (zombies, which
-    only wait to be reaped, do not count). Linux only: it reads /proc."""
-    alive = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            alive.append(int(entry))
-    return alive
-
-
 def read_log(path: Path) -> list[tuple[str, str]]:
     """(run label, path) of each line of a log written by logged_analyse."""
     if not path.exists():

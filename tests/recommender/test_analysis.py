@@ -19,13 +19,13 @@ from analysis_helpers import (
     LOG_ENV,
     RUN_ENV,
     crashing_analyse,
-    live_processes,
     logged_analyse,
     read_log,
     stuck_analyse,
 )
 from audio_factory import write_audio
 from music_factory import STYLES, render
+from processes import live_processes, wait_for
 
 from player.models import Track
 from player.store import Store
@@ -215,13 +215,6 @@ def _start_run(db_path: Path, tmp_path: Path, *args: str) -> tuple[subprocess.Po
     return process, log
 
 
-def _wait_for(condition, what: str, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"waited in vain for {what}"
-        time.sleep(0.05)
-
-
 def _stuck_library(db_path: Path, tmp_path: Path, sample: Path) -> None:
     store = Store.open(db_path)
     try:
@@ -237,12 +230,12 @@ def test_workers_die_with_their_parent_even_on_sigkill(db_path: Path, tmp_path: 
     _stuck_library(db_path, tmp_path, sample)
     run, log = _start_run(db_path, tmp_path, "2", "1")
     try:
-        _wait_for(lambda: len(read_log(log)) >= 2, "both workers to take a file")
+        wait_for(lambda: len(read_log(log)) >= 2, "both workers to take a file")
         assert len(live_processes(run.pid)) >= 3  # the run, its two workers (and a helper)
     finally:
         os.kill(run.pid, signal.SIGKILL)  # the parent alone, as an out-of-memory kill would
         run.wait()
-    _wait_for(lambda: not live_processes(run.pid), "the workers to die with their parent")
+    wait_for(lambda: not live_processes(run.pid), "the workers to die with their parent")
 
 
 @pytest.mark.parametrize("signals", [[signal.SIGINT, signal.SIGINT], [signal.SIGTERM]])
@@ -252,7 +245,7 @@ def test_a_second_ctrl_c_or_sigterm_stops_at_once(db_path: Path, tmp_path: Path,
     # The grace after a first Ctrl-C is an hour: only a real "at once" ends the run.
     run, log = _start_run(db_path, tmp_path, "2", "1", "3600")
     try:
-        _wait_for(lambda: len(read_log(log)) >= 2, "both workers to take a file")
+        wait_for(lambda: len(read_log(log)) >= 2, "both workers to take a file")
         for number, signum in enumerate(signals):
             if number:
                 assert run.stdout is not None and run.stdout.readline() == "finishing\n"
@@ -265,7 +258,7 @@ def test_a_second_ctrl_c_or_sigterm_stops_at_once(db_path: Path, tmp_path: Path,
     assert run.returncode == 130
     expected = "Terminated" if signals == [signal.SIGTERM] else "StopNow"
     assert out.strip().endswith(f"stopped by {expected}")
-    _wait_for(lambda: not live_processes(run.pid), "no worker left behind", 10)
+    wait_for(lambda: not live_processes(run.pid), "no worker left behind", 10)
 
 
 def test_a_truncated_file_is_flagged_and_its_length_corrected(store: Store, tmp_path: Path,
