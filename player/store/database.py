@@ -9,6 +9,7 @@ lock shared (player/store/lock.py), so the file is never replaced from under it.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -167,7 +168,10 @@ class Database:
             yield self.conn
         except BaseException:
             self._depth = 0
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk, an I/O error): then there
+            # is nothing left to undo, and the error that did it is the one to report.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         self._depth = 0
         with self._translate("write"):
@@ -257,7 +261,7 @@ class Database:
                 f"The library database {self.path} cannot be written: check the permissions "
                 "of the file and its folder, or choose another file with --db PATH."
             )
-        if "disk is full" in text or "database or disk is full" in text:
+        if "disk is full" in text or ("disk i/o error" in text and self._disk_is_full()):
             return DiskFullError(
                 f"The disk holding the library database {self.path} is full; nothing was "
                 "changed. Free some space and try again."
@@ -273,4 +277,19 @@ class Database:
                 "Restore a backup (riffle db restore FILE), or choose another file with "
                 "--db PATH."
             )
+        if "disk i/o error" in text:
+            return StoreError(
+                f"The disk holding the library database {self.path} failed while Riffle "
+                f"tried to {action} it (disk I/O error); nothing was changed. Check the disk, "
+                "then try again."
+            )
         return StoreError(f"The library database {self.path} failed to {action}: {exc}")
+
+    def _disk_is_full(self) -> bool:
+        """Whether the file system of the database has (next to) no room left: SQLite
+        reports a full disk as an I/O error when its shared-memory file cannot grow."""
+        try:
+            room = os.statvfs(self.path.parent)
+        except (OSError, AttributeError):  # no statvfs on this platform
+            return False
+        return room.f_bavail * room.f_frsize < 64 * 1024
