@@ -112,3 +112,22 @@ def scan(db_path: str) -> dict[str, Any]:
                 "recorded": [list(e) for e in store.tracks.errors()]}
     finally:
         store.close()
+
+
+def riffle(db_path: str, argv: list[str]) -> dict[str, Any]:
+    """`riffle --db DB_PATH ARGV...` as a user would run it: its status and what it
+    printed (a traceback included, should one escape)."""
+    import contextlib
+    import io
+    import traceback
+
+    import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main.main(["--db", db_path, *argv])
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+    return {"code": code, "out": out.getvalue(), "err": err.getvalue()}
