@@ -374,7 +374,7 @@ def _build(path: str, audio: Any, st: os.stat_result) -> Track:
         size=st.st_size,
     )
     if notes:
-        logger.info("%s: ignored %s", path, "; ".join(notes))
+        logger.info("%r: ignored %s", path, "; ".join(notes))
     return track
 
 
