@@ -70,7 +70,7 @@ class Killed:
 
 def start(argv: list[str], *, program: str | None = None,
           env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """`riffle ARGV` (or the Python *program* given as code), in a session of its own."""
+    """`riffle ARGV` (or the Python *program* given as code), in a process group of its own."""
     command = [sys.executable, "-c", program, *argv] if program is not None else \
         [sys.executable, str(ROOT / "main.py"), *argv]
     return subprocess.Popen(

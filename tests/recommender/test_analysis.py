@@ -231,7 +231,7 @@ def test_workers_die_with_their_parent_even_on_sigkill(db_path: Path, tmp_path: 
     run, log = _start_run(db_path, tmp_path, "2", "1")
     try:
         wait_for(lambda: len(read_log(log)) >= 2, "both workers to take a file")
-        assert len(live_processes(run.pid)) >= 3  # the run, its two workers (and a helper)
+        assert len(live_processes(run.pid)) >= 3  # the run, its two workers, the resource tracker
     finally:
         os.kill(run.pid, signal.SIGKILL)  # the parent alone, as an out-of-memory kill would
         run.wait()
