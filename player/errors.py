@@ -27,6 +27,15 @@ class NotARiffleDatabaseError(StoreError):
     """The file is not SQLite, or is SQLite but not Riffle's, or is from a newer Riffle."""
 
 
+class DamagedDatabaseError(NotARiffleDatabaseError):
+    """The file is Riffle's (or was), but damaged or changed by another program so that it
+    cannot be used; a backup may bring the library back."""
+
+
+class DiskFullError(StoreError):
+    """The disk holding the database is full; nothing was written."""
+
+
 class TagError(RiffleError):
     """A file's tags cannot be read; the message says why."""
 

@@ -8,6 +8,7 @@ table.
 from __future__ import annotations
 
 import logging
+import math
 import os
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -37,7 +38,9 @@ class Setting(Generic[T]):
                 coerced: Any = value.strip().lower() in {"1", "true", "yes", "on"}
             else:
                 coerced = kind(value)
-        except (TypeError, ValueError) as exc:
+            if isinstance(coerced, float) and not math.isfinite(coerced):
+                raise ValueError("not a finite number")
+        except (TypeError, ValueError, OverflowError) as exc:
             raise RiffleError(f"{self.key} takes a {kind.__name__}, not {value!r}.") from exc
         if self.choices is not None and coerced not in self.choices:
             raise RiffleError(f"{self.key} is one of {', '.join(map(str, self.choices))}.")

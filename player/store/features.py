@@ -17,15 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from player.store.database import Database
-from player.store.predicates import present
+from player.store.predicates import listed, present
 from player.store.tracks import fs_path
 
 #: Vectors are stored as little-endian float32.
 VECTOR_DTYPE = np.dtype("<f4")
 
-# Tracks whose current-version row is absent or older than the file's last scan.
+# Tracks whose current-version row is absent or older than the file's last scan. A file
+# the scan could not read is not worth decoding either: it waits until it changes.
 _PENDING_WHERE = f"""
-{present("t")} AND NOT EXISTS (
+{listed("t")} AND NOT EXISTS (
     SELECT 1 FROM features f
     WHERE f.track_id = t.id AND f.version = :version AND f.analysed_at >= t.updated_at
 )"""
@@ -115,7 +116,9 @@ class FeatureStore:
     # -- reading ----------------------------------------------------------------------------
 
     def pending(self, version: int, *, priority: Sequence[int] = ()) -> list[PendingTrack]:
-        """Tracks to analyse for *version*: no current row (vector or error) and not missing.
+        """Tracks to analyse for *version*: no current row (vector or error), not missing,
+        and read by the scan without error. Paths come as the os functions take them
+        (a name that is not UTF-8 as its escaped bytes).
 
         Ids in *priority* come first in the order given (those that need no analysis are
         skipped); the rest follow in id order.
@@ -124,7 +127,7 @@ class FeatureStore:
             f"SELECT t.id, t.path, t.duration FROM tracks t WHERE {_PENDING_WHERE} "
             "ORDER BY t.id", {"version": version},
         )
-        tracks = [PendingTrack(r[0], r[1], r[2]) for r in rows]
+        tracks = [PendingTrack(r[0], fs_path(r[1]), r[2]) for r in rows]
         if not priority:
             return tracks
         by_id = {t.id: t for t in tracks}

@@ -145,6 +145,13 @@ _V5 = """
 ALTER TABLE plays ADD COLUMN learn INTEGER NOT NULL DEFAULT 1 CHECK (learn IN (0, 1))
 """
 
+# What is wrong with a file that still plays in part, found when it was analysed: a
+# truncated file ("truncated: audio ends at 1:38 of 6:18"). Cleared when the file is read
+# again, since the analysis then looks at it again.
+_V6 = """
+ALTER TABLE tracks ADD COLUMN damage TEXT
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: roots, settings, tracks, features, plays, ratings", _script(_V1)),
     Migration(2, "play queue that survives a restart", _script(_V2)),
@@ -152,6 +159,7 @@ MIGRATIONS: list[Migration] = [
               _script(_V3)),
     Migration(4, "why each play ended", _script(_V4)),
     Migration(5, "plays the recommender does not learn from", _script(_V5)),
+    Migration(6, "damage found in files that still play in part", _script(_V6)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

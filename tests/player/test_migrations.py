@@ -49,8 +49,13 @@ def _seed_v5(conn: sqlite3.Connection) -> None:
                  "reason, learn) VALUES (1, 9.0, 20.0, 200.0, 'skipped', 'user', 'next', 0)")
 
 
+def _seed_v6(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE tracks SET damage = 'truncated: audio ends at 1:38 of 3:20', "
+                 "duration = 98.0 WHERE id = 1")
+
+
 SEEDERS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5,
+    1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5, 6: _seed_v6,
 }
 
 
@@ -75,6 +80,10 @@ def _check_upgraded(store: Store, built_at: int) -> None:
     assert all(p.learn for p in plays[:1])  # plays before version 5 are learned from
     if built_at >= 5:
         assert [(p.outcome, p.learn) for p in plays[1:]] == [("skipped", False)]
+    if built_at >= 6:
+        assert store.tracks.damaged() == [("/music/a.flac",
+                                           "truncated: audio ends at 1:38 of 3:20")]
+        assert store.tracks.get(1).duration == 98.0
 
 
 def test_every_version_has_a_seeder() -> None:

@@ -140,8 +140,8 @@ def test_flac_and_mp3_of_the_same_music_give_nearly_the_same_vector(tmp_path: Pa
 
 def test_silence_and_emptiness_are_refused_with_a_reason(tmp_path: Path) -> None:
     silent = write_audio(tmp_path / "silent.flac", np.zeros(3 * R, dtype=np.float32))
-    assert analyse_path(str(silent)) == (None, "the audio is silent")
+    assert analyse_path(str(silent))[:2] == (None, "the audio is silent")
     with pytest.raises(AnalysisError, match="no audio"):
         describe([np.zeros(0, dtype=np.float32)])
-    vector, error = analyse_path(str(tmp_path / "never.ogg"))
+    vector, error, *_ = analyse_path(str(tmp_path / "never.ogg"))
     assert vector is None and error is not None and "No such file" in error

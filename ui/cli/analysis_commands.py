@@ -10,9 +10,10 @@ from player.models import Track
 from player.settings import ANALYSIS_WORKERS, Settings, analysis_workers
 from recommender import reasons
 from recommender.analysis import AnalysisSummary, LibraryAnalyser, Progress
+from recommender.analysis_pool import Terminated, stop_signals
 from recommender.layout import FEATURE_VERSION
 from ui.cli.context import CliContext
-from ui.cli.library_commands import dumps, shown
+from ui.cli.output import dumps, shown
 
 if TYPE_CHECKING:
     from recommender.index import Neighbour
@@ -86,7 +87,17 @@ def _summary_lines(summary: AnalysisSummary) -> list[str]:
     if len(summary.errors) > SHOWN_ERRORS:
         lines.append(f"  … and {len(summary.errors) - SHOWN_ERRORS:,} more "
                      "(riffle analyze --errors lists them all)")
+    if summary.damaged:
+        lines.append(f"{len(summary.damaged):,} damaged (their length is corrected; "
+                     "riffle errors lists them):")
+        for _tid, path, damage in summary.damaged[:SHOWN_ERRORS]:
+            lines.append(f"  {shown(path)}: {damage}")
     return lines
+
+
+def _stopping(ctx: CliContext, bar: _ProgressBar) -> None:
+    bar.close()
+    ctx.err("riffle analyze: finishing the tracks under way (Ctrl-C again stops at once)")
 
 
 def run_analyze(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -103,12 +114,13 @@ def run_analyze(args: argparse.Namespace, ctx: CliContext) -> int:
     analyser = LibraryAnalyser(store, workers=analysis_workers(setting))
     bar = _ProgressBar(ctx)
     try:
-        summary = analyser.run(progress=bar)
-    except KeyboardInterrupt:
+        with stop_signals(lambda: _stopping(ctx, bar)):
+            summary = analyser.run(progress=bar)
+    except KeyboardInterrupt as exc:
         bar.close()
-        ctx.err("riffle analyze: interrupted; the tracks finished so far are kept, "
+        ctx.err("riffle analyze: stopped; the tracks finished so far are kept, "
                 "run it again to carry on")
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
     bar.close()
     for line in _summary_lines(summary):
         ctx.out(line)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from player import edits
+from player import edits, history_io
 from player.changes import Changes
 from player.errors import RiffleError
 from player.formatting import artist_title, star_bar, why_lines
@@ -16,7 +15,8 @@ from player.history_io import export_history, import_history
 from player.queue import FillContext
 from player.work import InlineWork
 from ui.cli.context import CliContext
-from ui.cli.library_commands import dumps, shown, track_line
+from ui.cli.library_commands import track_line
+from ui.cli.output import dumps, shown
 
 
 def register(sub: Any) -> None:
@@ -62,6 +62,7 @@ def register(sub: Any) -> None:
     imp.set_defaults(handler=run_history_import)
     exp = actions.add_parser("export", help="write every play as JSON lines")
     exp.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
+    exp.add_argument("--force", action="store_true", help="replace FILE if it exists")
     exp.set_defaults(handler=run_history_export)
 
 
@@ -139,18 +140,10 @@ def run_history_import(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def run_history_export(args: argparse.Namespace, ctx: CliContext) -> int:
-    lines = export_history(ctx.store)
     if args.file is None:
-        for line in lines:
+        for line in export_history(ctx.store):
             ctx.out(line)
         return 0
-    try:
-        with Path(args.file).open("w", encoding="utf-8") as out:
-            count = 0
-            for line in lines:
-                out.write(line + "\n")
-                count += 1
-    except OSError as exc:
-        raise RiffleError(f"Cannot write {shown(args.file)}: {exc.strerror}.") from exc
+    count = history_io.write_history(ctx.store, args.file, force=args.force)
     ctx.err(f"exported {count} plays to {shown(args.file)}")
     return 0
