@@ -98,7 +98,7 @@ def _open_window(store: Store, request: OpenRequest | None = None) -> int:
         player = build_player(store, work, make_backend, make_filler)
     except PlaybackError as exc:
         logger.error("%s", exc)
-        player = None
+        player, no_player = None, str(exc)
     parts = window_parts(store=store, work=work, jobs=jobs, loader=LibraryLoader(work),
                          state=WindowState(default_state_path()),
                          suggested_folder=default_music_dir(), player=player,
@@ -107,8 +107,8 @@ def _open_window(store: Store, request: OpenRequest | None = None) -> int:
     window.show()
     work.run(_daily_backup, name="daily backup")
     if player is None:
-        window.show_message("Playback is not available: libvlc could not be started "
-                            "(see the log). The library works without it.")
+        window.show_message(f"Playback is not available: {no_player} The library works "
+                            "without it.")
     desktop = _add_desktop(window, store.path, request)
     try:
         return int(app.exec())

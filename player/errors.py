@@ -52,5 +52,10 @@ class PlaybackError(RiffleError):
     """The playback engine cannot play, or cannot be started at all."""
 
 
+class PlayerBusyError(PlaybackError):
+    """Another Riffle process already plays from this library (one player per library, so
+    two never log the same plays or close each other's)."""
+
+
 class AnalysisError(RiffleError):
     """A track cannot be decoded or described; the message says why."""

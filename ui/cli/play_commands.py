@@ -103,11 +103,15 @@ def prepare_player(args: argparse.Namespace, ctx: CliContext, backend: Backend,
     work = InlineWork(store)
     make_filler = ctx.factories.get("filler")
     filler: Filler | None = make_filler(store, work) if make_filler and not explicit else None
-    player = assemble_player(store, backend, work, filler=filler,
-                             repeat=RepeatMode(args.repeat) if args.repeat else None,
-                             auto=False if explicit else None,
-                             output_chosen=bool(args.aout),
-                             on_message=lambda text: ctx.err(f"riffle play: {text}"))
+    try:
+        player = assemble_player(store, backend, work, filler=filler,
+                                 repeat=RepeatMode(args.repeat) if args.repeat else None,
+                                 auto=False if explicit else None,
+                                 output_chosen=bool(args.aout),
+                                 on_message=lambda text: ctx.err(f"riffle play: {text}"))
+    except BaseException:
+        backend.close()  # another Riffle plays from this library: nothing was touched
+        raise
     queue = player.queue
     if not args.query and (args.shuffle or not _has_something_to_play(queue)):
         ids = _matches(ctx, [], shuffle=True)
