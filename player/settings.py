@@ -58,6 +58,9 @@ VOLUME = Setting("playback.volume", 80, "Playback volume in percent.", minimum=0
 ANALYSIS_WORKERS = Setting("analysis.workers", 0,
                            "Processes that analyse audio; 0 means one per CPU core.",
                            minimum=0, maximum=64)
+DEEP_ANALYSIS = Setting("analysis.deep", True,
+                        "After the fast pass, listen closely (musicnn's network): better "
+                        "similarity, about twice the time again.")
 RECENT_PLAYS = Setting("shuffle.recent_plays", 50,
                        "The auto-shuffle repeats nothing from this many last plays.",
                        minimum=0, maximum=10_000)
@@ -87,7 +90,7 @@ CLOSE_TO_TRAY = Setting("desktop.close_to_tray", False,
                         "Closing the window keeps Riffle playing in the tray.")
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
-    REPLAYGAIN_MODE, VOLUME, ANALYSIS_WORKERS, RECENT_PLAYS, RECENT_HOURS, DISCOVER,
+    REPLAYGAIN_MODE, VOLUME, ANALYSIS_WORKERS, DEEP_ANALYSIS, RECENT_PLAYS, RECENT_HOURS, DISCOVER,
     AUTO_SHUFFLE, AUTO_AHEAD, REPEAT, MUTED, AUDIO_OUTPUT, AUDIO_DEVICE,
     NOTIFY, CLOSE_TO_TRAY,
 )

@@ -24,18 +24,21 @@ tracks each, so anything a decoder leaks is returned to the system.
 from __future__ import annotations
 
 import collections
+import functools
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from player.errors import AnalysisError
+from player.formatting import clock
+from player.formatting import duration as length
 from player.store import Store
-from player.store.features import FeatureResult, PendingTrack
+from player.store.features import SOUND, FeatureResult, PendingTrack
 from recommender.analysis_pool import Outcome, StopNow, WorkerPool
 from recommender.layout import FEATURE_VERSION
 
@@ -89,16 +92,45 @@ def prepare_worker() -> None:
     import recommender.features  # noqa: F401
 
 
-def clock(seconds: float) -> str:
-    """1:38, or 1:02:03 past an hour."""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+@functools.cache
+def _network() -> Any:
+    """musicnn's network in this worker process, loaded once (or why it cannot be)."""
+    from recommender.musicnn_weights import load_network
+
+    return load_network()
+
+
+def embed_path(path: str) -> WorkerResult:
+    """The deep pass on one file: musicnn's embedding of three short pieces (see
+    recommender/musicnn_input.py); never raises, like analyse_path."""
+    from recommender.musicnn_input import embed_track
+    from recommender.musicnn_weights import Unavailable
+
+    network = _network()
+    if isinstance(network, Unavailable):
+        return WorkerResult(None, network.reason)
+    try:
+        vector = embed_track(network, path)
+    except AnalysisError as exc:
+        return WorkerResult(None, str(exc))
+    except MemoryError:
+        return WorkerResult(None, "not enough memory to listen to this file")
+    except Exception as exc:  # the network's maths must not end the run
+        logger.exception("listening closely to %r failed unexpectedly", path)
+        return WorkerResult(None, f"unexpected error while listening closely: {exc}")
+    if not np.all(np.isfinite(vector)):
+        return WorkerResult(None, "the network's answer came out undefined for this audio")
+    return WorkerResult(vector.astype(np.float32).tobytes(), None)
+
+
+def prepare_deep_worker() -> None:
+    """Load the network before a worker takes its first file (about 0.1 s)."""
+    _network()
 
 
 def truncation(audio_end: float, duration: float) -> str:
     """The damage of a truncated file, as the problems list shows it."""
-    return f"truncated: audio ends at {clock(audio_end)} of {clock(duration)}"
+    return f"truncated: audio ends at {clock(audio_end)} of {length(duration)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +170,10 @@ class AnalysisSummary:
 class LibraryAnalyser:
     """Runs the analysis of every pending track of *store* in *workers* processes.
 
-    *analyse* is the per-file function run in the workers (a module-level function, so it
-    can be sent to another process); tests swap it. *batch_size* results, or
+    *kind* and *version* say which vectors it makes (the fast pass's "sound" by default;
+    the deep pass uses MUSICNN with embed_path). *analyse* is the per-file function run in
+    the workers (a module-level function, so it can be sent to another process), prepared
+    by *initializer*; tests swap it. *batch_size* results, or
     *flush_seconds* of them, go to the database in one transaction. One file may take
     *time_limit* seconds; after a cancel, the files under way get *grace_seconds*.
     """
@@ -156,6 +190,8 @@ class LibraryAnalyser:
         time_limit: float = DEFAULT_TIME_LIMIT,
         grace_seconds: float = GRACE_SECONDS,
         analyse: Callable[[str], WorkerResult] = analyse_path,
+        kind: str = SOUND,
+        initializer: Callable[[], None] = prepare_worker,
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
@@ -168,6 +204,8 @@ class LibraryAnalyser:
         self.time_limit = time_limit
         self.grace_seconds = grace_seconds
         self.analyse = analyse
+        self.kind = kind
+        self.initializer = initializer
         self._lock = threading.Lock()
         self._queue: collections.deque[PendingTrack] = collections.deque()
         self._wanted_first: list[int] = []
@@ -207,7 +245,7 @@ class LibraryAnalyser:
         KeyboardInterrupt (Ctrl-C) lets the files under way finish for grace_seconds, then
         propagates; StopNow, or a KeyboardInterrupt during that grace, stops at once.
         """
-        pending = self.store.features.pending(self.version, priority=priority)
+        pending = self.store.features.pending(self.version, priority=priority, kind=self.kind)
         with self._lock:
             self._queue = collections.deque(pending)
         run = _Run(self, len(pending), progress)
@@ -220,9 +258,9 @@ class LibraryAnalyser:
                     "cancelled" if summary.cancelled else "finished",
                     summary.analysed, summary.failed, summary.seconds)
         if pending and not summary.cancelled and not self.store.features.count_pending(
-                self.version):
+                self.version, kind=self.kind):
             with self.store.db.transaction():
-                pruned = self.store.features.prune(self.version)
+                pruned = self.store.features.prune(self.version, kind=self.kind)
             if pruned:
                 logger.info("dropped %d vectors of older extractor versions", pruned)
         return summary
@@ -244,7 +282,8 @@ class _Run:
     def execute(self, cancel: threading.Event | None) -> None:
         owner = self.owner
         pool = WorkerPool(owner.workers, owner.analyse, time_limit=owner.time_limit,
-                          tasks_per_worker=owner.tasks_per_worker, initializer=prepare_worker)
+                          tasks_per_worker=owner.tasks_per_worker,
+                          initializer=owner.initializer)
         try:
             try:
                 while not (cancel is not None and cancel.is_set()):
@@ -321,7 +360,7 @@ class _Run:
         if self.batch or self.damage:
             store = self.owner.store
             with store.db.transaction():
-                store.features.save(self.owner.version, self.batch)
+                store.features.save(self.owner.version, self.batch, kind=self.owner.kind)
                 for track_id, damage, length in self.damage:
                     store.tracks.set_damage(track_id, damage, duration=length)
             self.batch.clear()

@@ -102,6 +102,10 @@ class SettingsDialog(QDialog):
         analysis = QGroupBox("Listening to new tracks")
         analysis_form = QFormLayout(analysis)
         analysis_form.addRow("Analysis workers", self.workers)
+        self.deep = QCheckBox("Listen closely after the first pass (musicnn's network: "
+                              "better similar tracks, about twice the time)")
+        self.deep.setChecked(bool(values.get(s.DEEP_ANALYSIS, s.DEEP_ANALYSIS.default)))
+        analysis_form.addRow(self.deep)
 
         self.notify = QCheckBox("Show a notification when a track starts")
         self.notify.setChecked(bool(values.get(s.NOTIFY, s.NOTIFY.default)))
@@ -133,6 +137,7 @@ class SettingsDialog(QDialog):
             s.RECENT_HOURS: self.recent_hours.value(),
             s.AUTO_AHEAD: self.ahead.value(),
             s.ANALYSIS_WORKERS: self.workers.value(),
+            s.DEEP_ANALYSIS: self.deep.isChecked(),
             s.AUDIO_OUTPUT: self.output.currentData()[0],
             s.AUDIO_DEVICE: self.output.currentData()[1],
             s.NOTIFY: self.notify.isChecked(),

@@ -152,6 +152,25 @@ _V6 = """
 ALTER TABLE tracks ADD COLUMN damage TEXT
 """
 
+# The analysis runs in passes, each writing vectors of its own kind: "sound" (the fast
+# pass, all vectors so far) and "musicnn" (the deep pass's embedding). The kind joins the
+# key, so the table is made again with it.
+_V7 = """
+CREATE TABLE features_by_kind (
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL DEFAULT 'sound',
+    version INTEGER NOT NULL,
+    vector BLOB,
+    analysed_at REAL NOT NULL,
+    error TEXT,
+    PRIMARY KEY (track_id, kind, version)
+);
+INSERT INTO features_by_kind (track_id, kind, version, vector, analysed_at, error)
+    SELECT track_id, 'sound', version, vector, analysed_at, error FROM features;
+DROP TABLE features;
+ALTER TABLE features_by_kind RENAME TO features
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: roots, settings, tracks, features, plays, ratings", _script(_V1)),
     Migration(2, "play queue that survives a restart", _script(_V2)),
@@ -160,6 +179,7 @@ MIGRATIONS: list[Migration] = [
     Migration(4, "why each play ended", _script(_V4)),
     Migration(5, "plays the recommender does not learn from", _script(_V5)),
     Migration(6, "damage found in files that still play in part", _script(_V6)),
+    Migration(7, "vectors of each analysis pass, by kind", _script(_V7)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -247,7 +247,7 @@ def test_a_killed_analysis_leaves_no_worker_behind_and_resumes(db_path: Path,
         stamp = time.time()
         rows(db_path, "UPDATE tracks SET updated_at = ?", (stamp,))
         before = _count(db_path, "features")
-        argv = ["--db", str(db_path), "analyze", "--jobs", str(1 + round_ % 2)]
+        argv = ["--db", str(db_path), "analyze", "--no-deep", "--jobs", str(1 + round_ % 2)]
         # both wait until the killed run's workers are gone
         if round_ % 2 == 0:  # while it starts its workers
             run_and_kill(argv, moment)
@@ -258,7 +258,7 @@ def test_a_killed_analysis_leaves_no_worker_behind_and_resumes(db_path: Path,
         done_in_round.append(_analysed_since(db_path, stamp))
     assert sum(1 for n in done_in_round if 0 < n < tracks) >= KILLS // 4  # mid-analysis
     last = dict(rows(db_path, "SELECT track_id, analysed_at FROM features"))
-    final = start(["--db", str(db_path), "analyze", "--jobs", "2"])
+    final = start(["--db", str(db_path), "analyze", "--no-deep", "--jobs", "2"])
     out, err = final.communicate(timeout=300)
     assert final.returncode == 0, err
     left = tracks - done_in_round[-1]
@@ -270,6 +270,37 @@ def test_a_killed_analysis_leaves_no_worker_behind_and_resumes(db_path: Path,
     assert rows(db_path, "SELECT count(*) FROM features WHERE error IS NOT NULL") == [(0,)]
 
 
-def _analysed_since(db: Path, since: float) -> int:
-    return int(rows(db, "SELECT count(*) FROM features WHERE analysed_at >= ?",
-                    (since,))[0][0])
+def _analysed_since(db: Path, since: float, kind: str = "sound") -> int:
+    return int(rows(db, "SELECT count(*) FROM features WHERE analysed_at >= ? AND kind = ?",
+                    (since, kind))[0][0])
+
+
+def test_a_killed_deep_pass_resumes_without_listening_twice(db_path: Path,
+                                                           tmp_path: Path) -> None:
+    from music_factory import STYLES, render
+
+    tracks = 16
+    sample = write_audio(tmp_path / "sample.flac", render(STYLES["folk"], 8.0, seed=5))
+    store = Store.open(db_path)
+    with store.db.transaction():
+        for i in range(tracks):
+            path = tmp_path / "music" / f"{i:02d}.flac"
+            path.parent.mkdir(exist_ok=True)
+            shutil.copy(sample, path)
+            store.tracks.upsert(Track(path=str(path), title=f"T{i}", duration=8.0))
+    store.close()
+    argv = ["--db", str(db_path), "analyze", "--jobs", "1"]
+    run_and_kill_once(argv, lambda: _analysed_since(db_path, 0.0, "musicnn") > 0, 0.3)
+    assert integrity(db_path) == "ok"
+    assert _analysed_since(db_path, 0.0) == tracks  # the fast pass had finished
+    first = dict(rows(db_path, "SELECT track_id, analysed_at FROM features "
+                               "WHERE kind = 'musicnn'"))
+    assert 0 < len(first) < tracks
+    final = start([*argv, "--json"])
+    out, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err
+    report = json.loads(out)
+    assert report["fast"]["tracks"] == 0 and report["deep"]["tracks"] == tracks - len(first)
+    now = dict(rows(db_path, "SELECT track_id, analysed_at FROM features "
+                             "WHERE kind = 'musicnn'"))
+    assert len(now) == tracks and all(now[t] == at for t, at in first.items())

@@ -54,8 +54,14 @@ def _seed_v6(conn: sqlite3.Connection) -> None:
                  "duration = 98.0 WHERE id = 1")
 
 
+def _seed_v7(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO features (track_id, kind, version, vector, analysed_at) "
+                 "VALUES (1, 'musicnn', 1, x'00000040', 7.0)")
+
+
 SEEDERS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5, 6: _seed_v6,
+    7: _seed_v7,
 }
 
 
@@ -80,6 +86,10 @@ def _check_upgraded(store: Store, built_at: int) -> None:
     assert all(p.learn for p in plays[:1])  # plays before version 5 are learned from
     if built_at >= 5:
         assert [(p.outcome, p.learn) for p in plays[1:]] == [("skipped", False)]
+    if built_at >= 1:
+        assert store.features.vector(1, 1).tolist() == [1.0]  # the first pass's, kept
+    if built_at >= 7:
+        assert store.features.vector(1, 1, kind="musicnn").tolist() == [2.0]
     if built_at >= 6:
         assert store.tracks.damaged() == [("/music/a.flac",
                                            "truncated: audio ends at 1:38 of 3:20")]

@@ -49,7 +49,8 @@ def _noise(kind: str, seconds: float = 8.0, seed: int = 1) -> np.ndarray:
 
 
 def test_the_layout_names_every_value_once_in_contiguous_groups() -> None:
-    assert [g.name for g in LAYOUT] == ["timbre", "spectral", "rhythm", "dynamics", "tonality"]
+    assert [g.name for g in LAYOUT] == ["timbre", "spectral", "rhythm", "dynamics", "tonality",
+                                       "gaussian"]
     assert LAYOUT[0].start == 0 and LAYOUT[-1].stop == DIMENSIONS == len(LABELS)
     assert all(a.stop == b.start for a, b in itertools.pairwise(LAYOUT))
     assert len(set(LABELS)) == len(LABELS)
