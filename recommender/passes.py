@@ -98,8 +98,12 @@ def analyse_library(store: Store, *, workers: int, deep: bool = True,
     if missing is not None:
         logger.warning("%s", missing)
         return LibraryAnalysis(fast, deep_off=missing)
-    deep_summary = LibraryAnalyser(
-        store, workers=workers, kind=MUSICNN, version=MUSICNN_VERSION, analyse=embed_path,
-        initializer=prepare_deep_worker,
-    ).run(priority=priority, progress=report(DEEP), cancel=cancel)
+    deep_summary = deep_analyser(store, workers=workers).run(
+        priority=priority, progress=report(DEEP), cancel=cancel)
     return LibraryAnalysis(fast, deep_summary)
+
+
+def deep_analyser(store: Store, *, workers: int) -> LibraryAnalyser:
+    """The deep pass's analyser: musicnn embeddings of the tracks that have none yet."""
+    return LibraryAnalyser(store, workers=workers, kind=MUSICNN, version=MUSICNN_VERSION,
+                           analyse=embed_path, initializer=prepare_deep_worker)
