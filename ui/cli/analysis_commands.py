@@ -187,7 +187,7 @@ def run_similar(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.err("riffle similar: -n takes a number of tracks, 1 or more")
         return 2
     wanted = {spec: store.tracks.resolve(spec) for spec in dict.fromkeys(args.tracks)}
-    from recommender.index import SoundIndex  # scikit-learn loads only for this command
+    from recommender.index import SoundIndex  # the sound space loads only for this command
 
     index = SoundIndex.from_store(store)
     found = index.neighbours_many([t.id for t in wanted.values() if t.id is not None], args.n)
