@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from player.store.database import Database
 from player.store.tracks import db_path, fs_path
@@ -61,7 +62,7 @@ _SUMMARY = ("SELECT p.id, p.name, p.query, p.created_at, p.updated_at, count(e.i
             "LEFT JOIN playlist_entries e ON e.playlist_id = p.id")
 
 
-def _playlist(row: Sequence[object]) -> Playlist:
+def _playlist(row: Sequence[Any]) -> Playlist:
     return Playlist(int(row[0]), str(row[1]), row[2] if isinstance(row[2], str) else None,
                     float(row[3]), float(row[4]), int(row[5]), int(row[6]))
 
