@@ -17,6 +17,7 @@ from ui.cli import (
     db_commands,
     library_commands,
     play_commands,
+    playlist_commands,
     taste_commands,
 )
 from ui.cli.context import CliContext
@@ -26,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 #: The modules whose commands `riffle` offers, in the order --help lists them.
 COMMAND_MODULES: list[ModuleType] = [
-    library_commands, analysis_commands, play_commands, taste_commands, db_commands,
+    library_commands, analysis_commands, play_commands, taste_commands, playlist_commands,
+    db_commands,
 ]
 
 
