@@ -11,22 +11,38 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from player.changes import Changes
-from player.errors import PlaylistError
+from player.errors import PartialWriteError, PlaylistError
+from player.formatting import path_text
+from player.formatting import stars as stars_text
 from player.models import Track
 from player.query import parse
-from player.settings import Setting, Settings
+from player.rating_tags import write_ratings
+from player.settings import RATINGS_IN_TAGS, Setting, Settings
 from player.store import Store
 from player.store.playlists import EntryText, Playlist
 
 
 def rate(store: Store, track_ids: Iterable[int], stars: int) -> Changes:
     """Rate tracks 1–5 stars, or clear their rating with 0 (the history of changes is kept).
-    Raises RiffleError for stars outside 0–5."""
+    With the setting RATINGS_IN_TAGS on, the rating is written into the files' tags too.
+    Raises RiffleError for stars outside 0–5, and PartialWriteError (carrying the ratings'
+    Changes) when some files could not take the rating: the ratings are saved all the same.
+    """
     ids = list(dict.fromkeys(track_ids))
     with store.db.transaction():
         for track_id in ids:
             store.ratings.set(track_id, stars)
-    return Changes(ratings=frozenset(ids))
+    changes = Changes(ratings=frozenset(ids))
+    if Settings(store.settings).get(RATINGS_IN_TAGS):
+        problems = write_ratings(store, ids).problems
+        if problems:
+            listed = "; ".join(f"{path_text(path)} ({why})" for path, why in problems[:3])
+            more = f" and {len(problems) - 3} more" if len(problems) > 3 else ""
+            raise PartialWriteError(
+                f"Rated {stars_text(stars) or 'no stars'}, but the rating could not be "
+                f"written into {len(problems)} file{'s' if len(problems) > 1 else ''}: "
+                f"{listed}{more}.", changes)
+    return changes
 
 
 def record_removals(store: Store, track_ids: Iterable[int]) -> Changes:

@@ -18,6 +18,7 @@ from ui.cli import (
     library_commands,
     play_commands,
     playlist_commands,
+    tag_commands,
     taste_commands,
 )
 from ui.cli.context import CliContext
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 #: The modules whose commands `riffle` offers, in the order --help lists them.
 COMMAND_MODULES: list[ModuleType] = [
     library_commands, analysis_commands, play_commands, taste_commands, playlist_commands,
-    db_commands,
+    tag_commands, db_commands,
 ]
 
 
