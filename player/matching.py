@@ -17,6 +17,7 @@ question from memory, so matching 10,000 entries costs dictionary lookups.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -36,6 +37,8 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", 
                          "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-",
                          "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
 _SPACES = re.compile(r"\s+")
+#: The combining marks accents decompose into (Latin, Greek, Cyrillic and the like).
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 #: How several artists are joined in other players' and services' names.
 _ARTIST_JOINS = re.compile(r"\s*(?:/|;|,|&| feat\.? | ft\.? | featuring | with | and )\s*",
                            re.IGNORECASE)
@@ -47,9 +50,14 @@ def fold(text: str | None) -> str:
     quotes and dashes as plain ones, runs of white space as one space."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", plain.translate(_QUOTES).casefold()).strip()
+    return _fold(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a history names the same artists again and again
+def _fold(text: str) -> str:
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+    return _SPACES.sub(" ", text.translate(_QUOTES).casefold()).strip()
 
 
 def _fold_part(part: str) -> str:
@@ -113,8 +121,10 @@ class LibraryIndex:
         self._by_tags: dict[tuple[str, str], list[TrackIdentity]] = defaultdict(list)
         self._by_title: dict[str, list[TrackIdentity]] = defaultdict(list)
         self._present: dict[int, bool] = {}
+        self._durations: dict[int, float | None] = {}
         for track in identities:
             self._present[track.id] = track.present
+            self._durations[track.id] = track.duration
             self._by_path[os.path.normpath(track.path)] = track.id
             parts = [_fold_part(p) for p in path_parts(track.path)]
             if parts:
@@ -135,6 +145,10 @@ class LibraryIndex:
 
     def __len__(self) -> int:
         return len(self._present)
+
+    def duration(self, track_id: int) -> float | None:
+        """The track's length in seconds, when known."""
+        return self._durations.get(track_id)
 
     # -- the questions ----------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from player.paths import default_db_path
 from ui.cli import (
     analysis_commands,
     db_commands,
+    history_commands,
     library_commands,
     play_commands,
     playlist_commands,
@@ -28,8 +29,8 @@ logger = logging.getLogger(__name__)
 
 #: The modules whose commands `riffle` offers, in the order --help lists them.
 COMMAND_MODULES: list[ModuleType] = [
-    library_commands, analysis_commands, play_commands, taste_commands, playlist_commands,
-    tag_commands, db_commands,
+    library_commands, analysis_commands, play_commands, taste_commands, history_commands,
+    playlist_commands, tag_commands, db_commands,
 ]
 
 
