@@ -87,7 +87,7 @@ class _Play:
     outcome: PlayOutcome
 
 
-# -- listens --------------------------------------------------------------------------------------
+# -- listens ----------------------------------------------------------------------------------
 
 
 def import_listens(store: Store, entries: Iterable[Listen | BadEntry], origin: str, *,
@@ -145,7 +145,7 @@ def _write_listens(store: Store, batch: list[_Play], origin: str,
             report.tracks.add(play.track_id)
 
 
-# -- play counts ----------------------------------------------------------------------------------
+# -- play counts ------------------------------------------------------------------------------
 
 
 def import_play_counts(store: Store, songs: Iterable[ForeignSong], origin: str, *,

@@ -248,6 +248,12 @@ class PlayStore:
         rows = self.db.query(f"SELECT {_COLUMNS} FROM plays ORDER BY started_at, id")
         return [_row_to_play(tuple(r), self.db.note_odd_value) for r in rows]
 
+    def in_order_written(self) -> list[Play]:
+        """Every play in the order the rows were written (what a copy of the library must
+        repeat for the auto-shuffle to read its history alike)."""
+        rows = self.db.query(f"SELECT {_COLUMNS} FROM plays ORDER BY id")
+        return [_row_to_play(tuple(r), self.db.note_odd_value) for r in rows]
+
     def stats(self, track_id: int) -> PlayStats:
         """Play count, skip count and last played time of one track."""
         rows = self.db.query(play_stats_sql("track_id = ?"), (track_id,))

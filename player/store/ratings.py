@@ -55,6 +55,12 @@ class RatingStore:
             "ORDER BY id DESC LIMIT 1", (track_id,))
         return RatingChange(*rows[0]) if rows else None
 
+    def has_change(self, track_id: int, stars: int, rated_at: float) -> bool:
+        """Whether the track's history holds this very change (imported before)."""
+        return self.db.scalar(
+            "SELECT 1 FROM ratings WHERE track_id = ? AND stars = ? AND rated_at = ? LIMIT 1",
+            (track_id, stars, rated_at)) is not None
+
     def all_changes(self) -> list[RatingChange]:
         """Every rating change of every track, in the order they were made."""
         rows = self.db.query("SELECT track_id, stars, rated_at, source FROM ratings ORDER BY id")

@@ -21,6 +21,7 @@ from ui.cli import (
     playlist_commands,
     tag_commands,
     taste_commands,
+    transfer_commands,
 )
 from ui.cli.context import CliContext
 from ui.cli.output import shown
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 #: The modules whose commands `riffle` offers, in the order --help lists them.
 COMMAND_MODULES: list[ModuleType] = [
     library_commands, analysis_commands, play_commands, taste_commands, history_commands,
-    playlist_commands, tag_commands, db_commands,
+    playlist_commands, tag_commands, transfer_commands, db_commands,
 ]
 
 
