@@ -94,3 +94,18 @@ def test_smart_playlists_follow_ratings_and_rename_and_delete(scanned: Path) -> 
     assert code == 1 and "No playlist named 'Loved' (the playlists: 'Alpha')" in err
     assert riffle(scanned, "playlist", "delete", "alpha")[1] == "deleted: Alpha\n"
     assert riffle(scanned, "playlist", "list")[1].startswith("no playlists yet")
+
+
+@pytest.mark.slow
+def test_play_a_playlist_in_its_order(scanned: Path, music: Path, tmp_path: Path) -> None:
+    source = tmp_path / "two.m3u"
+    source.write_text(f"{music}/Gamma Choir/Été indien/03 Orage.ogg\n"
+                      f"{music}/Alpha Lake/First Light/01 Dawn.flac\n"
+                      "D:\\not\\here.mp3\n", encoding="utf-8")
+    riffle(scanned, "playlist", "import", str(source))
+    code, out, err = riffle(scanned, "play", "--playlist", "two", "--aout", "dummy")
+    assert code == 0, err
+    assert [line.rsplit("  [", 1)[0] for line in out.splitlines()] == [
+        "▶ Gamma Choir – Orage (Été indien)", "▶ Alpha Lake – Dawn (First Light)"]
+    code, _, err = riffle(scanned, "play", "--playlist", "nope", "--aout", "dummy")
+    assert code == 1 and "No playlist named 'nope'" in err
