@@ -22,6 +22,7 @@ import argparse
 import csv
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -29,6 +30,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -117,6 +119,13 @@ def timed(label: str, run: Callable[[], object]) -> object:
     return result
 
 
+def _fresh(folder: Path, name: str) -> Store:
+    """A copy of the built library, so each source is imported into the same start."""
+    target = folder / f"{name}.sqlite3"
+    shutil.copyfile(folder / "library.sqlite3", target)
+    return Store.open(target)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=10_000)
@@ -126,28 +135,32 @@ def main() -> None:
         folder = Path(scratch)
         store = Store.open(folder / "library.sqlite3")
         tracks = build(store, args.tracks)
-        paths = histories(folder, tracks, args.lines)
-        print(f"{args.lines:,} entries into a library of {args.tracks:,} tracks")
-        for source in ("lastfm", "listenbrainz"):
-            reader = lastfm_csv if source == "lastfm" else listenbrainz
-            path = paths["lastfm.csv" if source == "lastfm" else "listenbrainz.zip"]
-            for run in ("first", "again"):
-                report = timed(f"{source} ({run})",
-                               lambda r=reader, p=path, s=source: import_listens(  # type: ignore[misc]
-                                   store, r(str(p)), s))
-                print(f"    imported {report.imported:,}, duplicates {report.duplicates:,},"  # type: ignore[attr-defined]
-                      f" unmatched {report.unmatched_entries:,}")  # type: ignore[attr-defined]
-        for run in ("first", "again"):
-            with open(paths["riffle.jsonl"], encoding="utf-8") as lines:
-                report = timed(f"riffle json lines ({run})",
-                               lambda f=lines: import_history(store, f))  # type: ignore[misc]
-            print(f"    imported {report.imported:,}, duplicates {report.duplicates:,}")  # type: ignore[attr-defined]
-        for run in ("first", "again"):
-            report = timed(f"strawberry counts ({run})", lambda: import_play_counts(
-                store, read_collection(paths["strawberry.db"], "strawberry"), "strawberry"))
-            print(f"    songs {report.entries:,}, plays imported {report.imported:,}, "  # type: ignore[attr-defined]
-                  f"duplicates {report.duplicates:,}")  # type: ignore[attr-defined]
         store.close()
+        paths = histories(folder, tracks, args.lines)
+        print(f"{args.lines:,} entries into a library of {args.tracks:,} tracks "
+              "(each source into its own copy)")
+        runs: list[tuple[str, Callable[[Store], Any]]] = [
+            ("lastfm", lambda st: import_listens(st, lastfm_csv(str(paths["lastfm.csv"])),
+                                                 "lastfm")),
+            ("listenbrainz", lambda st: import_listens(
+                st, listenbrainz(str(paths["listenbrainz.zip"])), "listenbrainz")),
+            ("riffle json lines", lambda st: _riffle_lines(st, paths["riffle.jsonl"])),
+            ("strawberry counts", lambda st: import_play_counts(
+                st, read_collection(paths["strawberry.db"], "strawberry"), "strawberry")),
+        ]
+        for name, run in runs:
+            store = _fresh(folder, name.replace(" ", "-"))
+            for attempt in ("first", "again"):
+                report = timed(f"{name} ({attempt})", lambda r=run, st=store: r(st))
+                unmatched = getattr(report, "unmatched_entries", len(report.problems))
+                print(f"    imported {report.imported:,}, duplicates {report.duplicates:,},"
+                      f" not in the library {unmatched:,}")
+            store.close()
+
+
+def _riffle_lines(store: Store, path: Path) -> Any:
+    with open(path, encoding="utf-8") as lines:
+        return import_history(store, lines)
 
 
 if __name__ == "__main__":
