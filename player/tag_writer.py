@@ -31,8 +31,7 @@ from mutagen._vorbis import VComment
 from mutagen.aiff import AIFF
 from mutagen.apev2 import APEv2
 from mutagen.asf import ASFDWordAttribute, ASFTags, ASFUnicodeAttribute
-from mutagen.id3 import ID3, POPM, TXXX, Encoding
-from mutagen.mp3 import MP3
+from mutagen.id3 import ID3, POPM, TXXX, Encoding, ID3FileType
 from mutagen.mp4 import MP4FreeForm, MP4Tags
 from mutagen.wave import WAVE
 
@@ -130,8 +129,9 @@ RATING_WRITERS: dict[type, Callable[[Any, int | None], None]] = {
     ASFTags: _asf,
 }
 
-#: File kinds whose ID3 tag Riffle writes itself (to keep its version and the ID3v1 tag).
-_ID3_KINDS = (MP3, WAVE, AIFF)
+#: File kinds whose ID3 tag Riffle writes itself, to keep its version and the ID3v1 tag:
+#: files that start with their ID3 tag (MP3, TrueAudio...) and those holding it in a chunk.
+_ID3_KINDS = (ID3FileType, WAVE, AIFF)
 
 
 def _writer(tags: Any) -> Callable[[Any, int | None], None] | None:
@@ -210,7 +210,7 @@ def _write_id3_file(path: str, kind: type, stars: int | None) -> None:
             raise TagWriteError(f"its ID3v2.{version} tag is too old to rewrite without "
                                 "changing it; update it with a tag editor first")
     _id3(audio.tags, stars)
-    if kind is MP3:
+    if issubclass(kind, ID3FileType):  # the tag at the start, maybe an ID3v1 at the end
         v1 = _id3v1_block(path)
         audio.save(v1=1, v2_version=version, v23_sep=None)
         if v1 is not None:

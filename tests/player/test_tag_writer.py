@@ -15,6 +15,7 @@ import av
 import mutagen
 import numpy as np
 import pytest
+from audio_factory import AudioFormat, sine, write_audio
 from library_factory import TagSet, make_track
 from mutagen import id3
 from mutagen._vorbis import VComment
@@ -200,3 +201,27 @@ def test_files_that_cannot_take_a_rating_are_refused_untouched(tmp_path: Path) -
     song = make_track(tmp_path / "ok.ogg")
     with pytest.raises(TagWriteError, match="7 stars"):
         write_rating(str(song), 7)
+
+
+def test_a_trueaudio_file_keeps_its_id3v23_and_id3v1_too(tmp_path: Path) -> None:
+    path = write_audio(tmp_path / "song.tta", sine(330, 1.0, rate=8000), rate=8000,
+                       fmt=AudioFormat("tta", "tta", "s16"))
+    audio = mutagen.File(path)
+    audio.add_tags()
+    audio.tags.add(id3.TIT2(encoding=1, text=["True"]))
+    audio.tags.add(id3.TPE1(encoding=1, text=["Audio"]))
+    audio.save(v2_version=3)
+    with open(path, "ab") as handle:
+        handle.write(b"TAG" + b"V1 Title".ljust(30, b"\0") + bytes(60) + b"2001"
+                     + bytes(28) + b"\0\x01\x0c")
+    v1, before_audio = path.read_bytes()[-128:], audio_hash(path)
+    before = sorted((f.HashKey, repr(f))
+                    for f in id3.ID3(path, load_v1=False, translate=False).values())
+    write_rating(str(path), 4)
+    assert path.read_bytes()[-128:] == v1
+    after = id3.ID3(path, load_v1=False, translate=False)
+    assert after.version[:2] == (2, 3)
+    assert sorted((f.HashKey, repr(f)) for f in after.values()
+                  if f.HashKey not in ("POPM:Riffle", "TXXX:FMPS_Rating")) == before
+    assert audio_hash(path) == before_audio
+    assert read_track(str(path)).tag_rating == 4
