@@ -29,7 +29,8 @@ class Changes:
     skipped (a judgement). *tracks*: tracks were added, re-read, moved or went missing (the
     library's contents). *playability*: tracks that became playable or unplayable (a play
     error, a file gone or back). *vectors*: analysis results were written. *settings*: the
-    new value of each saved setting, by key.
+    new value of each saved setting, by key. *playlists*: saved playlists (by id) that were
+    created, renamed, edited or deleted.
     """
 
     ratings: frozenset[int] = frozenset()
@@ -40,6 +41,7 @@ class Changes:
     playability: frozenset[int] = frozenset()
     vectors: bool = False
     settings: Mapping[str, Any] = field(default_factory=lambda: _NO_SETTINGS)
+    playlists: frozenset[int] = frozenset()
 
     @classmethod
     def everything(cls) -> Changes:

@@ -59,3 +59,18 @@ class PlayerBusyError(PlaybackError):
 
 class AnalysisError(RiffleError):
     """A track cannot be decoded or described; the message says why."""
+
+
+class PlaylistError(RiffleError):
+    """A playlist cannot be made or changed as asked (a name taken, a smart playlist given
+    tracks, a file that is no playlist); the message says why."""
+
+
+class PartialWriteError(RiffleError):
+    """A write did part of what was asked: *changes* is what it did change (announced like
+    any write's), the message says what it could not do (a file it could not write)."""
+
+    def __init__(self, message: str, changes: object) -> None:
+        super().__init__(message)
+        #: The player.changes.Changes of what was done.
+        self.changes = changes

@@ -88,11 +88,14 @@ NOTIFY = Setting("desktop.notify", True,
                  "Show a desktop notification when a new track starts.")
 CLOSE_TO_TRAY = Setting("desktop.close_to_tray", False,
                         "Closing the window keeps Riffle playing in the tray.")
+RATINGS_IN_TAGS = Setting("tags.write_ratings", False,
+                          "A rating is also written into the file's tags (ID3 POPM, "
+                          "FMPS_RATING and the like), so other players read it too.")
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     REPLAYGAIN_MODE, VOLUME, ANALYSIS_WORKERS, DEEP_ANALYSIS, RECENT_PLAYS, RECENT_HOURS, DISCOVER,
     AUTO_SHUFFLE, AUTO_AHEAD, REPEAT, MUTED, AUDIO_OUTPUT, AUDIO_DEVICE,
-    NOTIFY, CLOSE_TO_TRAY,
+    NOTIFY, CLOSE_TO_TRAY, RATINGS_IN_TAGS,
 )
 
 

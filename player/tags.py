@@ -1,9 +1,10 @@
 """Reading one audio file's tags and stream facts into Riffle's single Track shape.
 
-Only this module talks to mutagen. Each tag container mutagen knows (ID3 for MP3, WAV and
-AIFF; Vorbis comments for FLAC, Ogg Vorbis and Opus; MP4 atoms; ASF attributes; APEv2 for
-WavPack, Monkey's Audio and Musepack) has one small function, registered by its mutagen
-class in TAG_READERS, that lists the values under Riffle's field names. One shared step
+Only this module and player/tag_writer.py (which writes ratings) talk to mutagen. Each tag
+container mutagen knows (ID3 for MP3, WAV and AIFF; Vorbis comments for FLAC, Ogg Vorbis
+and Opus; MP4 atoms; ASF attributes; APEv2 for WavPack, Monkey's Audio and Musepack) has
+one small function, registered by its mutagen class in TAG_READERS, that lists the values
+under Riffle's field names. One shared step
 then turns those into a Track (player/tag_values.py does the parsing), so every format
 gets the same rules for years, numbers, ReplayGain, multi-values and ratings.
 
@@ -57,6 +58,10 @@ AUDIO_EXTENSIONS = frozenset({
     ".wma", ".asf", ".wav", ".aif", ".aiff", ".aifc", ".wv", ".ape", ".mpc", ".mp+", ".mpp",
     ".tta",
 })
+
+#: The e-mail of the ID3 POPM frame that holds Riffle's own rating (player/tag_writer.py
+#: writes it); read before any other player's POPM.
+RIFFLE_POPM_EMAIL = "Riffle"
 
 #: Values listed under Riffle's field names, as one tag reader found them.
 Fields = dict[str, list[Any]]
@@ -179,7 +184,8 @@ def _id3_fields(tags: ID3) -> Fields:
                 fields[f"rg_{kind}_peak"].append(str(frame.peak))
         elif frame_id == "POPM":
             popm.append(frame)
-    fields["popm"] = [frame.rating for frame in sorted(popm, key=lambda f: f.email)]
+    ordered = sorted(popm, key=lambda f: (f.email != RIFFLE_POPM_EMAIL, f.email))
+    fields["popm"] = [frame.rating for frame in ordered]
     return fields
 
 
@@ -258,7 +264,7 @@ def read_track(path: str, *, stat: os.stat_result | None = None) -> Track:
     if not stat_module.S_ISREG(st.st_mode):
         raise TagError("not a regular file (a device, a pipe or a socket has no tags)")
     try:
-        audio = _open_audio(path)
+        audio = open_audio(path)
     except mutagen.MutagenError as exc:
         cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else None
         if cause is not None or isinstance(exc, OSError):
@@ -282,7 +288,7 @@ def read_track(path: str, *, stat: os.stat_result | None = None) -> Track:
                        f"{_message(exc)})") from exc
 
 
-def _open_audio(path: str) -> Any:
+def open_audio(path: str) -> Any:
     """mutagen's object for *path*: tried first as the kinds its name suggests, then, when
     those reject it (or refuse it with an error), as every kind mutagen knows, since the
     content may not match the name (a FLAC file named .mp3). When every kind fails, the

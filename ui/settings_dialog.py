@@ -1,5 +1,5 @@
 """The settings dialog: library folders, ReplayGain, sound output, the shuffle's memory,
-analysis workers, desktop notifications and the tray.
+analysis workers, ratings in the files' tags, desktop notifications and the tray.
 
 It edits copies: the caller reads `roots()` and `values()` after the dialog is accepted and
 has them written (through the window's single database writer).
@@ -112,6 +112,16 @@ class SettingsDialog(QDialog):
         self.close_to_tray = QCheckBox("Closing the window keeps playing in the tray")
         self.close_to_tray.setChecked(bool(values.get(s.CLOSE_TO_TRAY,
                                                       s.CLOSE_TO_TRAY.default)))
+        self.ratings_in_tags = QCheckBox("Also write ratings into the music files, so other "
+                                         "players see them")
+        self.ratings_in_tags.setToolTip("ID3 POPM and FMPS_Rating, Vorbis FMPS_RATING and "
+                                        "RATING, MP4, APE and WMA ratings; no other tag is "
+                                        "changed")
+        self.ratings_in_tags.setChecked(bool(values.get(s.RATINGS_IN_TAGS,
+                                                        s.RATINGS_IN_TAGS.default)))
+        ratings = QGroupBox("Ratings")
+        QVBoxLayout(ratings).addWidget(self.ratings_in_tags)
+
         desktop = QGroupBox("Desktop")
         desktop_column = QVBoxLayout(desktop)
         desktop_column.addWidget(self.notify)
@@ -122,7 +132,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for group in (library, playback, shuffle, analysis, desktop):
+        for group in (library, playback, shuffle, analysis, ratings, desktop):
             layout.addWidget(group)
         layout.addWidget(buttons)
 
@@ -142,6 +152,7 @@ class SettingsDialog(QDialog):
             s.AUDIO_DEVICE: self.output.currentData()[1],
             s.NOTIFY: self.notify.isChecked(),
             s.CLOSE_TO_TRAY: self.close_to_tray.isChecked(),
+            s.RATINGS_IN_TAGS: self.ratings_in_tags.isChecked(),
         }
 
     def add_folder(self, path: str) -> None:

@@ -171,6 +171,36 @@ DROP TABLE features;
 ALTER TABLE features_by_kind RENAME TO features
 """
 
+# Saved playlists: a list of entries in order, or (query not NULL) a smart playlist, a query
+# in the filter's language evaluated whenever it is read. An entry keeps what its playlist
+# file said of it (location, artist, title, album, duration in seconds) beside the track it
+# was matched to, so an entry no track matched (track_id NULL) is kept and written out
+# again as it came. Plays get where an imported one came from ('listenbrainz', 'lastfm',
+# 'strawberry', 'clementine'; NULL for Riffle's own), so importing again adds nothing twice.
+_V8 = """
+CREATE TABLE playlists (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    query TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE playlist_entries (
+    id INTEGER PRIMARY KEY,
+    playlist_id INTEGER NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    track_id INTEGER REFERENCES tracks(id) ON DELETE SET NULL,
+    location TEXT,
+    artist TEXT,
+    title TEXT,
+    album TEXT,
+    duration REAL
+);
+CREATE INDEX playlist_entries_order ON playlist_entries(playlist_id, position);
+CREATE INDEX playlist_entries_track ON playlist_entries(track_id);
+ALTER TABLE plays ADD COLUMN origin TEXT
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "initial schema: roots, settings, tracks, features, plays, ratings", _script(_V1)),
     Migration(2, "play queue that survives a restart", _script(_V2)),
@@ -180,6 +210,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "plays the recommender does not learn from", _script(_V5)),
     Migration(6, "damage found in files that still play in part", _script(_V6)),
     Migration(7, "vectors of each analysis pass, by kind", _script(_V7)),
+    Migration(8, "playlists, and where imported plays came from", _script(_V8)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

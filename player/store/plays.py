@@ -34,6 +34,8 @@ class Play:
     reason: str | None = None
     #: False when the listener asked Riffle not to learn from it.
     learn: bool = True
+    #: Where an imported play came from ('lastfm', 'strawberry'...); None for Riffle's own.
+    origin: str | None = None
 
 
 def _row_to_play(row: tuple, odd: Callable[[str], None]) -> Play:  # type: ignore[type-arg]
@@ -51,6 +53,7 @@ def _row_to_play(row: tuple, odd: Callable[[str], None]) -> Play:  # type: ignor
         source=_member(PlaySource, row[7], PlaySource.USER, "source", bad) or PlaySource.USER,
         reason=row[8] if isinstance(row[8], str) else None,
         learn=row[9] != 0,
+        origin=row[10] if isinstance(row[10], str) else None,
     )
     for what in bad:
         odd(f"play {row[0]} {what}")
@@ -85,7 +88,7 @@ def _member(kind: type[_Member], value: object, fallback: _Member, column: str,
 
 
 _COLUMNS = ("id, track_id, started_at, ended_at, listened, duration, outcome, source, reason, "
-            "learn")
+            "learn, origin")
 
 
 def play_stats_sql(only: str = "") -> str:
@@ -108,10 +111,20 @@ FROM plays {narrow}GROUP BY track_id
 
 PLAY_STATS_SQL = play_stats_sql()
 
-#: Whether a track has a play starting within a second of a time; parameters (track id,
-#: time, time). A range on started_at, not abs(), so the plays_track index serves it.
-NEAR_PLAY_SQL = ("SELECT 1 FROM plays WHERE track_id = ? AND started_at > ? - 1.0 "
-                 "AND started_at < ? + 1.0 LIMIT 1")
+#: Whether a track has a play starting near a time; parameters (track id, earliest, latest).
+#: A range on started_at, not abs(), so the plays_track index serves it.
+NEAR_PLAY_SQL = ("SELECT 1 FROM plays WHERE track_id = ? AND started_at > ? "
+                 "AND started_at < ? LIMIT 1")
+
+
+@dataclass(frozen=True, slots=True)
+class OriginTally:
+    """The plays of one track imported from one place: how many of each outcome, and
+    when the latest of them started (Unix seconds)."""
+
+    completed: int = 0
+    skipped: int = 0
+    latest: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,22 +159,37 @@ class PlayStore:
 
     def add_finished(self, track_id: int, *, started_at: float, listened: float,
                      outcome: PlayOutcome, duration: float | None,
-                     source: PlaySource, learn: bool = True) -> int:
+                     source: PlaySource, learn: bool = True, origin: str | None = None,
+                     ended_at: float | None = None, reason: str | None = None) -> int:
         """Write a whole play at once (one that happened elsewhere); returns its id. It ended
-        *listened* seconds after *started_at*; *learn* False: the recommender will not learn
-        from it."""
+        at *ended_at* (default: *listened* seconds after *started_at*); *learn* False: the
+        recommender will not learn from it; *origin* names the player or service it was
+        imported from."""
         cur = self.db.execute(
             "INSERT INTO plays (track_id, started_at, ended_at, listened, duration, outcome, "
-            "source, learn) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (track_id, started_at, started_at + listened, listened, duration, str(outcome),
-             str(source), int(learn)),
+            "source, learn, origin, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (track_id, started_at, started_at + listened if ended_at is None else ended_at,
+             listened, duration, str(outcome), str(source), int(learn), origin, reason),
         )
         return int(cur.lastrowid or 0)
 
-    def has_play_near(self, track_id: int, started_at: float) -> bool:
-        """Whether the track has a play that started within a second of *started_at*: the
-        same play, when history is imported again."""
-        return self.db.scalar(NEAR_PLAY_SQL, (track_id, started_at, started_at)) is not None
+    def has_play_near(self, track_id: int, started_at: float, window: float = 1.0) -> bool:
+        """Whether the track has a play that started within *window* seconds of
+        *started_at*: the same play, when history is imported again."""
+        return self.db.scalar(NEAR_PLAY_SQL, (track_id, started_at - window,
+                                              started_at + window)) is not None
+
+    def origin_tallies(self, origin: str) -> dict[int, OriginTally]:
+        """track id → the plays imported from *origin*, counted by outcome: what an import
+        of play counts (not single plays) compares against, so it adds only the rest."""
+        tallies: dict[int, OriginTally] = {}
+        rows = self.db.query(
+            "SELECT track_id, sum(outcome = 'completed'), sum(outcome = 'skipped'), "
+            "max(started_at) FROM plays WHERE origin = ? GROUP BY track_id", (origin,))
+        for track_id, completed, skipped_count, latest in rows:
+            tallies[track_id] = OriginTally(int(completed or 0), int(skipped_count or 0),
+                                            latest)
+        return tallies
 
     def update_listened(self, play_id: int, listened: float) -> None:
         """Flush the seconds listened so far, so a crash loses at most a few seconds."""
@@ -218,6 +246,12 @@ class PlayStore:
 
     def all(self) -> list[Play]:
         rows = self.db.query(f"SELECT {_COLUMNS} FROM plays ORDER BY started_at, id")
+        return [_row_to_play(tuple(r), self.db.note_odd_value) for r in rows]
+
+    def in_order_written(self) -> list[Play]:
+        """Every play in the order the rows were written (what a copy of the library must
+        repeat for the auto-shuffle to read its history alike)."""
+        rows = self.db.query(f"SELECT {_COLUMNS} FROM plays ORDER BY id")
         return [_row_to_play(tuple(r), self.db.note_odd_value) for r in rows]
 
     def stats(self, track_id: int) -> PlayStats:

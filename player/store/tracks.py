@@ -134,6 +134,21 @@ class StoredTags:
     size: int  # bytes
 
 
+@dataclass(frozen=True, slots=True)
+class TrackIdentity:
+    """What a track is named by when something outside the library points at it: its file,
+    its tags (artists one by one) and length. *present*: its file is where it was found."""
+
+    id: int
+    path: str
+    title: str | None
+    artists: tuple[str, ...]
+    album: str | None
+    albumartists: tuple[str, ...]
+    duration: float | None  # seconds
+    present: bool
+
+
 def _tag_values(track: Track) -> tuple[Any, ...]:
     # The title column always holds what a person sees: the tag's title, or the file name
     # when the file has none (as record_error does), so listings and queries agree.
@@ -305,6 +320,25 @@ class TrackStore:
         self.db.execute("UPDATE tracks SET damage = ?, duration = coalesce(?, duration) "
                         "WHERE id = ?", (_storable(reason), duration, track_id))
 
+    def set_file_state(self, track_id: int, mtime_ns: int, size: int) -> None:
+        """Remember a file's new modification time (ns) and size after Riffle itself wrote
+        to it, so the next scan does not take Riffle's own write for a change."""
+        self.db.execute("UPDATE tracks SET mtime_ns = ?, size = ? WHERE id = ?",
+                        (mtime_ns, size, track_id))
+
+    def set_tag_rating(self, track_id: int, stars: int | None) -> None:
+        """The stars the file's tags now hold (None: none)."""
+        self.db.execute("UPDATE tracks SET tag_rating = ? WHERE id = ?", (stars, track_id))
+
+    def add_missing(self, track: Track, *, now: float | None = None) -> int:
+        """A track known only by name (its file has not been found here yet), kept as
+        missing with what is known of its tags; returns its id. When a scan finds a file
+        with the same tags and length, the file takes over this row and its history."""
+        now = time.time() if now is None else now
+        track_id = self.upsert(track, now=now)
+        self.mark_missing([track_id], now=now)
+        return track_id
+
     def delete(self, track_id: int) -> None:
         self.db.execute("DELETE FROM tracks WHERE id = ?", (track_id,))
 
@@ -325,6 +359,22 @@ class TrackStore:
                                  r["scan_error"])
             for r in cur
         }
+
+    def identities(self) -> list[TrackIdentity]:
+        """Every readable track's file, tags and length, by id: what a playlist entry or a
+        play from another player is matched against."""
+        rows = self.db.query(
+            "SELECT id, path, title, artists, album, albumartists, duration, missing_since, "
+            "artist, albumartist FROM tracks WHERE scan_error IS NULL ORDER BY id")
+        odd = self.db.note_odd_value
+        return [TrackIdentity(r["id"], fs_path(r["path"]),
+                              r["title"] if isinstance(r["title"], str) else None,
+                              _text_list(r, "artists", "artist", odd),
+                              r["album"] if isinstance(r["album"], str) else None,
+                              _text_list(r, "albumartists", "albumartist", odd),
+                              r["duration"] if isinstance(r["duration"], int | float) else None,
+                              r["missing_since"] is None)
+                for r in rows]
 
     def move_candidates(self) -> list[StoredTags]:
         """Every readable track with the fields a move is recognised by (no JSON, no

@@ -15,9 +15,13 @@ from player.paths import default_db_path
 from ui.cli import (
     analysis_commands,
     db_commands,
+    history_commands,
     library_commands,
     play_commands,
+    playlist_commands,
+    tag_commands,
     taste_commands,
+    transfer_commands,
 )
 from ui.cli.context import CliContext
 from ui.cli.output import shown
@@ -26,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 #: The modules whose commands `riffle` offers, in the order --help lists them.
 COMMAND_MODULES: list[ModuleType] = [
-    library_commands, analysis_commands, play_commands, taste_commands, db_commands,
+    library_commands, analysis_commands, play_commands, taste_commands, history_commands,
+    playlist_commands, tag_commands, transfer_commands, db_commands,
 ]
 
 
