@@ -23,7 +23,8 @@ lint:
 	.venv/bin/ruff check .
 
 # Speed and memory on generated libraries (each script prints its figures).
-BENCHMARKS = scan analyze deep seek handover pick ui responsiveness recommender_eval map
+BENCHMARKS = scan analyze deep seek handover pick ui responsiveness recommender_eval \
+	history_import map
 
 bench:
 	@scripts/bootstrap.sh

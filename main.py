@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from player.errors import RiffleError
+from player.errors import DamagedDatabaseError, RiffleError
 from player.paths import default_db_path, default_music_dir
 from player.store import Store
 
@@ -41,12 +41,36 @@ def run_gui(db_path: Path | None, request: OpenRequest | None = None) -> int:
         print(f"riffle: {problem} The command line works anywhere: riffle --help",
               file=sys.stderr)
         return 2
+    path = db_path or default_db_path()
     try:
-        store = Store.open(db_path or default_db_path())
+        store = Store.open(path)
+    except DamagedDatabaseError as exc:
+        store = _recovered(path, exc)
+        if store is None:
+            print(f"riffle: {exc}", file=sys.stderr)
+            return 1
     except RiffleError as exc:
         print(f"riffle: {exc}", file=sys.stderr)
         return 1
     return _open_window(store, request)
+
+
+def _recovered(path: Path, problem: DamagedDatabaseError) -> Store | None:
+    """Offer the latest backup of a database that cannot be opened; the restored library,
+    or None (declined, no backup, or it fails too). The damaged file is always kept."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app_setup import make_application
+    from ui.recovery import recover
+
+    QApplication.instance() or make_application(sys.argv[:1])
+    if not recover(path, str(problem)):
+        return None
+    try:
+        return Store.open(path)
+    except RiffleError as exc:
+        logger.error("the restored backup cannot be opened either: %s", exc)
+        return None
 
 
 def _open_window(store: Store, request: OpenRequest | None = None) -> int:
@@ -74,16 +98,17 @@ def _open_window(store: Store, request: OpenRequest | None = None) -> int:
         player = build_player(store, work, make_backend, make_filler)
     except PlaybackError as exc:
         logger.error("%s", exc)
-        player = None
+        player, no_player = None, str(exc)
     parts = window_parts(store=store, work=work, jobs=jobs, loader=LibraryLoader(work),
                          state=WindowState(default_state_path()),
                          suggested_folder=default_music_dir(), player=player,
                          similar=similar_function(), map_cache=_map_cache(store.path))
     window = MainWindow(parts)
     window.show()
+    work.run(_daily_backup, name="daily backup")
     if player is None:
-        window.show_message("Playback is not available: libvlc could not be started "
-                            "(see the log). The library works without it.")
+        window.show_message(f"Playback is not available: {no_player} The library works "
+                            "without it.")
     desktop = _add_desktop(window, store.path, request)
     try:
         return int(app.exec())
@@ -111,6 +136,13 @@ def _add_desktop(window: Any, db_path: Path, request: OpenRequest | None) -> Any
     if request is not None:
         desktop.open(request)
     return desktop
+
+
+def _daily_backup(ctx: Any) -> None:
+    """Back the library up once a day, when the window opens (on a worker thread)."""
+    from player.store.backup import daily_backup
+
+    daily_backup(ctx.store.db)
 
 
 def make_backend(callback: Callable[..., None], **options: Any) -> Backend:

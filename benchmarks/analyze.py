@@ -96,7 +96,7 @@ def single_process(paths: list[str]) -> tuple[list[float], list[float]]:
             decode.append(time.perf_counter() - started)
         for path in paths:
             started = time.perf_counter()
-            _vector, error = analyse_path(path)
+            error = analyse_path(path).error
             analyse.append(time.perf_counter() - started)
             if error:
                 raise SystemExit(f"{path}: {error}")

@@ -29,8 +29,10 @@ from corpus import labels as corpus_labels  # noqa: E402
 
 from player.library import Scanner  # noqa: E402
 from player.store import Store  # noqa: E402
+from player.store.features import SOUND  # noqa: E402
 from recommender.analysis import LibraryAnalyser  # noqa: E402
-from recommender.layout import FEATURE_VERSION  # noqa: E402
+from recommender.layout import FEATURE_VERSION, MUSICNN, MUSICNN_VERSION  # noqa: E402
+from recommender.passes import DEEP, FAST, deep_analyser, deep_unavailable  # noqa: E402
 
 DEFAULT_OUT = ROOT / "benchmarks" / "out"
 
@@ -38,11 +40,12 @@ DEFAULT_OUT = ROOT / "benchmarks" / "out"
 @dataclass
 class AnalysedCorpus:
     """*labels*: track id → soundtrack for every analysed track of the corpus; *analysis*:
-    the figures of the run that analysed it (tracks, seconds, workers, cpu_seconds)."""
+    per pass ("fast", "deep"), the figures of the run that analysed it (tracks, seconds,
+    workers, cpu_seconds)."""
 
     db_path: Path
     labels: dict[int, str]
-    analysis: dict[str, float]
+    analysis: dict[str, dict[str, float]]
     failed: list[tuple[str, str]]
 
 
@@ -73,21 +76,29 @@ def analysed_corpus(corpus: Path, out: Path = DEFAULT_OUT, *, workers: int = 1,
         scan = Scanner(store).scan([str(corpus.resolve())])
         if scan.added:
             print(f"scanned {corpus}: {scan.summary()} in {scan.seconds:.1f} s", flush=True)
-        pending = store.features.count_pending(FEATURE_VERSION)
-        if pending:
-            print(f"analysing {pending} tracks in {workers} process(es) …", flush=True)
+        figures = json.loads(timing_path.read_text()) if timing_path.is_file() else {}
+        for name, analyser, kind, version in (
+                (FAST, LibraryAnalyser(store, workers=workers), SOUND, FEATURE_VERSION),
+                (DEEP, deep_analyser(store, workers=workers), MUSICNN, MUSICNN_VERSION)):
+            pending = store.features.count_pending(version, kind=kind)
+            if not pending:
+                continue
+            if name == DEEP and deep_unavailable():
+                print(f"not listening closely: {deep_unavailable()}", flush=True)
+                continue
+            print(f"{name} pass: analysing {pending} tracks in {workers} process(es) …",
+                  flush=True)
             cpu = _children_cpu()
             started = time.perf_counter()
-            summary = LibraryAnalyser(store, workers=workers).run()
-            seconds = time.perf_counter() - started
-            figures = {"tracks": summary.analysed, "failed": summary.failed,
-                       "seconds": round(seconds, 2), "workers": workers,
-                       "cpu_seconds": round(_children_cpu() - cpu, 2),
-                       "load_average": round(os.getloadavg()[0], 2)}
-            previous = json.loads(timing_path.read_text()) if timing_path.is_file() else {}
-            if figures["tracks"] >= previous.get("tracks", 0):
+            summary = analyser.run()
+            run = {"tracks": summary.analysed, "failed": summary.failed,
+                   "seconds": round(time.perf_counter() - started, 2), "workers": workers,
+                   "cpu_seconds": round(_children_cpu() - cpu, 2),
+                   "load_average": round(os.getloadavg()[0], 2)}
+            if run["tracks"] >= figures.get(name, {}).get("tracks", 0):
+                figures[name] = run
                 timing_path.write_text(json.dumps(figures))
-        analysis = json.loads(timing_path.read_text()) if timing_path.is_file() else {}
+        analysis = {name: figures[name] for name in (FAST, DEEP) if name in figures}
         states = store.tracks.file_states()
         served = set(store.features.load_matrix(FEATURE_VERSION).ids.tolist())
         labels = {}

@@ -226,10 +226,9 @@ class Simulation:
             return float("nan"), float("nan")
         probe = self.rng.choice(neutral)
         index = SoundIndex.from_store(self.store)
-        row = {int(t): i for i, t in enumerate(index.ids.tolist())}
-        others = [t for t in eligible if t != probe and t in row]
-        gaps = np.linalg.norm(index.points[[row[t] for t in others]]
-                              - index.points[row[probe]], axis=1)
+        others = [t for t in eligible if t != probe and t in index]
+        gaps = index.distances_from_row(
+            index.row_of(probe), np.array([index.row_of(t) for t in others]))
         order = np.argsort(gaps, kind="stable")
         near = {others[i] for i in order[:NEIGHBOURS]}
         far = {others[i] for i in order[len(order) // 2:]}

@@ -1,7 +1,9 @@
 """How fast the auto-shuffle picks at library sizes far beyond most collections.
 
-Builds a synthetic library (random feature vectors, 5,000 judgements: ratings, completed
-and skipped plays) of 100,000 and 1,000,000 tracks in a real SQLite file, then prints:
+Builds a synthetic library (random feature vectors in 64 clusters: descriptors, a valid
+Gaussian timbre model and a musicnn embedding per track; 5,000 judgements: ratings,
+completed and skipped plays) of 100,000 and 1,000,000 tracks in a real SQLite file, then
+prints:
 the time to load everything the auto-shuffle needs at the first start (building its cache)
 and at a later start (from the cache), one pick, a redraw of ten picks right after a
 rating, and the process's peak memory.
@@ -27,10 +29,37 @@ from player import edits
 from player.changes import Changes
 from player.queue import FillContext
 from player.store import Store
-from recommender.layout import DIMENSIONS, FEATURE_VERSION
+from recommender.layout import (
+    DESCRIPTORS,
+    FEATURE_VERSION,
+    GAUSSIAN,
+    GAUSSIAN_COEFFS,
+    MUSICNN,
+    MUSICNN_SIZE,
+    MUSICNN_VERSION,
+)
 from recommender.shuffle import AutoShuffle
 
 JUDGEMENTS = 5_000
+
+
+def gaussian_centres(rng: np.random.Generator, count: int) -> np.ndarray:
+    """(count, 230) valid Gaussian timbre models (positive definite covariances)."""
+    out = np.empty((count, GAUSSIAN.size), dtype=np.float32)
+    upper = np.triu_indices(GAUSSIAN_COEFFS)
+    for i in range(count):
+        factor = rng.normal(size=(GAUSSIAN_COEFFS, GAUSSIAN_COEFFS)) * 2.0
+        cov = factor @ factor.T + np.eye(GAUSSIAN_COEFFS)
+        out[i] = np.concatenate([rng.normal(size=GAUSSIAN_COEFFS) * 10.0, cov[upper]])
+    return out
+
+
+def jittered(rng: np.random.Generator, models: np.ndarray) -> np.ndarray:
+    """Each model moved a little: means shifted, covariances scaled (still valid)."""
+    out = models.copy()
+    out[:, :GAUSSIAN_COEFFS] += rng.normal(size=(len(out), GAUSSIAN_COEFFS)) * 2.0
+    out[:, GAUSSIAN_COEFFS:] *= np.exp(rng.normal(size=(len(out), 1)) * 0.2)
+    return out
 
 
 def build(path: Path, size: int, seed: int = 0) -> None:
@@ -47,16 +76,23 @@ def build(path: Path, size: int, seed: int = 0) -> None:
               json.dumps([f"Artist {i % artists}"]), f"Album {i // 12}", f"Genre{i % 40}",
               1960 + i % 60, now - 400 * 86400, now)
              for i in range(1, size + 1)))
-        centres = rng.normal(size=(64, DIMENSIONS)).astype(np.float32) * 2
+        centres = rng.normal(size=(64, DESCRIPTORS)).astype(np.float32) * 2
+        models = gaussian_centres(rng, 64)
+        deep_centres = rng.normal(size=(64, MUSICNN_SIZE)).astype(np.float32)
         for start in range(1, size + 1, 50_000):
             stop = min(size + 1, start + 50_000)
-            vectors = (centres[rng.integers(0, 64, stop - start)]
-                       + rng.normal(size=(stop - start, DIMENSIONS)).astype(np.float32))
-            store.db.executemany(
-                "INSERT INTO features (track_id, version, vector, analysed_at) "
-                "VALUES (?, ?, ?, ?)",
-                ((i, FEATURE_VERSION, vectors[i - start].tobytes(), now)
-                 for i in range(start, stop)))
+            cluster = rng.integers(0, 64, stop - start)
+            descriptors = centres[cluster] + rng.normal(size=(stop - start, DESCRIPTORS))
+            vectors = np.hstack([descriptors, jittered(rng, models[cluster])]).astype(np.float32)
+            deep = (deep_centres[cluster] + 0.7 * rng.normal(size=(stop - start, MUSICNN_SIZE))
+                    ).astype(np.float32)
+            for kind, version, matrix in (("sound", FEATURE_VERSION, vectors),
+                                          (MUSICNN, MUSICNN_VERSION, deep)):
+                store.db.executemany(
+                    "INSERT INTO features (track_id, kind, version, vector, analysed_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    ((i, kind, version, matrix[i - start].tobytes(), now)
+                     for i in range(start, stop)))
         judged = rng.choice(np.arange(1, size + 1), size=JUDGEMENTS, replace=False)
         for n, tid in enumerate(judged.tolist()):
             if n % 5 < 2:

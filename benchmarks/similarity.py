@@ -45,6 +45,8 @@ from corpus_library import DEFAULT_OUT, analysed_corpus  # noqa: E402
 
 from player.store import Store  # noqa: E402
 from recommender.index import SoundIndex  # noqa: E402
+from recommender.layout import FEATURE_VERSION, GAUSSIAN, MUSICNN  # noqa: E402
+from recommender.timbre_model import TimbreModels  # noqa: E402
 
 #: A distance method: (store, track ids) → the (n, n) matrix of distances between those
 #: tracks, in the order given; smaller is nearer. It must not read labels or album tags.
@@ -62,20 +64,58 @@ def distance(name: str) -> Callable[[DistanceProvider], DistanceProvider]:
     return register
 
 
-def _pairwise(points: np.ndarray) -> np.ndarray:
-    p = points.astype(np.float64)
-    squared = np.einsum("ij,ij->i", p, p)
-    d2 = squared[:, None] + squared[None, :] - 2.0 * (p @ p.T)
-    return np.sqrt(np.maximum(d2, 0.0))
+def _index_distances(store: Store, ids: np.ndarray, parts: frozenset[str] | None,
+                     hub_free: bool) -> np.ndarray:
+    index = SoundIndex.from_store(store, parts=parts, hub_free=hub_free)
+    rows = np.array([index.row_of(int(t)) for t in ids])
+    return index.distance_matrix(rows, rows)
 
 
-@distance("sound-index")
-def sound_index(store: Store, ids: np.ndarray) -> np.ndarray:
-    """Today's distance: Euclidean between the SoundIndex's scaled, group-weighted vectors
-    (what `riffle similar` and the auto-shuffle's flow use)."""
-    index = SoundIndex.from_store(store)
-    row = {int(t): i for i, t in enumerate(index.ids.tolist())}
-    return _pairwise(index.points[[row[int(t)] for t in ids]])
+@distance("descriptors")
+def descriptors(store: Store, ids: np.ndarray) -> np.ndarray:
+    """The fast pass's 81 descriptors alone, Euclidean between standardised, group-weighted
+    values: Riffle's distance before the Gaussian and musicnn parts."""
+    return _index_distances(store, ids, frozenset({"descriptors"}), hub_free=False)
+
+
+@distance("descriptors+mp")
+def descriptors_mp(store: Store, ids: np.ndarray) -> np.ndarray:
+    """The descriptors with mutual proximity."""
+    return _index_distances(store, ids, frozenset({"descriptors"}), hub_free=True)
+
+
+@distance("gaussian-js")
+def gaussian_js(store: Store, ids: np.ndarray) -> np.ndarray:
+    """The Gaussian timbre model compared exactly (Jensen–Shannon, timbre_model.py)."""
+    served = store.features.load_matrix(FEATURE_VERSION)
+    row = {int(t): i for i, t in enumerate(served.ids.tolist())}
+    models = served.matrix[[row[int(t)] for t in ids]][:, GAUSSIAN.slice]
+    return TimbreModels(models).pairwise()
+
+
+@distance("gaussian")
+def gaussian(store: Store, ids: np.ndarray) -> np.ndarray:
+    """The Gaussian timbre model as the sound space embeds it (sound_space.py)."""
+    return _index_distances(store, ids, frozenset({GAUSSIAN.name}), hub_free=False)
+
+
+@distance("musicnn")
+def musicnn(store: Store, ids: np.ndarray) -> np.ndarray:
+    """musicnn's embedding alone, as the sound space reduces it."""
+    return _index_distances(store, ids, frozenset({MUSICNN}), hub_free=False)
+
+
+@distance("combined")
+def combined(store: Store, ids: np.ndarray) -> np.ndarray:
+    """All three parts, without mutual proximity."""
+    return _index_distances(store, ids, None, hub_free=False)
+
+
+@distance("riffle")
+def riffle(store: Store, ids: np.ndarray) -> np.ndarray:
+    """What `riffle similar`, the flow and the taste model use: all parts, mutual
+    proximity."""
+    return _index_distances(store, ids, None, hub_free=True)
 
 
 # -- scoring ---------------------------------------------------------------------------------
@@ -166,11 +206,10 @@ def main(argv: list[str] | None = None) -> int:
           f"({', '.join(f'{n} {c}' for n, c in zip(names, counts, strict=True))})")
     for path, reason in library.failed:
         print(f"  not analysed: {path}: {reason}")
-    a = library.analysis
-    if a:
+    for name, a in library.analysis.items():
         wall = a["tracks"] / a["seconds"] / a["workers"]
         cpu = a["tracks"] / a["cpu_seconds"] if a.get("cpu_seconds") else float("nan")
-        print(f"analysis (LibraryAnalyser, {a['workers']} worker(s), load average "
+        print(f"{name} pass ({a['workers']} worker(s), load average "
               f"{a.get('load_average', float('nan')):.1f}): {a['tracks']} tracks in "
               f"{a['seconds']:.0f} s = {wall:.1f} tracks/s per worker; by CPU time "
               f"{cpu:.1f} tracks/s per core ({1000 / cpu:.0f} ms per track)")
@@ -196,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
                "p10": round(s.precision[10][0], 4), "p10_se": round(s.precision[10][1], 4),
                "chance": round(s.chance, 4), "top_hub": s.top_hub_count,
                "orphans": round(s.orphans, 4)} for name, s in results.items()},
-        "analysis": a}))
+        "analysis": library.analysis}))
     return 0
 
 

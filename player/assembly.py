@@ -19,6 +19,7 @@ from player import edits
 from player import settings as s
 from player.backend import Backend
 from player.changes import Changes
+from player.errors import PlayerBusyError
 from player.feedback import AutoPartFeedback
 from player.history import PlayTracker
 from player.play_log import PlayLogWriter
@@ -26,9 +27,14 @@ from player.queue import Filler, Queue, RepeatMode
 from player.queue_saving import QueueSaver
 from player.session import Session
 from player.store import Store
+from player.store.lock import FileLock
 from player.work import Work
 
 logger = logging.getLogger(__name__)
+
+
+#: The lock (player/store/lock.py) held by the one process that plays from a library.
+PLAY_LOCK = "play"
 
 
 @dataclass
@@ -39,6 +45,7 @@ class Player:
     queue: Queue
     feedback: AutoPartFeedback
     work: Work
+    lock: FileLock | None = None
 
     def __post_init__(self) -> None:
         self.work.hub.subscribe(self.settings_changed)
@@ -74,6 +81,8 @@ class Player:
             self.work.hub.unsubscribe(self.settings_changed)
             self.feedback.close()
             self.backend.close()
+            if self.lock is not None:
+                self.lock.release()
 
 
 def assemble_player(store: Store, backend: Backend, work: Work, *,
@@ -85,7 +94,15 @@ def assemble_player(store: Store, backend: Backend, work: Work, *,
     (*repeat* and *auto* override them for this run, and *output_chosen* keeps the output
     the backend was built with), every write through *work*, and the filler following what
     *work* publishes. *store* serves the owner thread's quick reads only.
+
+    One process plays from a library at a time: raises PlayerBusyError when another one
+    does, before anything is touched (so it never closes that one's open play as cut off).
     """
+    lock = FileLock(store.path, PLAY_LOCK)
+    if not lock.try_exclusive():
+        raise PlayerBusyError(
+            f"Riffle is already playing from the library {store.path} (the window, or "
+            "another riffle play). Stop that one first, or add to its queue: riffle FILE...")
     settings = s.Settings(store.settings)
     backend.set_mute(settings.get(s.MUTED))
     if not output_chosen:
@@ -101,7 +118,7 @@ def assemble_player(store: Store, backend: Backend, work: Work, *,
     feedback = AutoPartFeedback(queue, work.hub)
     if filler is not None:
         filler.follow(Changes.everything(), queue.top_up)
-    return Player(session, queue, feedback, work)
+    return Player(session, queue, feedback, work, lock)
 
 
 def _use_output(backend: Backend, name: str, device: str) -> None:

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+# The bounds of a believable gain and peak, the same that reading tags applies; a database
+# written before tags were checked may still hold junk, so the engine side bounds them too.
+from player.tag_values import MAX_GAIN_DB, MAX_PEAK
+
 #: Highest volume libvlc accepts, in percent (above 100 it amplifies in software).
 MAX_ENGINE_VOLUME = 200
 
@@ -212,8 +216,10 @@ def replaygain_db(mode: str, track_gain: float | None, track_peak: float | None,
                   album_gain: float | None, album_peak: float | None) -> float:
     """The gain in dB to apply to a track under ReplayGain *mode* ('track', 'album', 'off').
 
-    A mode whose gain is missing falls back to the other one, then to 0 dB. A positive gain
-    is limited so that the track's peak (linear, 1.0 = full scale) does not clip.
+    A mode whose gain is missing (or not a finite number) falls back to the other one,
+    then to 0 dB. A positive gain is limited so that the track's peak (linear, 1.0 = full
+    scale) does not clip, and every gain to ±MAX_GAIN_DB, so a junk value never reaches
+    the engine. Never raises.
     """
     if mode == "off":
         return 0.0
@@ -221,15 +227,25 @@ def replaygain_db(mode: str, track_gain: float | None, track_peak: float | None,
     if mode == "album":
         pairs.reverse()
     for gain, peak in pairs:
-        if gain is not None and math.isfinite(gain):
-            if gain > 0 and peak and peak > 0:
-                gain = min(gain, -20.0 * math.log10(peak))
-            return float(gain)
+        if not _finite(gain):
+            continue
+        value = float(gain)  # type: ignore[arg-type]
+        if value > 0 and _finite(peak) and 0 < peak <= MAX_PEAK:  # type: ignore[operator]
+            value = min(value, -20.0 * math.log10(peak))  # type: ignore[arg-type]
+        return max(-MAX_GAIN_DB, min(MAX_GAIN_DB, value))
     return 0.0
 
 
+def _finite(value: object) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value)
+
+
 def engine_volume(percent: int, gain_db: float) -> int:
-    """The engine volume (0–MAX_ENGINE_VOLUME percent) for user *percent* after *gain_db*."""
+    """The engine volume (0–MAX_ENGINE_VOLUME percent) for user *percent* after *gain_db*.
+    A gain that is not a finite number counts as none."""
+    if not _finite(gain_db):
+        gain_db = 0.0
+    gain_db = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain_db))
     scaled = percent * 10.0 ** (gain_db / 20.0)
     return max(0, min(MAX_ENGINE_VOLUME, round(scaled)))
 

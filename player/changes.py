@@ -30,7 +30,8 @@ class Changes:
     library's contents). *playability*: tracks that became playable or unplayable (a play
     error, a file gone or back). *vectors*: analysis results were written. *settings*: the
     new value of each saved setting, by key. *steering*: the listener steered the
-    auto-shuffle on a region of the taste map (more, less, clear, forget).
+    auto-shuffle on a region of the taste map (more, less, clear, forget). *playlists*:
+    saved playlists (by id) that were created, renamed, edited or deleted.
     """
 
     ratings: frozenset[int] = frozenset()
@@ -42,6 +43,7 @@ class Changes:
     playability: frozenset[int] = frozenset()
     vectors: bool = False
     settings: Mapping[str, Any] = field(default_factory=lambda: _NO_SETTINGS)
+    playlists: frozenset[int] = frozenset()
 
     @classmethod
     def everything(cls) -> Changes:

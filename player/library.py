@@ -35,7 +35,7 @@ from player.store import Store
 from player.store.roots import normalise_root
 from player.store.tracks import FileState, StoredTags
 from player.tags import AUDIO_EXTENSIONS, read_track
-from player.walk import FoundFile, RootState, root_state, walk
+from player.walk import FoundFile, Problem, RootState, root_state, walk
 
 logger = logging.getLogger(__name__)
 
@@ -185,8 +185,9 @@ class Scanner:
         root_list = ([normalise_root(r) for r in roots] if roots is not None
                      else self.store.roots.list())
 
-        found, walked = self._walk(root_list, report, is_cancelled, tick)
+        found, problems, walked = self._walk(root_list, report, is_cancelled, tick)
         known = self.store.tracks.file_states()
+        self._record_problems(problems, known, report)
         to_read: list[FoundFile] = []
         restored: list[int] = []
         for item in found:
@@ -203,7 +204,7 @@ class Scanner:
                 self.store.tracks.clear_missing(restored)
             report.restored = len(restored)
 
-        seen = {item.path for item in found}
+        seen = {item.path for item in found} | {p.path for p in problems}
         vanished = [state for path, state in known.items()
                     if path not in seen and _under_any(path, walked)
                     and not _under_any(path, [d for d, _ in report.unreadable_dirs])]
@@ -235,9 +236,11 @@ class Scanner:
     # -- steps ------------------------------------------------------------------------------
 
     def _walk(self, roots: list[str], report: ScanReport, is_cancelled: Callable[[], bool],
-              tick: _Ticker) -> tuple[list[FoundFile], list[str]]:
-        """All audio files of the present roots, and the roots walked to the end."""
+              tick: _Ticker) -> tuple[list[FoundFile], list[Problem], list[str]]:
+        """All audio files of the present roots, the entries named like music that hold
+        nothing to read, and the roots walked to the end."""
         found: list[FoundFile] = []
+        problems: list[Problem] = []
         walked: list[str] = []
         visited_dirs: set[tuple[int, int]] = set()
         visited_files: set[tuple[int, int]] = set()
@@ -262,13 +265,40 @@ class Scanner:
                           visited_files=visited_files, is_cancelled=is_cancelled,
                           on_file=on_file)
             found.extend(result.files)
+            problems.extend(result.problems)
             report.unreadable_dirs.extend(result.unreadable_dirs)
             if not result.complete:
                 report.cancelled = True
                 break
             walked.append(root)
         found.sort(key=lambda f: f.path)
-        return found, walked
+        return found, problems, walked
+
+    def _record_problems(self, problems: list[Problem], known: dict[str, FileState],
+                         report: ScanReport) -> None:
+        """Record each broken link, link loop or pipe named like music as a file that
+        cannot be read, unless it is recorded already as it is."""
+        new = []
+        for problem in problems:
+            state = known.get(problem.path)
+            if state is not None and state.scan_error == problem.reason and \
+                    (state.mtime_ns, state.size) == (problem.stat.st_mtime_ns,
+                                                     problem.stat.st_size):
+                report.unchanged += 1
+                if state.missing_since is not None:
+                    report.restored += 1
+                    with self.store.db.transaction():
+                        self.store.tracks.clear_missing([state.id])
+                continue
+            new.append(problem)
+        if not new:
+            return
+        with self.store.db.transaction():
+            for problem in new:
+                logger.info("cannot read %r: %s", problem.path, problem.reason)
+                self.store.tracks.record_error(problem.path, problem.stat.st_mtime_ns,
+                                               problem.stat.st_size, problem.reason)
+        report.errors += len(new)
 
     def _batches(self, files: list[FoundFile], is_cancelled: Callable[[], bool],
                  report: ScanReport, tick: _Ticker

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import platformdirs
@@ -29,3 +30,17 @@ def default_music_dir() -> Path | None:
     """The user's music folder if it exists: the first library root we suggest."""
     path = Path(platformdirs.user_music_dir())
     return path if path.is_dir() else None
+
+
+def is_library_file(db_path: Path, target: Path) -> bool:
+    """Whether *target* names the database at *db_path* or its -wal / -shm journal."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        own = Path(f"{db_path}{suffix}")
+        try:
+            if target.exists() and own.exists() and os.path.samefile(target, own):
+                return True
+        except OSError:
+            pass
+        if os.path.abspath(target) == os.path.abspath(own):
+            return True
+    return False

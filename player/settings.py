@@ -8,6 +8,7 @@ table.
 from __future__ import annotations
 
 import logging
+import math
 import os
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -37,7 +38,9 @@ class Setting(Generic[T]):
                 coerced: Any = value.strip().lower() in {"1", "true", "yes", "on"}
             else:
                 coerced = kind(value)
-        except (TypeError, ValueError) as exc:
+            if isinstance(coerced, float) and not math.isfinite(coerced):
+                raise ValueError("not a finite number")
+        except (TypeError, ValueError, OverflowError) as exc:
             raise RiffleError(f"{self.key} takes a {kind.__name__}, not {value!r}.") from exc
         if self.choices is not None and coerced not in self.choices:
             raise RiffleError(f"{self.key} is one of {', '.join(map(str, self.choices))}.")
@@ -55,6 +58,9 @@ VOLUME = Setting("playback.volume", 80, "Playback volume in percent.", minimum=0
 ANALYSIS_WORKERS = Setting("analysis.workers", 0,
                            "Processes that analyse audio; 0 means one per CPU core.",
                            minimum=0, maximum=64)
+DEEP_ANALYSIS = Setting("analysis.deep", True,
+                        "After the fast pass, listen closely (musicnn's network): better "
+                        "similarity, about twice the time again.")
 RECENT_PLAYS = Setting("shuffle.recent_plays", 50,
                        "The auto-shuffle repeats nothing from this many last plays.",
                        minimum=0, maximum=10_000)
@@ -82,11 +88,14 @@ NOTIFY = Setting("desktop.notify", True,
                  "Show a desktop notification when a new track starts.")
 CLOSE_TO_TRAY = Setting("desktop.close_to_tray", False,
                         "Closing the window keeps Riffle playing in the tray.")
+RATINGS_IN_TAGS = Setting("tags.write_ratings", False,
+                          "A rating is also written into the file's tags (ID3 POPM, "
+                          "FMPS_RATING and the like), so other players read it too.")
 
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
-    REPLAYGAIN_MODE, VOLUME, ANALYSIS_WORKERS, RECENT_PLAYS, RECENT_HOURS, DISCOVER,
+    REPLAYGAIN_MODE, VOLUME, ANALYSIS_WORKERS, DEEP_ANALYSIS, RECENT_PLAYS, RECENT_HOURS, DISCOVER,
     AUTO_SHUFFLE, AUTO_AHEAD, REPEAT, MUTED, AUDIO_OUTPUT, AUDIO_DEVICE,
-    NOTIFY, CLOSE_TO_TRAY,
+    NOTIFY, CLOSE_TO_TRAY, RATINGS_IN_TAGS,
 )
 
 

@@ -1,8 +1,12 @@
 """Turning the text found in tags into clean values: strings, years, numbers, gains, stars.
 
-Tags are written by many programs, some of them careless, so every function here accepts
-anything and returns None (or an empty result) for what it cannot make sense of; none of
-them raises. player/tags.py calls them after mapping each format's frames to field names.
+Tags are written by many programs, some of them careless (or hostile), so every function
+here accepts anything and returns None (or an empty result) for what it cannot make sense
+of; none of them raises. Numbers must be plausible, not merely parseable: a gain of 1e308
+dB, a rating of 1e400 or a track number of 1e309 is ignored, never cut down to something
+that looks real. Functions that ignore a value for being absurd say why in *notes*, when
+given, so player/tags.py can log it with the file's name. player/tags.py calls them after
+mapping each format's frames to field names.
 """
 
 from __future__ import annotations
@@ -14,13 +18,30 @@ from collections.abc import Iterable
 #: Longest text Riffle keeps from one tag value; longer values are cut (a 10 kB "title" is
 #: junk, and would make every list and window row unusable).
 MAX_TEXT = 1000
+#: Most values kept from one tag field (artists, genres...), and most characters in all of
+#: them together: 20,000 artists in one file are junk, not a credits list.
+MAX_VALUES = 64
+MAX_FIELD_TEXT = 4000
 #: Largest track or disc number taken as real; bigger ones are junk.
 MAX_NUMBER = 9999
+#: ReplayGain gains beyond this many dB either way are junk (real ones stay within ±30).
+MAX_GAIN_DB = 60.0
+#: Largest ReplayGain peak taken as real (linear amplitude; 1.0 is full scale, and lossy
+#: files overshoot it a little).
+MAX_PEAK = 10.0
+
+#: What a parser that ignores an absurd value appends its reason to.
+Notes = list[str]
 
 _CONTROL = re.compile(r"[\x01-\x1f\x7f]")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-_NUMBER_PAIR = re.compile(r"^\s*(\d+)\s*(?:(?:/|of)\s*(\d+))?")
-_FLOAT = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+# A number, then "/ total" or "of total"; a decimal point or an exponent after the number
+# ("2.5", "1e309") makes it no track number at all.
+_NUMBER_PAIR = re.compile(
+    r"^\s*(\d{1,9})(?![\d.,eE])\s*(?:(?:/|of)\s*(\d{1,9})(?![\d.,eE]))?")
+_TOO_LONG = re.compile(r"^\s*\d{10,}")
+_FLOAT = re.compile(r"[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?")
+_NAN = re.compile(r"^\s*[-+]?(?:nan|inf)", re.IGNORECASE)
 
 
 def clean_text(value: object) -> list[str]:
@@ -46,12 +67,25 @@ def clean_text(value: object) -> list[str]:
     return out
 
 
-def clean_values(values: Iterable[object]) -> tuple[str, ...]:
-    """All strings of several tag values, cleaned, in order, without repeats."""
+def clean_values(values: Iterable[object], notes: Notes | None = None,
+                 field: str = "tag") -> tuple[str, ...]:
+    """All strings of several tag values, cleaned, in order, without repeats; at most
+    MAX_VALUES of them and MAX_FIELD_TEXT characters in all (the rest is dropped, noted)."""
     seen: dict[str, None] = {}
+    total = 0
+    dropped = 0
     for value in values:
         for text in clean_text(value):
-            seen.setdefault(text, None)
+            if text in seen:
+                continue
+            if len(seen) >= MAX_VALUES or total + len(text) > MAX_FIELD_TEXT:
+                dropped += 1
+                continue
+            seen[text] = None
+            total += len(text)
+    if dropped and notes is not None:
+        notes.append(f"{dropped} more {field} values (beyond {MAX_VALUES} values or "
+                     f"{MAX_FIELD_TEXT} characters)")
     return tuple(seen)
 
 
@@ -67,46 +101,104 @@ def parse_year(values: Iterable[str]) -> int | None:
     return None
 
 
-def parse_number_pair(values: Iterable[str]) -> tuple[int | None, int | None]:
-    """(number, total) from "3", "03", "3/12", "3 of 12"; (None, None) for "A1" or junk."""
+def parse_number_pair(values: Iterable[str], notes: Notes | None = None,
+                      field: str = "number") -> tuple[int | None, int | None]:
+    """(number, total) from "3", "03", "3/12", "3 of 12"; (None, None) for "A1" or junk,
+    and for absurd numbers ("1e309", "2.5", 0 or above MAX_NUMBER), noted."""
     for value in values:
         match = _NUMBER_PAIR.match(value)
         if match:
-            number = _bounded(int(match.group(1)))
-            total = _bounded(int(match.group(2))) if match.group(2) else None
+            number = _bounded(int(match.group(1)), notes, field, value)
+            total = _bounded(int(match.group(2)), notes, field, value) if match.group(2) \
+                else None
             return number, total
+        if notes is not None and (_TOO_LONG.match(value) or _FLOAT.match(value.strip())):
+            notes.append(f"{field} {_quoted(value)} (not a whole number from 1 to "
+                         f"{MAX_NUMBER})")
     return None, None
 
 
-def parse_number(values: Iterable[str]) -> int | None:
+def parse_number(values: Iterable[str], notes: Notes | None = None,
+                 field: str = "number") -> int | None:
     """A plain count such as a track total: the first number in the values."""
-    return parse_number_pair(values)[0]
+    return parse_number_pair(values, notes, field)[0]
 
 
-def _bounded(number: int) -> int | None:
-    return number if 0 < number <= MAX_NUMBER else None
+def _bounded(number: int, notes: Notes | None, field: str, value: str) -> int | None:
+    if 0 < number <= MAX_NUMBER:
+        return number
+    if notes is not None and number:
+        notes.append(f"{field} {_quoted(value)} (not from 1 to {MAX_NUMBER})")
+    return None
 
 
 def parse_float(values: Iterable[str]) -> float | None:
-    """The first finite number in "-7.25 dB", "+1,5 dB", "0.988"; None if there is none."""
+    """The first number in "-7.25 dB", "+1,5 dB", "0.988", "-1.2e1"; None if there is none
+    or it is not finite ("1e400", "nan")."""
     for value in values:
+        if _NAN.match(value):
+            return None
         match = _FLOAT.search(value)
         if match:
             number = float(match.group(0).replace(",", "."))
-            if math.isfinite(number) and abs(number) < 1000:
-                return number
+            return number if math.isfinite(number) else None
     return None
 
 
-def r128_to_replaygain(values: Iterable[str]) -> float | None:
+def parse_gain(values: Iterable[str], notes: Notes | None = None,
+               field: str = "gain") -> float | None:
+    """A ReplayGain gain in dB, if one is there and within ±MAX_GAIN_DB."""
+    return _within(values, -MAX_GAIN_DB, MAX_GAIN_DB, notes, field, "dB")
+
+
+def parse_peak(values: Iterable[str], notes: Notes | None = None,
+               field: str = "peak") -> float | None:
+    """A ReplayGain peak (linear), if one is there and above 0, up to MAX_PEAK."""
+    peak = _within(values, 0.0, MAX_PEAK, notes, field, "")
+    return peak if peak else None
+
+
+def _within(values: Iterable[str], low: float, high: float, notes: Notes | None,
+            field: str, unit: str) -> float | None:
+    values = list(values)
+    number = parse_float(values)
+    if number is not None and low <= number <= high:
+        return number
+    if notes is not None and values and (number is not None or _looks_numeric(values[0])):
+        notes.append(f"{field} {_quoted(values[0])} (not within {low:g} to {high:g}"
+                     f"{' ' + unit if unit else ''})")
+    return None
+
+
+def _looks_numeric(value: str) -> bool:
+    return bool(_NAN.match(value) or _FLOAT.search(value))
+
+
+#: Opus R128 gains are signed 16-bit numbers (Q7.8 fixed point).
+_R128_RANGE = (-32768, 32767)
+
+
+def r128_to_replaygain(values: Iterable[str], notes: Notes | None = None,
+                       field: str = "R128 gain") -> float | None:
     """An Opus R128 gain (Q7.8 fixed point, relative to -23 LUFS) as a ReplayGain gain in dB
-    (relative to ReplayGain's -18 LUFS reference, hence the 5 dB)."""
+    (relative to ReplayGain's -18 LUFS reference, hence the 5 dB). A value outside the
+    signed 16-bit range the format allows is ignored, noted."""
     for value in values:
         try:
-            return int(value.strip()) / 256.0 + 5.0
+            raw = int(value.strip())
         except ValueError:
             continue
+        if _R128_RANGE[0] <= raw <= _R128_RANGE[1]:
+            return raw / 256.0 + 5.0
+        if notes is not None:
+            notes.append(f"{field} {_quoted(value)} (beyond the 16-bit range of R128 gains)")
+        return None
     return None
+
+
+def _quoted(value: str) -> str:
+    """*value* for a log line: quoted, and cut when long."""
+    return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
 # -- ratings: every scale other players use, read into 1–5 stars (None = unrated) ------------

@@ -1,9 +1,10 @@
 """Reading one audio file's tags and stream facts into Riffle's single Track shape.
 
-Only this module talks to mutagen. Each tag container mutagen knows (ID3 for MP3, WAV and
-AIFF; Vorbis comments for FLAC, Ogg Vorbis and Opus; MP4 atoms; ASF attributes; APEv2 for
-WavPack, Monkey's Audio and Musepack) has one small function, registered by its mutagen
-class in TAG_READERS, that lists the values under Riffle's field names. One shared step
+Only this module and player/tag_writer.py (which writes ratings) talk to mutagen. Each tag
+container mutagen knows (ID3 for MP3, WAV and AIFF; Vorbis comments for FLAC, Ogg Vorbis
+and Opus; MP4 atoms; ASF attributes; APEv2 for WavPack, Monkey's Audio and Musepack) has
+one small function, registered by its mutagen class in TAG_READERS, that lists the values
+under Riffle's field names. One shared step
 then turns those into a Track (player/tag_values.py does the parsing), so every format
 gets the same rules for years, numbers, ReplayGain, multi-values and ratings.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import stat as stat_module
 import struct
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -56,6 +58,10 @@ AUDIO_EXTENSIONS = frozenset({
     ".wma", ".asf", ".wav", ".aif", ".aiff", ".aifc", ".wv", ".ape", ".mpc", ".mp+", ".mpp",
     ".tta",
 })
+
+#: The e-mail of the ID3 POPM frame that holds Riffle's own rating (player/tag_writer.py
+#: writes it); read before any other player's POPM.
+RIFFLE_POPM_EMAIL = "Riffle"
 
 #: Values listed under Riffle's field names, as one tag reader found them.
 Fields = dict[str, list[Any]]
@@ -178,7 +184,8 @@ def _id3_fields(tags: ID3) -> Fields:
                 fields[f"rg_{kind}_peak"].append(str(frame.peak))
         elif frame_id == "POPM":
             popm.append(frame)
-    fields["popm"] = [frame.rating for frame in sorted(popm, key=lambda f: f.email)]
+    ordered = sorted(popm, key=lambda f: (f.email != RIFFLE_POPM_EMAIL, f.email))
+    fields["popm"] = [frame.rating for frame in ordered]
     return fields
 
 
@@ -254,11 +261,10 @@ def read_track(path: str, *, stat: os.stat_result | None = None) -> Track:
         raise TagError(f"cannot be opened: {exc.strerror or exc}") from exc
     if st.st_size == 0:
         raise TagError("empty file (0 bytes)")
+    if not stat_module.S_ISREG(st.st_mode):
+        raise TagError("not a regular file (a device, a pipe or a socket has no tags)")
     try:
-        kinds = KINDS_BY_EXTENSION.get(os.path.splitext(path)[1].lower())
-        audio = mutagen.File(path, options=kinds) if kinds else None
-        if audio is None:
-            audio = mutagen.File(path)
+        audio = open_audio(path)
     except mutagen.MutagenError as exc:
         cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else None
         if cause is not None or isinstance(exc, OSError):
@@ -282,6 +288,37 @@ def read_track(path: str, *, stat: os.stat_result | None = None) -> Track:
                        f"{_message(exc)})") from exc
 
 
+def open_audio(path: str) -> Any:
+    """mutagen's object for *path*: tried first as the kinds its name suggests, then, when
+    those reject it (or refuse it with an error), as every kind mutagen knows, since the
+    content may not match the name (a FLAC file named .mp3). When every kind fails, the
+    error of the kind the name suggested is raised: it says most about the file."""
+    kinds = KINDS_BY_EXTENSION.get(os.path.splitext(path)[1].lower())
+    first_error: Exception | None = None
+    if kinds:
+        try:
+            audio = mutagen.File(path, options=kinds)
+        except mutagen.MutagenError as exc:
+            if isinstance(exc.__cause__, OSError) or isinstance(exc, OSError):
+                raise
+            first_error = exc
+        else:
+            if audio is not None:
+                return audio
+    others = [kind for kind in CODECS if kind not in (kinds or ())]
+    try:
+        # Without the kinds tried already: mutagen scores the name too, and would pick them
+        # again for a file named .mp3.
+        audio = mutagen.File(path, options=others)
+    except Exception:
+        if first_error is not None:
+            raise first_error from None
+        raise
+    if audio is None and first_error is not None:
+        raise first_error
+    return audio
+
+
 def _kind(path: str) -> str:
     ext = os.path.splitext(path)[1].lower()
     return f"{ext} file" if ext else "file"
@@ -295,7 +332,8 @@ def _message(exc: BaseException) -> str:
 def _build(path: str, audio: Any, st: os.stat_result) -> Track:
     reader = _lookup(TAG_READERS, audio.tags) if audio.tags is not None else None
     raw: Fields = reader(audio.tags) if reader is not None else {}
-    fields = {name: tv.clean_values(values) for name, values in raw.items()
+    notes: tv.Notes = []
+    fields = {name: tv.clean_values(values, notes, name) for name, values in raw.items()
               if name != "popm"}
     info = audio.info
     codec_of = _lookup(CODECS, audio)
@@ -304,16 +342,18 @@ def _build(path: str, audio: Any, st: os.stat_result) -> Track:
     def get(name: str) -> tuple[str, ...]:
         return fields.get(name, ())
 
-    track_number, track_total = tv.parse_number_pair(get("track"))
-    disc_number, disc_total = tv.parse_number_pair(get("disc"))
-    duration = _positive_float(getattr(info, "length", None))
-    bitrate = _positive_int(getattr(info, "bitrate", None))
+    track_number, track_total = tv.parse_number_pair(get("track"), notes, "track number")
+    disc_number, disc_total = tv.parse_number_pair(get("disc"), notes, "disc number")
+    duration = _stream_fact(getattr(info, "length", None), MAX_DURATION, notes, "length")
+    bitrate = _stream_fact(getattr(info, "bitrate", None), MAX_BITRATE, notes, "bitrate")
     if bitrate is None and duration:
-        bitrate = int(st.st_size * 8 / duration)
-    sample_rate = _positive_int(getattr(info, "sample_rate", None))
+        bitrate = _stream_fact(st.st_size * 8 / duration, MAX_BITRATE, None, "bitrate")
+    sample_rate = _stream_fact(getattr(info, "sample_rate", None), MAX_SAMPLE_RATE, notes,
+                               "sample rate")
     if sample_rate is None and codec == "opus":
         sample_rate = 48_000  # Opus always decodes at 48 kHz
-    return Track(
+    channels = _stream_fact(getattr(info, "channels", None), MAX_CHANNELS, notes, "channels")
+    track = Track(
         path=path,
         title=next(iter(get("title")), None),
         artists=get("artist"),
@@ -322,42 +362,68 @@ def _build(path: str, audio: Any, st: os.stat_result) -> Track:
         genres=get("genre"),
         year=tv.parse_year(get("date")) or tv.parse_year(get("originaldate")),
         track_number=track_number,
-        track_total=track_total or tv.parse_number(get("tracktotal")),
+        track_total=track_total or tv.parse_number(get("tracktotal"), notes, "track total"),
         disc_number=disc_number,
-        disc_total=disc_total or tv.parse_number(get("disctotal")),
+        disc_total=disc_total or tv.parse_number(get("disctotal"), notes, "disc total"),
         duration=duration,
         codec=codec,
-        bitrate=bitrate,
-        sample_rate=sample_rate,
-        channels=_positive_int(getattr(info, "channels", None)),
+        bitrate=None if bitrate is None else int(bitrate),
+        sample_rate=None if sample_rate is None else int(sample_rate),
+        channels=None if channels is None else int(channels),
         rg_track_gain=_gain(get("rg_track_gain"), get("r128_track_gain"),
-                            getattr(info, "title_gain", None)),
-        rg_track_peak=tv.parse_float(get("rg_track_peak")),
+                            getattr(info, "title_gain", None), notes, "track gain"),
+        rg_track_peak=tv.parse_peak(get("rg_track_peak"), notes, "track peak"),
         rg_album_gain=_gain(get("rg_album_gain"), get("r128_album_gain"),
-                            getattr(info, "album_gain", None)),
-        rg_album_peak=tv.parse_float(get("rg_album_peak")),
+                            getattr(info, "album_gain", None), notes, "album gain"),
+        rg_album_peak=tv.parse_peak(get("rg_album_peak"), notes, "album peak"),
         tag_rating=_stars(raw.get("popm", ()), get("wmp_rating"), get("rating"),
-                          get("user_rating"), get("fmps_rating")),
+                          get("user_rating"), get("fmps_rating"), notes),
         mtime_ns=st.st_mtime_ns,
         size=st.st_size,
     )
+    if notes:
+        logger.info("%r: ignored %s", path, "; ".join(notes))
+    return track
 
 
-def _gain(replaygain: tuple[str, ...], r128: tuple[str, ...], header: Any) -> float | None:
+#: Bounds of the stream facts a header states; beyond them the header is junk. A week of
+#: audio in one file, 50 Mbit/s, 50 MHz (DSD runs at a few MHz) and 255 channels.
+MAX_DURATION = 7 * 24 * 3600.0
+MAX_BITRATE = 50_000_000
+MAX_SAMPLE_RATE = 50_000_000
+MAX_CHANNELS = 255
+
+
+def _stream_fact(value: Any, maximum: float, notes: tv.Notes | None,
+                 name: str) -> float | None:
+    """A positive header number up to *maximum*; anything else is unknown (None)."""
+    if not isinstance(value, int | float) or not value > 0:  # (WavPack says True for mono)
+        return None
+    if value <= maximum:
+        return float(value)
+    if notes is not None:
+        notes.append(f"{name} {value!r} from the header (above {maximum:g})")
+    return None
+
+
+def _gain(replaygain: tuple[str, ...], r128: tuple[str, ...], header: Any,
+          notes: tv.Notes, field: str) -> float | None:
     """ReplayGain from its tag, else from Opus R128 tags, else from a Musepack header."""
-    gain = tv.parse_float(replaygain)
+    gain = tv.parse_gain(replaygain, notes, field)
     if gain is None:
-        gain = tv.r128_to_replaygain(r128)
+        gain = tv.r128_to_replaygain(r128, notes, f"R128 {field}")
     if gain is None and isinstance(header, int | float) and header:
-        gain = float(header)
+        gain = tv.parse_gain([repr(float(header))], notes, f"{field} in the header")
     return gain
 
 
 def _stars(popm: Iterable[Any], wmp: Iterable[str], rating: Iterable[str],
-           user_rating: Iterable[str], fmps: Iterable[str]) -> int | None:
+           user_rating: Iterable[str], fmps: Iterable[str],
+           notes: tv.Notes | None = None) -> int | None:
     """The rating another player left in the tags, in the order of how precise it is:
     the format's own rating field first, then a per-user RATING:user (a fraction), then
-    FMPS_RATING (a fraction)."""
+    FMPS_RATING (a fraction). A rating that fits no scale ("1e400") is noted."""
+    popm, wmp = list(popm), list(wmp)
     for byte in popm:
         if isinstance(byte, int) and (stars := tv.stars_from_popm(byte)) is not None:
             return stars
@@ -365,20 +431,12 @@ def _stars(popm: Iterable[Any], wmp: Iterable[str], rating: Iterable[str],
         number = tv.parse_number([value])
         if number is not None and (stars := tv.stars_from_wmp(number)) is not None:
             return stars
-    return (tv.first_text_stars(rating) or tv.first_fraction_stars(user_rating)
-            or tv.first_fraction_stars(fmps))
-
-
-def _positive_float(value: Any) -> float | None:
-    if isinstance(value, int | float) and value > 0 and value == value and value < 1e7:
-        return float(value)
-    return None
-
-
-def _positive_int(value: Any) -> int | None:
-    if isinstance(value, int | float) and 0 < value < 2**40:
-        return int(value)
-    return None
+    stars = (tv.first_text_stars(rating) or tv.first_fraction_stars(user_rating)
+             or tv.first_fraction_stars(fmps))
+    written = [v for v in (*wmp, *rating, *user_rating, *fmps) if tv.parse_float([v]) != 0]
+    if stars is None and notes is not None and written:
+        notes.append(f"rating {', '.join(map(repr, written[:3]))} (on no rating scale)")
+    return stars
 
 
 # -- embedded pictures ----------------------------------------------------------------------

@@ -5,12 +5,17 @@ skipped. A folder reached twice (a symlink loop, or two links to one folder) is 
 and a file reached twice (hard or symbolic links) is listed once: both are recognised by
 (st_dev, st_ino). A folder that cannot be listed is reported, not fatal: the scanner then
 knows its files were not seen and must not be called missing.
+
+An entry named like music that is no file to read (a broken link, a link loop, a pipe) is
+listed as a problem with its reason, so a person learns why that song is not there.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import stat as stat_module
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -34,9 +39,21 @@ class FoundFile:
         return self.stat.st_size
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An entry named like music that holds nothing to read: its path, its own (lstat)
+    stat, and why."""
+
+    path: str
+    stat: os.stat_result
+    reason: str
+
+
 @dataclass
 class WalkResult:
     files: list[FoundFile] = field(default_factory=list)
+    #: Entries named like music that are broken links, link loops, pipes or devices.
+    problems: list[Problem] = field(default_factory=list)
     #: (folder, reason) for every folder that could not be listed.
     unreadable_dirs: list[tuple[str, str]] = field(default_factory=list)
     #: False when the walk was cancelled before it saw everything.
@@ -109,7 +126,7 @@ def walk(
             if is_hidden(entry.name):
                 continue
             try:
-                if entry.is_dir():
+                if _is_dir(entry):
                     st = entry.stat()
                     key = (st.st_dev, st.st_ino)
                     if key in visited_dirs:
@@ -117,8 +134,12 @@ def walk(
                         continue
                     visited_dirs.add(key)
                     subfolders.append(entry.path)
-                elif (os.path.splitext(entry.name)[1].lower() in extensions
-                      and entry.is_file()):
+                elif os.path.splitext(entry.name)[1].lower() in extensions:
+                    if not _is_file(entry):
+                        problem = _problem(entry)
+                        if problem is not None:
+                            result.problems.append(problem)
+                        continue
                     st = entry.stat()
                     key = (st.st_dev, st.st_ino)
                     if key in visited_files:
@@ -127,7 +148,43 @@ def walk(
                     result.files.append(FoundFile(entry.path, st))
                     if on_file is not None:
                         on_file(len(result.files))
-            except OSError as exc:  # a dangling link, a link loop, a vanished entry
+            except OSError as exc:  # a vanished entry
                 logger.debug("skipping %r: %s", entry.path, exc.strerror or exc)
         stack.extend(reversed(subfolders))
     return result
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop: no folder
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a link loop: no file
+        return False
+
+
+def _problem(entry: os.DirEntry[str]) -> Problem | None:
+    """Why an entry named like music is no file to read, or None when it vanished."""
+    try:
+        own = entry.stat(follow_symlinks=False)
+    except OSError:
+        return None
+    try:
+        target = os.stat(entry.path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Problem(entry.path, own, "a link that leads back to itself (a link loop)")
+        if entry.is_symlink():
+            where = os.readlink(entry.path)
+            shown = os.path.join(os.path.dirname(entry.path), where)
+            return Problem(entry.path, own, f"a broken link: {os.path.normpath(shown)} is "
+                                            "not there")
+        return Problem(entry.path, own, f"cannot be opened: {exc.strerror or exc}")
+    if stat_module.S_ISREG(target.st_mode) or stat_module.S_ISDIR(target.st_mode):
+        return None  # it became a file or a folder meanwhile: the next scan sees it
+    return Problem(entry.path, own, "not a regular file (a pipe, a socket or a device)")

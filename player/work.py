@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from player.changes import ChangeHub, Changes
-from player.errors import DatabaseLockedError
+from player.errors import DatabaseLockedError, PartialWriteError
 from player.store import Store
 
 logger = logging.getLogger(__name__)
@@ -89,6 +89,8 @@ class InlineWork:
         try:
             changes = write_patiently(fn, self.store)
         except Exception as exc:
+            if isinstance(exc, PartialWriteError) and isinstance(exc.changes, Changes):
+                self.hub.publish(exc.changes)  # what it did change is announced all the same
             _failed(exc, failed, name)
             return
         if changes:

@@ -6,36 +6,60 @@ batch or a second, a run that is killed loses at most that batch: the next run a
 store what is still pending and carries on, never redoing a stored track. A track the
 player is about to play can jump the queue (`prioritise`), a threading.Event cancels.
 
-Memory per worker stays bounded: each track's excerpt is at most ~30 s of audio, only a
-few tracks are in flight at once, and the worker processes are replaced after
-`tasks_per_worker` tracks each, so anything a decoder leaks is returned to the system.
+Nothing can hang a run or outlive it (recommender/analysis_pool.py): each worker holds one
+file at a time, a file that takes longer than `time_limit` is given up with that reason,
+a file that crashes its worker is recorded as such, and the workers die with the process
+that started them, however it ends. A cancel or a first Ctrl-C lets the files under way
+finish for a few seconds; StopNow (SIGTERM) or a second Ctrl-C stops at once. What
+finished is kept either way.
+
+A file whose audio ends far short of the length its header states is truncated: its
+length is corrected and the damage recorded for the problems list.
+
+Memory per worker stays bounded: each track's excerpt is at most ~30 s of audio, one track
+is in flight per worker, and the worker processes are replaced after `tasks_per_worker`
+tracks each, so anything a decoder leaks is returned to the system.
 """
 
 from __future__ import annotations
 
 import collections
+import functools
 import logging
-import multiprocessing
-import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
-import threadpoolctl
 
 from player.errors import AnalysisError
+from player.formatting import clock
+from player.formatting import duration as length
 from player.store import Store
-from player.store.features import FeatureResult, PendingTrack
+from player.store.features import SOUND, FeatureResult, PendingTrack
+from recommender.analysis_pool import Outcome, StopNow, WorkerPool
 from recommender.layout import FEATURE_VERSION
 
 logger = logging.getLogger(__name__)
 
-#: What a worker returns for one file: the float32 vector's bytes, or the reason it failed.
-WorkerResult = tuple[bytes | None, str | None]
+#: The longest one file may take to analyse, in seconds (a usual one takes a fraction of
+#: a second; a worker still busy after this is stuck, and stopped).
+DEFAULT_TIME_LIMIT = 60.0
+#: After a cancel or a first Ctrl-C, how long the files under way may take to finish.
+GRACE_SECONDS = 5.0
+
+
+class WorkerResult(NamedTuple):
+    """What a worker returns for one file: the float32 vector's bytes, or the reason it
+    failed; *audio_end* is where the audio really ends when the file is truncated, of
+    *duration*, the length its header states (both in seconds)."""
+
+    vector: bytes | None
+    error: str | None
+    audio_end: float | None = None
+    duration: float | None = None
 
 
 def analyse_path(path: str) -> WorkerResult:
@@ -51,20 +75,62 @@ def analyse_path(path: str) -> WorkerResult:
         excerpt = decode_excerpt(path)
         vector = describe(excerpt.segments, excerpt.rate).vector
     except AnalysisError as exc:
-        return None, str(exc)
+        return WorkerResult(None, str(exc))
     except MemoryError:
-        return None, "not enough memory to analyse this file"
+        return WorkerResult(None, "not enough memory to analyse this file")
     except Exception as exc:  # a decoder surprise must not end the run
-        logger.exception("analysing %s failed unexpectedly", path)
-        return None, f"unexpected error while analysing: {exc}"
-    return vector.astype(np.float32).tobytes(), None
+        logger.exception("analysing %r failed unexpectedly", path)
+        return WorkerResult(None, f"unexpected error while analysing: {exc}")
+    return WorkerResult(vector.astype(np.float32).tobytes(), None, excerpt.audio_end,
+                        excerpt.duration)
 
 
-def _init_worker() -> None:
-    # Ctrl-C goes to the parent, which cancels cleanly; and one BLAS thread per worker,
-    # since the workers already use every core (more threads only contend).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threadpoolctl.threadpool_limits(1)
+def prepare_worker() -> None:
+    """Import what analyse_path needs before a worker takes its first file, so the time
+    limit of that file counts its decoding, not the imports."""
+    import recommender.audio
+    import recommender.features  # noqa: F401
+
+
+@functools.cache
+def _network() -> Any:
+    """musicnn's network in this worker process, loaded once (or why it cannot be)."""
+    from recommender.musicnn_weights import load_network
+
+    return load_network()
+
+
+def embed_path(path: str) -> WorkerResult:
+    """The deep pass on one file: musicnn's embedding of three short pieces (see
+    recommender/musicnn_input.py); never raises, like analyse_path."""
+    from recommender.musicnn_input import embed_track
+    from recommender.musicnn_weights import Unavailable
+
+    network = _network()
+    if isinstance(network, Unavailable):
+        return WorkerResult(None, network.reason)
+    try:
+        vector = embed_track(network, path)
+    except AnalysisError as exc:
+        return WorkerResult(None, str(exc))
+    except MemoryError:
+        return WorkerResult(None, "not enough memory to listen to this file")
+    except Exception as exc:  # the network's maths must not end the run
+        logger.exception("listening closely to %r failed unexpectedly", path)
+        return WorkerResult(None, f"unexpected error while listening closely: {exc}")
+    if not np.all(np.isfinite(vector)):
+        return WorkerResult(None, "the network's answer came out undefined for this audio")
+    return WorkerResult(vector.astype(np.float32).tobytes(), None)
+
+
+def prepare_deep_worker() -> None:
+    """Load the network before a worker takes its first file (about 0.1 s)."""
+    _network()
+
+
+def truncation(audio_end: float, duration: float) -> str:
+    """The damage of a truncated file, as the problems list shows it."""
+    return f"truncated: audio ends at {clock(audio_end)} of {length(duration)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +146,8 @@ class Progress:
 
 @dataclass(slots=True)
 class AnalysisSummary:
-    """What a run did. *errors* lists (track id, path, reason) of this run's failures."""
+    """What a run did. *errors* lists (track id, path, reason) of this run's failures,
+    *damaged* (track id, path, what is wrong) of files found truncated."""
 
     total: int = 0
     analysed: int = 0
@@ -88,6 +155,7 @@ class AnalysisSummary:
     seconds: float = 0.0
     cancelled: bool = False
     errors: list[tuple[int, str, str]] = field(default_factory=list)
+    damaged: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def done(self) -> int:
@@ -102,9 +170,12 @@ class AnalysisSummary:
 class LibraryAnalyser:
     """Runs the analysis of every pending track of *store* in *workers* processes.
 
-    *analyse* is the per-file function run in the workers (a module-level function, so it
-    can be sent to another process); tests swap it. *batch_size* results, or
-    *flush_seconds* of them, go to the database in one transaction.
+    *kind* and *version* say which vectors it makes (the fast pass's "sound" by default;
+    the deep pass uses MUSICNN with embed_path). *analyse* is the per-file function run in
+    the workers (a module-level function, so it can be sent to another process), prepared
+    by *initializer*; tests swap it. *batch_size* results, or
+    *flush_seconds* of them, go to the database in one transaction. One file may take
+    *time_limit* seconds; after a cancel, the files under way get *grace_seconds*.
     """
 
     def __init__(
@@ -116,7 +187,11 @@ class LibraryAnalyser:
         batch_size: int = 32,
         flush_seconds: float = 1.0,
         tasks_per_worker: int = 400,
+        time_limit: float = DEFAULT_TIME_LIMIT,
+        grace_seconds: float = GRACE_SECONDS,
         analyse: Callable[[str], WorkerResult] = analyse_path,
+        kind: str = SOUND,
+        initializer: Callable[[], None] = prepare_worker,
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
@@ -126,7 +201,11 @@ class LibraryAnalyser:
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.tasks_per_worker = tasks_per_worker
+        self.time_limit = time_limit
+        self.grace_seconds = grace_seconds
         self.analyse = analyse
+        self.kind = kind
+        self.initializer = initializer
         self._lock = threading.Lock()
         self._queue: collections.deque[PendingTrack] = collections.deque()
         self._wanted_first: list[int] = []
@@ -148,20 +227,9 @@ class LibraryAnalyser:
                     self._queue = collections.deque(front + rest)
             return self._queue.popleft() if self._queue else None
 
-    def _requeue(self, tracks: Sequence[PendingTrack]) -> None:
-        with self._lock:
-            self._queue.extendleft(reversed(tracks))
-
     def _queue_length(self) -> int:
         with self._lock:
             return len(self._queue)
-
-    def _new_executor(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-        )
 
     def run(
         self,
@@ -173,9 +241,11 @@ class LibraryAnalyser:
         """Analyse every pending track; returns when all are done or *cancel* is set.
 
         *priority* ids go first. *progress* is called from this thread, at most ten times
-        a second and once at the end. Results finished before a cancel are kept.
+        a second and once at the end. Results finished before a cancel are kept. A
+        KeyboardInterrupt (Ctrl-C) lets the files under way finish for grace_seconds, then
+        propagates; StopNow, or a KeyboardInterrupt during that grace, stops at once.
         """
-        pending = self.store.features.pending(self.version, priority=priority)
+        pending = self.store.features.pending(self.version, priority=priority, kind=self.kind)
         with self._lock:
             self._queue = collections.deque(pending)
         run = _Run(self, len(pending), progress)
@@ -188,21 +258,16 @@ class LibraryAnalyser:
                     "cancelled" if summary.cancelled else "finished",
                     summary.analysed, summary.failed, summary.seconds)
         if pending and not summary.cancelled and not self.store.features.count_pending(
-                self.version):
+                self.version, kind=self.kind):
             with self.store.db.transaction():
-                pruned = self.store.features.prune(self.version)
+                pruned = self.store.features.prune(self.version, kind=self.kind)
             if pruned:
                 logger.info("dropped %d vectors of older extractor versions", pruned)
         return summary
 
 
 class _Run:
-    """One run of a LibraryAnalyser: the pool, the tracks in flight, the unsaved batch.
-
-    When a worker process dies (a decoder crash), every track in flight fails with it.
-    Those tracks are retried one at a time, so the one that really crashes the decoder is
-    found and recorded as such, and the others are analysed normally.
-    """
+    """One run of a LibraryAnalyser: the pool, the tracks in flight, the unsaved batch."""
 
     def __init__(self, owner: LibraryAnalyser, total: int,
                  progress: Callable[[Progress], None] | None) -> None:
@@ -211,94 +276,95 @@ class _Run:
         self.summary = AnalysisSummary(total=total)
         self.started = self.last_flush = self.last_report = time.monotonic()
         self.batch: list[FeatureResult] = []
-        self.in_flight: dict[Future[WorkerResult], PendingTrack] = {}
-        self.suspects: set[int] = set()
-        self.submitted = 0
+        self.damage: list[tuple[int, str, float]] = []  # (track id, reason, real length)
+        self.in_flight: dict[int, PendingTrack] = {}
 
     def execute(self, cancel: threading.Event | None) -> None:
-        executor = self.owner._new_executor()
+        owner = self.owner
+        pool = WorkerPool(owner.workers, owner.analyse, time_limit=owner.time_limit,
+                          tasks_per_worker=owner.tasks_per_worker,
+                          initializer=owner.initializer)
         try:
-            while not (cancel is not None and cancel.is_set()):
-                executor = self._fill(executor)
-                if not self.in_flight:
-                    break
-                finished, _ = wait(self.in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
-                if any(isinstance(f.exception(), BrokenProcessPool) for f in finished):
-                    executor = self._after_crash(executor)
-                else:
-                    for future in finished:
-                        self.record(self.in_flight.pop(future), *future.result())
-                if len(self.batch) >= self.owner.batch_size or \
-                        time.monotonic() - self.last_flush >= self.owner.flush_seconds:
-                    self.flush()
-                self.report()
-            self.summary.cancelled = bool(self.in_flight) or self.owner._queue_length() > 0
+            try:
+                while not (cancel is not None and cancel.is_set()):
+                    self._fill(pool)
+                    if not self.in_flight:
+                        break
+                    self._collect(pool, 0.2)
+                self._finish_under_way(pool)
+            except StopNow:
+                raise
+            except KeyboardInterrupt:
+                # A first Ctrl-C: take no new file, let those under way finish (a second
+                # one ends this wait at once), then stop.
+                self._finish_under_way(pool)
+                self.summary.cancelled = True
+                raise
+            self.summary.cancelled = bool(self.in_flight) or owner._queue_length() > 0
         finally:
-            # Keep what finished, whatever ends the run (cancel, Ctrl-C, an error): the
-            # tracks already running finish, those not started are dropped.
-            executor.shutdown(wait=True, cancel_futures=True)
-            for future, track in self.in_flight.items():
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    self.record(track, *future.result())
+            pool.kill()  # whatever is still under way is dropped: the next run redoes it
+            if self.in_flight:
+                self.summary.cancelled = True
             try:
                 self.flush()
             finally:
                 self.summary.seconds = time.monotonic() - self.started
 
-    def _fill(self, executor: ProcessPoolExecutor) -> ProcessPoolExecutor:
-        """Keep a few tracks in flight per worker (one at a time while suspects remain)."""
-        owner = self.owner
-        depth = 1 if self.suspects else 2 * owner.workers
-        while len(self.in_flight) < depth:
-            track = owner._next_track()
+    def _finish_under_way(self, pool: WorkerPool) -> None:
+        deadline = time.monotonic() + self.owner.grace_seconds
+        while self.in_flight and time.monotonic() < deadline:
+            self._collect(pool, min(0.2, max(0.0, deadline - time.monotonic())))
+        pool.close()
+
+    def _fill(self, pool: WorkerPool) -> None:
+        while pool.free:
+            track = self.owner._next_track()
             if track is None:
                 break
-            if self.submitted >= owner.tasks_per_worker * owner.workers:
-                # Fresh processes for the next stretch; the old ones finish their tracks.
-                executor.shutdown(wait=False)
-                executor = owner._new_executor()
-                self.submitted = 0
-            self.in_flight[executor.submit(owner.analyse, track.path)] = track
-            self.submitted += 1
-        return executor
+            pool.submit(track.id, track.path)
+            self.in_flight[track.id] = track
 
-    def _after_crash(self, executor: ProcessPoolExecutor) -> ProcessPoolExecutor:
-        executor.shutdown(wait=True, cancel_futures=True)
-        victims = []
-        for future, track in self.in_flight.items():
-            if future.done() and not future.cancelled() and future.exception() is None:
-                self.record(track, *future.result())
-            else:
-                victims.append(track)
-        self.in_flight.clear()
-        if len(victims) == 1:  # it was alone: it is the one that crashes the decoder
-            self.suspects.discard(victims[0].id)
-            self.record(victims[0], None, "the decoder crashed on this file")
+    def _collect(self, pool: WorkerPool, timeout: float) -> None:
+        for outcome in pool.collect(timeout):
+            self._take(outcome)
+        if len(self.batch) >= self.owner.batch_size or \
+                time.monotonic() - self.last_flush >= self.owner.flush_seconds:
+            self.flush()
+        self.report()
+
+    def _take(self, outcome: Outcome) -> None:
+        track = self.in_flight.pop(outcome.key)  # type: ignore[call-overload]
+        if outcome.failure is not None:
+            self.record(track, WorkerResult(None, outcome.failure))
         else:
-            logger.warning("an analysis process crashed; retrying %d tracks one by one",
-                           len(victims))
-            self.suspects.update(t.id for t in victims)
-            self.owner._requeue(victims)
-        self.submitted = 0
-        return self.owner._new_executor()
+            self.record(track, outcome.result)
 
-    def record(self, track: PendingTrack, vector: bytes | None, error: str | None) -> None:
-        self.suspects.discard(track.id)
+    def record(self, track: PendingTrack, result: WorkerResult) -> None:
         summary = self.summary
-        if error is None and vector is not None:
-            self.batch.append(FeatureResult(track.id, np.frombuffer(vector, np.float32)))
+        if result.error is None and result.vector is not None:
+            self.batch.append(FeatureResult(track.id, np.frombuffer(result.vector, np.float32)))
             summary.analysed += 1
         else:
-            reason = error or "no result"
+            reason = result.error or "no result"
             self.batch.append(FeatureResult(track.id, None, reason))
             summary.failed += 1
             summary.errors.append((track.id, track.path, reason))
-            logger.info("cannot analyse %s: %s", track.path, reason)
+            logger.info("cannot analyse %r: %s", track.path, reason)
+        if result.audio_end is not None and result.duration:
+            damage = truncation(result.audio_end, result.duration)
+            self.damage.append((track.id, damage, result.audio_end))
+            summary.damaged.append((track.id, track.path, damage))
+            logger.warning("%r is %s", track.path, damage)
 
     def flush(self) -> None:
-        if self.batch:
-            self.owner.store.features.save(self.owner.version, self.batch)
+        if self.batch or self.damage:
+            store = self.owner.store
+            with store.db.transaction():
+                store.features.save(self.owner.version, self.batch, kind=self.owner.kind)
+                for track_id, damage, length in self.damage:
+                    store.tracks.set_damage(track_id, damage, duration=length)
             self.batch.clear()
+            self.damage.clear()
         self.last_flush = time.monotonic()
 
     def report(self, final: bool = False) -> None:

@@ -8,12 +8,22 @@ than the excerpt is decoded whole.
 
 A packet that fails to decode is skipped (one corrupt frame must not lose the track); a
 file that yields no audio at all raises AnalysisError with a reason a person can read.
+
+Only regular files are opened (a pipe named a.mp3 would block the reader for ever), and a
+file is opened by its descriptor, so a name that is not valid UTF-8 works like any other.
+The decoder also checks where the audio really ends: a truncated file whose header still
+claims its full length is told apart (`Excerpt.audio_end`), so its length can be corrected
+and the damage reported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
+import os
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import av
@@ -32,6 +42,13 @@ MAX_BAD_PACKETS = 50
 
 #: Less decoded audio than this (seconds) is too little to describe.
 MIN_SECONDS = 0.25
+
+#: A file is truncated when its audio ends before this share of its stated length, and at
+#: least TRUNCATED_SECONDS short of it (VBR estimates are off by a little, never by this).
+TRUNCATED_SHARE = 0.9
+TRUNCATED_SECONDS = 5.0
+#: How far before the stated end the decoder looks for the last packets, in seconds.
+END_PROBE_SECONDS = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +91,16 @@ class Excerpt:
     """Decoded audio: one float32 mono array per segment, at *rate* Hz.
 
     *duration* is the track's length in seconds as the container states it (None when
-    unknown); *bad_packets* counts packets skipped because they would not decode.
+    unknown); *bad_packets* counts packets skipped because they would not decode;
+    *audio_end* is where the audio really ends, in seconds, when that is far short of
+    *duration* (a truncated file), else None.
     """
 
     segments: tuple[np.ndarray, ...]
     rate: int
     duration: float | None
     bad_packets: int = 0
+    audio_end: float | None = None
 
     @property
     def seconds(self) -> float:
@@ -88,14 +108,48 @@ class Excerpt:
         return sum(len(s) for s in self.segments) / self.rate
 
 
-def _open(path: str) -> av.container.InputContainer:
+@contextlib.contextmanager
+def _opened(path: str) -> Iterator[av.container.InputContainer]:
+    """The audio file at *path*, open for decoding; only a regular file is opened.
+
+    The file is opened by Riffle first (without blocking, so a pipe cannot hang it) and
+    checked with fstat; the decoder then reads that very file through /proc/self/fd where
+    there is one (native reads), else through a Python file object.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        return av.open(path, metadata_errors="ignore")
-    except av.error.FFmpegError as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise AnalysisError(f"cannot open the file as audio: {reason}") from exc
+        fd = os.open(path, flags)
     except OSError as exc:
         raise AnalysisError(f"cannot read the file: {exc.strerror or exc}") from exc
+    handle = None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise AnalysisError("not a regular file (a pipe, a device or a socket holds no "
+                                "audio to analyse)")
+        if info.st_size == 0:
+            raise AnalysisError("cannot open the file as audio: it is empty (0 bytes)")
+        by_descriptor = f"/proc/self/fd/{fd}"
+        if os.path.exists(by_descriptor):
+            source: object = by_descriptor
+        else:
+            handle = os.fdopen(os.dup(fd), "rb")
+            source = handle
+        try:
+            container = av.open(source, "r", metadata_errors="ignore")
+        except av.error.FFmpegError as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise AnalysisError(f"cannot open the file as audio: {reason}") from exc
+        except OSError as exc:
+            raise AnalysisError(f"cannot read the file: {exc.strerror or exc}") from exc
+        try:
+            yield container
+        finally:
+            container.close()
+    finally:
+        os.close(fd)
+        if handle is not None:
+            handle.close()
 
 
 def _duration(container: av.container.InputContainer, stream: av.audio.AudioStream
@@ -176,15 +230,63 @@ def _decode_piece(container: av.container.InputContainer, stream: av.audio.Audio
     return np.ascontiguousarray(samples, dtype=np.float32), bad
 
 
+def _audio_end(container: av.container.InputContainer, stream: av.audio.AudioStream,
+               duration: float) -> float | None:
+    """Where the stream's packets really end, in seconds, when that is far short of the
+    stated *duration*; None when the file holds its whole length (or it cannot be told).
+
+    Seeks to a little before the stated end and reads packets (without decoding them) to
+    the end of the file. In a truncated file that seek lands on the last packets there are,
+    or fails; then the packets are read from the start, which costs little since most of
+    the file is missing.
+    """
+    base = stream.time_base
+    if base is None:
+        return None
+
+    def last_packet_end(limit: float | None) -> float | None:
+        end = None
+        try:
+            for packet in container.demux(stream):
+                if packet.pts is None:
+                    continue
+                at = float((packet.pts + (packet.duration or 0)) * base)
+                end = at if end is None else max(end, at)
+                if limit is not None and end >= limit:
+                    break
+        except av.error.FFmpegError as exc:  # the file ends in the middle of a packet
+            logger.debug("reading packets stopped: %s", exc)
+        return end
+
+    whole = duration * TRUNCATED_SHARE
+    stream.codec_context.flush_buffers()
+    end = None
+    try:
+        container.seek(int(max(0.0, duration - END_PROBE_SECONDS) / base),
+                       stream=stream)
+        end = last_packet_end(whole)
+    except av.error.FFmpegError as exc:
+        logger.debug("seeking near the stated end failed: %s", exc)
+    if end is None:
+        try:
+            container.seek(0, stream=stream)
+        except av.error.FFmpegError:
+            return None
+        end = last_packet_end(whole)
+    if end is None or end >= whole or duration - end < TRUNCATED_SECONDS:
+        return None
+    return end
+
+
 def decode_excerpt(path: str, *, plan: ExcerptPlan = DEFAULT_PLAN,
                    rate: int = SAMPLE_RATE) -> Excerpt:
     """Decode the excerpt of the audio file at *path* to mono float32 at *rate* Hz.
 
-    Raises AnalysisError when the file cannot be opened, has no audio stream, or yields
-    less than MIN_SECONDS of audio (for example a truncated or corrupt file).
+    Raises AnalysisError when the file is not a regular file, cannot be opened, has no
+    audio stream, or yields less than MIN_SECONDS of audio (for example a truncated or
+    corrupt file).
     """
-    container = _open(path)
-    try:
+    with _opened(path) as container:
         if not container.streams.audio:
             raise AnalysisError("the file has no audio stream")
         stream = container.streams.audio[0]
@@ -210,13 +312,14 @@ def decode_excerpt(path: str, *, plan: ExcerptPlan = DEFAULT_PLAN,
                 stream.codec_context.flush_buffers()
                 samples, bad = _decode_piece(container, stream, 0.0, plan.total_seconds, rate)
             except av.error.FFmpegError as exc:
-                logger.debug("decoding %s from the start failed too: %s", path, exc)
+                logger.debug("decoding %r from the start failed too: %s", path, exc)
                 samples = np.zeros(0, dtype=np.float32)
             if len(samples) > sum(len(p) for p in pieces):
                 pieces = [samples]
-        excerpt = Excerpt(tuple(pieces), rate, duration, bad)
-    finally:
-        container.close()
+        audio_end = None
+        if duration is not None and duration > TRUNCATED_SECONDS and stream.time_base:
+            audio_end = _audio_end(container, stream, duration)
+        excerpt = Excerpt(tuple(pieces), rate, duration, bad, audio_end)
     if excerpt.seconds < MIN_SECONDS:
         if bad:
             raise AnalysisError(f"the audio cannot be decoded ({bad} damaged packets)")
@@ -224,5 +327,5 @@ def decode_excerpt(path: str, *, plan: ExcerptPlan = DEFAULT_PLAN,
             f"the file holds {excerpt.seconds:.2f} s of audio, too little to describe"
         )
     if bad:
-        logger.info("%s: skipped %d damaged packets", path, bad)
+        logger.info("%r: skipped %d damaged packets", path, bad)
     return excerpt

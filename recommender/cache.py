@@ -1,10 +1,11 @@
 """A saved copy of what the auto-shuffle builds from the library, to start in milliseconds.
 
-Building the catalog and the sound index from SQLite costs about a second at 100,000
-tracks (reading every row and every vector, standardising them). Both depend only on the
-tracks and features tables, so they are saved to one .npz file with the library's
-fingerprint (player/store/fingerprint.py); the next start compares fingerprints and loads
-the file when nothing changed. Titles and play counts are never cached: they are read
+Building the catalog and the sound index from SQLite costs seconds at 100,000 tracks
+(reading every row and every vector, fitting the sound space, placing every track in it
+and measuring its hub statistics). Both depend only on the tracks and features tables, so
+they are saved to one .npz file with the library's fingerprint
+(player/store/fingerprint.py); the next start compares fingerprints and loads the file
+when nothing changed. Titles and play counts are never cached: they are read
 fresh every time.
 
 The file is only a cache: a missing, old, damaged or foreign file is rebuilt, never
@@ -24,13 +25,13 @@ import numpy as np
 
 from player.store import LibraryFingerprint, Store
 from recommender.catalog import STATIC_ARRAYS, Catalog
-from recommender.index import GroupScaler, SoundIndex, layout_for
+from recommender.index import SoundIndex
 from recommender.layout import FEATURE_VERSION
 
 logger = logging.getLogger(__name__)
 
 #: Bump when what is saved, or how it is computed, changes.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 def _key(fingerprint: LibraryFingerprint) -> list[float]:
@@ -47,12 +48,9 @@ def load(path: Path, store: Store, fingerprint: LibraryFingerprint
                 return None
             arrays = {name: data[f"catalog_{name}"] for name in STATIC_ARRAYS}
             genre_sets = [frozenset(words) for words in meta["genre_sets"]]
-            ids = data["index_ids"]
-            scaler = GroupScaler(data["scaler_mean"], data["scaler_std"],
-                                 data["scaler_weight"])
-            z = data["index_z"]
-            layout = layout_for(meta["version"], z.shape[1] if z.ndim == 2 else 0)
-            index = SoundIndex.restore(ids, layout, scaler, z)
+            index = SoundIndex.restore_arrays(
+                {name[6:]: data[name] for name in data.files if name.startswith("index_")},
+                meta["index"])
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
@@ -63,21 +61,20 @@ def load(path: Path, store: Store, fingerprint: LibraryFingerprint
     return catalog, index
 
 
-def save(path: Path, catalog: Catalog, index: SoundIndex, version: int | None,
+def save(path: Path, catalog: Catalog, index: SoundIndex,
          fingerprint: LibraryFingerprint) -> None:
     """Write the cache atomically (a temporary file renamed over the old one)."""
-    meta = {"fingerprint": _key(fingerprint), "version": version,
+    index_arrays, index_facts = index.to_arrays()
+    meta = {"fingerprint": _key(fingerprint), "index": index_facts,
             "genre_sets": [sorted(words) for words in catalog.genre_sets]}
     arrays = {f"catalog_{name}": getattr(catalog, name) for name in STATIC_ARRAYS}
+    arrays |= {f"index_{name}": value for name, value in index_arrays.items()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
-                np.savez(out, meta=np.array(json.dumps(meta)), index_ids=index.ids,
-                         index_z=index.standardised, scaler_mean=index.scaler.mean,
-                         scaler_std=index.scaler.std, scaler_weight=index.scaler.weight,
-                         **arrays)
+                np.savez(out, meta=np.array(json.dumps(meta)), **arrays)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -25,10 +25,10 @@ tonality (16)  chroma profile rotated so the key's tonic comes first (key-indepe
                correlation: > 0 major), and the key's place on the circle of fifths (cos
                and sin, scaled by key strength, so neighbouring keys lie close).
 
-Besides the vector, a Description carries the Gaussian timbre model of the same frames
-(recommender/timbre_model.py: the mean and covariance of MFCCs 0–19 of the audible
-frames' log-mel bands), which costs a fraction of a millisecond here and is compared by
-its own divergence, not as part of the vector.
+gaussian (230) the Gaussian timbre model of the same frames (recommender/timbre_model.py:
+               the mean and covariance of MFCCs 0–19 of the audible frames' log-mel
+               bands), which costs a fraction of a millisecond here and is compared by its
+               own divergence, not by the distance of its values.
 
 LAYOUT says which slice of the vector belongs to which group; the recommender's index
 scales each group so that none dominates. Any change to what a position means, or to how
@@ -100,7 +100,11 @@ class Description:
     mode: str  # "major" or "minor"
     loudness_lufs: float
     centroid_hz: float  # mean spectral centroid
-    timbre_model: np.ndarray  # float32, timbre_model.VECTOR_SIZE long (see that module)
+
+    @property
+    def timbre_model(self) -> np.ndarray:
+        """The Gaussian timbre model's part of the vector (recommender/timbre_model.py)."""
+        return self.vector[GROUPS["gaussian"].slice]
 
     @property
     def key_name(self) -> str:
@@ -479,7 +483,8 @@ def describe(segments: Sequence[np.ndarray], rate: int = SAMPLE_RATE) -> Descrip
     tonality = np.concatenate([rotated, [strength, mode_score, reach * math.cos(angle),
                                          reach * math.sin(angle)]])
 
-    vector = np.concatenate([timbre, spectral, rhythm, dynamics, tonality]).astype(np.float32)
+    vector = np.concatenate([timbre, spectral, rhythm, dynamics, tonality,
+                             gaussian]).astype(np.float32)
     if vector.shape != (DIMENSIONS,) or not np.all(np.isfinite(vector)):
         raise AnalysisError("the descriptors came out undefined for this audio")
     return Description(
@@ -489,5 +494,4 @@ def describe(segments: Sequence[np.ndarray], rate: int = SAMPLE_RATE) -> Descrip
         mode=mode,
         loudness_lufs=loudness,
         centroid_hz=float(np.mean(2.0 ** centroid)),
-        timbre_model=gaussian,
     )

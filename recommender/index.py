@@ -1,53 +1,40 @@
 """The sound index: every analysed track as a point, for "which tracks sound like this one".
 
-Raw descriptors live on unrelated scales (Hz, dB, BPM, correlations) and the groups have
-very different sizes (41 timbre values, 4 rhythm values), so distances are taken in a
-scaled space:
+Points live in the sound space (recommender/sound_space.py: descriptors, the Gaussian
+timbre model and, once the deep pass has covered the library, musicnn's embedding, each
+part weighted alike), and distances are made hub-free by mutual proximity
+(recommender/proximity.py), so a random pair is about 1 apart and no track is everybody's
+neighbour.
 
-1. each descriptor is standardised over the library (mean 0, standard deviation 1) and
-   clipped to ±CLIP so one odd track cannot stretch a whole axis;
-2. each group is then weighted so that its *total* variance equals its weight, whatever
-   its size: a group of n descriptors is multiplied by sqrt(weight / n);
-3. everything is divided by sqrt(2 · sum of weights), so the distance between two tracks
-   picked at random is about 1, and 0 means "indistinguishable".
-
-The default weights (GROUP_WEIGHTS) follow what is known from real music: MFCC statistics
-(timbre and its texture) separate styles best, chroma barely helps.
-
-Neighbours come from scikit-learn's brute-force NearestNeighbors: exact, and fast enough
-(milliseconds) for libraries up to a million tracks at this dimensionality.
+Neighbours are found exactly, by brute force: one matrix-vector product over the points
+and the rescaling, a few milliseconds at 100,000 tracks.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.neighbors import NearestNeighbors
 
 from player.store import Store
-from recommender.layout import FEATURE_VERSION, LAYOUT, Group
-
-#: Standardised values are clipped to this many standard deviations.
-CLIP = 5.0
-
-#: Share of the distance each group contributes, on average, between two tracks.
-GROUP_WEIGHTS: Mapping[str, float] = {
-    "timbre": 2.0,
-    "spectral": 1.0,
-    "rhythm": 1.0,
-    "dynamics": 1.0,
-    "tonality": 0.5,
-}
+from recommender.layout import (
+    FEATURE_VERSION,
+    LAYOUT,
+    LAYOUTS,
+    MUSICNN,
+    MUSICNN_VERSION,
+    Group,
+)
+from recommender.proximity import ProximityStats, euclidean
+from recommender.sound_space import PART_WEIGHTS, SpaceFit
 
 #: A group "agrees" for a pair when its share of difference is below this (1 = as
 #: different as two tracks picked at random).
 AGREEMENT = 0.5
 
-#: The layout of each extractor version whose vectors may still be served.
-LAYOUTS: Mapping[int, tuple[Group, ...]] = {FEATURE_VERSION: LAYOUT}
+#: Embeddings by track id: (ids, (n, d) matrix), as the store serves them.
+Vectors = tuple[np.ndarray, np.ndarray]
 
 
 def layout_for(version: int | None, dimensions: int) -> tuple[Group, ...]:
@@ -68,104 +55,94 @@ class Neighbour:
     groups: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class GroupScaler:
-    """Standardises descriptors and weights each group (see the module docstring)."""
-
-    mean: np.ndarray
-    std: np.ndarray
-    weight: np.ndarray  # per descriptor: sqrt(group weight / group size) / normaliser
-
-    @classmethod
-    def fit(cls, matrix: np.ndarray, layout: Sequence[Group],
-            weights: Mapping[str, float] = GROUP_WEIGHTS) -> GroupScaler:
-        data = np.asarray(matrix, dtype=np.float64)
-        mean = data.mean(axis=0) if len(data) else np.zeros(data.shape[1])
-        std = data.std(axis=0) if len(data) else np.ones(data.shape[1])
-        std = np.where(std > 1e-9, std, 1.0)  # a constant descriptor tells nothing apart
-        total = sum(weights.get(g.name, 1.0) for g in layout)
-        weight = np.zeros(data.shape[1])
-        for group in layout:
-            w = weights.get(group.name, 1.0)
-            weight[group.slice] = math.sqrt(w / group.size) / math.sqrt(2.0 * total)
-        return cls(mean, std, weight)
-
-    def standardise(self, matrix: np.ndarray) -> np.ndarray:
-        z = (np.asarray(matrix, dtype=np.float64) - self.mean) / self.std
-        return np.clip(z, -CLIP, CLIP)
-
-    def transform(self, matrix: np.ndarray) -> np.ndarray:
-        return (self.standardise(matrix) * self.weight).astype(np.float32)
+def _aligned(ids: np.ndarray, vectors: Vectors | None, width: int
+             ) -> tuple[np.ndarray | None, np.ndarray]:
+    """Rows of *vectors* in the order of *ids* ((n, width) zeros where missing), and which
+    rows hold one."""
+    present = np.zeros(len(ids), bool)
+    if vectors is None or not len(vectors[0]):
+        return None, present
+    where = {int(t): i for i, t in enumerate(np.asarray(vectors[0]).tolist())}
+    out = np.zeros((len(ids), width), dtype=np.float32)
+    for row, track_id in enumerate(np.asarray(ids).tolist()):
+        source = where.get(track_id)
+        if source is not None:
+            out[row] = vectors[1][source]
+            present[row] = True
+    return out, present
 
 
 class SoundIndex:
-    """Nearest neighbours by sound over the vectors of many tracks."""
+    """Nearest neighbours by sound over the vectors of many tracks.
+
+    *matrix* holds the fast pass's vectors (laid out as *layout*), *deep* the deep pass's
+    embeddings of any of them; *parts* and *hub_free* choose a narrower distance (for
+    measuring what each part brings)."""
 
     def __init__(self, ids: np.ndarray, matrix: np.ndarray, *,
-                 layout: Sequence[Group] = LAYOUT,
-                 weights: Mapping[str, float] = GROUP_WEIGHTS) -> None:
+                 layout: Sequence[Group] = LAYOUT, deep: Vectors | None = None,
+                 parts: frozenset[str] | None = None,
+                 weights: Mapping[str, float] = PART_WEIGHTS, hub_free: bool = True) -> None:
         if matrix.ndim != 2 or len(ids) != len(matrix):
             raise ValueError("one vector per id is needed")
         if len(ids) and layout[-1].stop != matrix.shape[1]:
             raise ValueError(f"vectors have {matrix.shape[1]} values, the layout "
                              f"{layout[-1].stop}")
-        scaler = GroupScaler.fit(matrix, layout, weights)
-        self._set(ids, tuple(layout), scaler, scaler.standardise(matrix).astype(np.float32))
+        ids = np.asarray(ids, dtype=np.int64)
+        embeddings, present = _aligned(ids, deep, deep[1].shape[1] if deep is not None
+                                       and deep[1].ndim == 2 else 0)
+        fit = SpaceFit.fit(matrix, layout,
+                           embeddings[present] if embeddings is not None else None,
+                           parts=parts, weights=weights)
+        points = fit.coordinates(matrix, embeddings, present) * fit.weight.astype(np.float32)
+        stats = ProximityStats.fit(points) if hub_free and len(ids) else None
+        self._set(ids, fit, points, stats)
 
     @classmethod
-    def restore(cls, ids: np.ndarray, layout: Sequence[Group], scaler: GroupScaler,
-                standardised: np.ndarray) -> SoundIndex:
-        """An index from what an earlier one computed (`scaler`, `standardised`), without
-        fitting again: loading a saved index costs milliseconds instead of a second."""
+    def restore(cls, ids: np.ndarray, fit: SpaceFit, points: np.ndarray,
+                stats: ProximityStats | None) -> SoundIndex:
+        """An index from what an earlier one computed, without fitting again: loading a
+        saved index costs milliseconds instead of seconds."""
         index = cls.__new__(cls)
-        index._set(ids, tuple(layout), scaler, np.asarray(standardised, dtype=np.float32))
+        index._set(np.asarray(ids, dtype=np.int64), fit, np.asarray(points, np.float32), stats)
         return index
 
-    def with_vectors(self, ids: np.ndarray, matrix: np.ndarray) -> SoundIndex:
-        """A new index that also holds these vectors (replacing those of ids already
-        indexed), scaled as this one: a track analysed since the index was built is found at
-        once. The scaling itself is refitted only when the whole index is built again. This
-        index is left as it was (a snapshot may still be reading it)."""
-        if not len(ids):
-            return self
-        z = self.scaler.standardise(matrix).astype(np.float32)
-        standardised = self._z.copy()
-        fresh: list[int] = []
-        for i, track_id in enumerate(np.asarray(ids, dtype=np.int64).tolist()):
-            row = self._row.get(track_id)
-            if row is None:
-                fresh.append(i)
-            else:
-                standardised[row] = z[i]
-        all_ids = np.concatenate([self.ids, np.asarray(ids, dtype=np.int64)[fresh]])
-        return SoundIndex.restore(all_ids, self.layout, self.scaler,
-                                  np.vstack([standardised, z[fresh]]))
-
-    @property
-    def standardised(self) -> np.ndarray:
-        """The clipped, standardised descriptors (before group weighting), one row a track."""
-        return self._z
-
-    def _set(self, ids: np.ndarray, layout: tuple[Group, ...], scaler: GroupScaler,
-             z: np.ndarray) -> None:
-        self.ids = np.asarray(ids, dtype=np.int64)
-        self.layout = layout
+    def _set(self, ids: np.ndarray, fit: SpaceFit, points: np.ndarray,
+             stats: ProximityStats | None) -> None:
+        self.ids = ids
+        self.fit = fit
+        self.points = points
+        self.norms = np.einsum("ij,ij->i", points, points)
+        self.stats = stats
         self._row = dict(zip(self.ids.tolist(), range(len(self.ids)), strict=True))
-        self.scaler = scaler
-        self._z = z
-        self.points = (self._z * self.scaler.weight).astype(np.float32)
-        self._nn = NearestNeighbors(algorithm="brute", metric="euclidean")
-        if len(self.ids):
-            self._nn.fit(self.points)
+        self._inverse_weight = np.where(fit.weight > 0, 1.0 / np.where(
+            fit.weight > 0, fit.weight, 1.0), 0.0).astype(np.float32)
 
     @classmethod
     def from_store(cls, store: Store, *, version: int = FEATURE_VERSION,
-                   weights: Mapping[str, float] = GROUP_WEIGHTS) -> SoundIndex:
-        """The index over the vectors the store serves for *version* (present files only)."""
+                   parts: frozenset[str] | None = None, hub_free: bool = True
+                   ) -> SoundIndex:
+        """The index over the vectors the store serves for *version* (present files only),
+        with the deep pass's embeddings of them."""
         served = store.features.load_matrix(version)
-        dims = served.matrix.shape[1] if len(served) else LAYOUT[-1].stop
-        return cls(served.ids, served.matrix, layout=layout_for(served.version, dims),
-                   weights=weights)
+        deep = store.features.load_matrix(MUSICNN_VERSION, kind=MUSICNN)
+        if len(served):
+            matrix, layout = served.matrix, layout_for(served.version, served.matrix.shape[1])
+        else:
+            matrix, layout = np.zeros((0, LAYOUT[-1].stop), np.float32), LAYOUT
+        return cls(served.ids, matrix, layout=layout,
+                   deep=(deep.ids, deep.matrix) if len(deep) else None, parts=parts,
+                   hub_free=hub_free)
+
+    @property
+    def layout(self) -> tuple[Group, ...]:
+        """The groups of a point's coordinates."""
+        return self.fit.layout
+
+    @property
+    def sound_layout(self) -> tuple[Group, ...]:
+        """The groups of the fast pass's vectors this index reads."""
+        return self.fit.sound_layout
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -173,35 +150,101 @@ class SoundIndex:
     def __contains__(self, track_id: object) -> bool:
         return track_id in self._row
 
+    def row_of(self, track_id: int) -> int | None:
+        return self._row.get(track_id)
+
+    # -- growing ------------------------------------------------------------------------------
+
+    def with_vectors(self, sound: Vectors | None = None, deep: Vectors | None = None
+                     ) -> SoundIndex:
+        """A new index that also holds these vectors (replacing those of tracks already
+        indexed), placed by this index's fit: a track analysed since the index was built
+        is found at once. Deep embeddings of tracks not indexed are ignored. The fit itself
+        is refitted only when the whole index is built again; this index is left as it was
+        (a snapshot may still be reading it)."""
+        ids, points = self.ids, self.points
+        changed: list[np.ndarray] = []
+        if sound is not None and len(sound[0]):
+            new_ids = np.asarray(sound[0], dtype=np.int64)
+            rows = np.array([self._row.get(t, -1) for t in new_ids.tolist()], dtype=np.int64)
+            fresh = rows < 0
+            rows[fresh] = len(ids) + np.arange(int(fresh.sum()))
+            coords = self.fit.coordinates(sound[1])
+            points = np.vstack([points, np.zeros((int(fresh.sum()), points.shape[1]),
+                                                 np.float32)])
+            keep = self._musicnn_columns()
+            sound_part = coords * self.fit.weight.astype(np.float32)
+            if keep is not None:  # an existing track keeps its deep embedding
+                sound_part[:, keep] = points[rows][:, keep]
+            points[rows] = sound_part
+            ids = np.concatenate([ids, new_ids[fresh]])
+            changed.append(rows)
+        columns = self._musicnn_columns()
+        if deep is not None and len(deep[0]) and columns is not None:
+            row_of = dict(zip(ids.tolist(), range(len(ids)), strict=True))
+            pairs = [(row_of[t], i) for i, t in enumerate(np.asarray(deep[0]).tolist())
+                     if t in row_of]
+            if pairs:
+                rows, sources = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True))
+                width = self.fit.sound_layout[-1].stop
+                coords = self.fit.coordinates(np.zeros((len(rows), width)),
+                                              np.asarray(deep[1])[sources])
+                points = points.copy() if points is self.points else points
+                points[rows[:, None], columns] = (coords * self.fit.weight)[:, columns]
+                changed.append(rows)
+        if not changed:
+            return self
+        stats = self.stats
+        if stats is not None:
+            rows = np.unique(np.concatenate(changed))
+            stats = stats.extended(points[rows], rows)
+        return SoundIndex.restore(ids, self.fit, points, stats)
+
+    def _musicnn_columns(self) -> np.ndarray | None:
+        group = next((g for g in self.fit.layout if g.name == MUSICNN), None)
+        return np.arange(group.start, group.stop) if group is not None else None
+
+    # -- distances ----------------------------------------------------------------------------
+
+    def distances_from_row(self, row: int, rows: np.ndarray | slice = slice(None)
+                           ) -> np.ndarray:
+        """Distances from index row *row* to index *rows* (default all), hub-free when the
+        index is."""
+        d = euclidean(self.points[row], self.points[rows], self.norms[rows])
+        return self.stats.hub_free(d, row, rows) if self.stats is not None else d
+
+    def distance_matrix(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+        """(len(rows_a), len(rows_b)) distances between index rows, as distances_from_row."""
+        d = euclidean(self.points[rows_a], self.points[rows_b], self.norms[rows_b])
+        return self.stats.hub_free(d, rows_a, rows_b) if self.stats is not None else d
+
     def neighbours(self, track_id: int, k: int = 10) -> list[Neighbour]:
         """The *k* tracks nearest to *track_id*, nearest first; [] if it is not indexed."""
         return self.neighbours_many([track_id], k).get(track_id, [])
 
     def neighbours_many(self, track_ids: Sequence[int], k: int = 10
                         ) -> dict[int, list[Neighbour]]:
-        """Neighbours of each indexed id in *track_ids*, in one query."""
+        """Neighbours of each indexed id in *track_ids*."""
         wanted = [t for t in dict.fromkeys(track_ids) if t in self._row]
         if not wanted or len(self.ids) < 2 or k < 1:
             return {t: [] for t in wanted}
-        rows = np.array([self._row[t] for t in wanted])
-        count = min(k + 1, len(self.ids))
-        distances, found = self._nn.kneighbors(self.points[rows], n_neighbors=count)
         out: dict[int, list[Neighbour]] = {}
-        for track_id, row, dist_row, found_row in zip(wanted, rows, distances, found,
-                                                      strict=True):
-            near = []
-            for distance, other in zip(dist_row, found_row, strict=True):
-                if other == row:
-                    continue
-                other_id = int(self.ids[other])
-                near.append(Neighbour(other_id, float(distance),
-                                      self._agreeing_rows(int(row), int(other))))
-            out[track_id] = near[:k]
+        for track_id in wanted:
+            row = self._row[track_id]
+            distances = self.distances_from_row(row)
+            distances[row] = np.inf
+            count = min(k, len(distances) - 1)
+            nearest = np.argpartition(distances, count - 1)[:count]
+            nearest = nearest[np.argsort(distances[nearest], kind="stable")]
+            out[track_id] = [Neighbour(int(self.ids[o]), float(distances[o]),
+                                       self._agreeing_rows(row, int(o))) for o in nearest]
         return out
+
+    # -- what two tracks share -------------------------------------------------------------------
 
     def group_differences(self, a: int, b: int) -> dict[str, float]:
         """Per group, how different two indexed tracks are: the mean squared difference of
-        their standardised descriptors over 2, so 0 = the same and ≈1 = a random pair."""
+        their standardised coordinates over 2, so 0 = the same and ≈1 = a random pair."""
         return self._differences(self._row[a], self._row[b])
 
     def agreeing_groups(self, a: int, b: int) -> tuple[str, ...]:
@@ -209,9 +252,47 @@ class SoundIndex:
         return self._agreeing_rows(self._row[a], self._row[b])
 
     def _differences(self, ra: int, rb: int) -> dict[str, float]:
-        diff = self._z[ra] - self._z[rb]
+        diff = (self.points[ra] - self.points[rb]) * self._inverse_weight
         return {g.name: float(np.mean(diff[g.slice] ** 2) / 2.0) for g in self.layout}
 
     def _agreeing_rows(self, ra: int, rb: int, limit: int = 2) -> tuple[str, ...]:
         ranked = sorted(self._differences(ra, rb).items(), key=lambda item: item[1])
         return tuple(name for name, d in ranked[:limit] if d < AGREEMENT)
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def to_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, object]]:
+        """(named arrays, JSON-able facts) that restore_arrays turns back into this index."""
+        arrays = {"ids": self.ids, "points": self.points,
+                  **{f"fit_{k}": v for k, v in self.fit.to_arrays().items()}}
+        if self.stats is not None:
+            arrays |= {"hub_references": self.stats.references, "hub_mean": self.stats.mean,
+                       "hub_spread": self.stats.spread, "hub_zero": self.stats.zero}
+        facts = {"groups": [g.name for g in self.layout],
+                 "sound_groups": [[g.name, g.size] for g in self.sound_layout]}
+        return arrays, facts
+
+    @classmethod
+    def restore_arrays(cls, arrays: Mapping[str, np.ndarray], facts: Mapping[str, object]
+                       ) -> SoundIndex:
+        """The index to_arrays saved (KeyError, ValueError or TypeError if it is not
+        whole)."""
+        groups, sound_groups = facts["groups"], facts["sound_groups"]
+        if not isinstance(groups, list) or not isinstance(sound_groups, list):
+            raise TypeError("the saved index's facts are not what they should be")
+        shape = [(str(name), int(size)) for name, size in sound_groups]
+        sound_layout = next((layout for layout in LAYOUTS.values()
+                             if [(g.name, g.size) for g in layout] == shape),
+                            layout_for(None, sum(size for _, size in shape)))
+        fit = SpaceFit.from_arrays({k[4:]: v for k, v in arrays.items()
+                                    if k.startswith("fit_")},
+                                   [str(g) for g in groups], sound_layout)
+        stats = None
+        if "hub_mean" in arrays:
+            stats = ProximityStats(arrays["hub_references"], arrays["hub_mean"],
+                                   arrays["hub_spread"], arrays["hub_zero"])
+        points = arrays["points"]
+        if points.ndim != 2 or points.shape[1] != fit.dimensions \
+                or len(points) != len(arrays["ids"]):
+            raise ValueError("the saved points do not match the saved fit")
+        return cls.restore(arrays["ids"], fit, points, stats)

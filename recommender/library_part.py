@@ -2,9 +2,11 @@
 
 Building it reads every track and every vector (about a second at 100,000 tracks), so it is
 built once, on a worker thread, and then followed cheaply: new vectors join the index and
-playability is re-read as they change; only added or re-read tracks, or a new extractor,
-make it load again (from the start-up cache when the library is as it was saved). Every
-LibraryPart is immutable: a newer one shares what did not change.
+playability is re-read as they change; only added or re-read tracks, a new extractor, or
+the deep pass reaching most of the library make it load again (from the start-up cache
+when the library is as it was saved), so the sound space and its hub statistics are
+refitted as the library grows. Every LibraryPart is immutable: a newer one shares what did
+not change.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import numpy as np
 from player.store import LibraryFingerprint, Store
 from recommender import cache
 from recommender.catalog import Catalog
-from recommender.index import SoundIndex, layout_for
-from recommender.layout import FEATURE_VERSION, LAYOUT
+from recommender.index import SoundIndex
+from recommender.layout import FEATURE_VERSION, LAYOUT, MUSICNN, MUSICNN_VERSION
+from recommender.proximity import Side, euclidean, rescale
+from recommender.sound_space import DEEP_COVERAGE
 from recommender.space import TasteSpace
 from recommender.taste import neighbourhood_scale
 
@@ -35,31 +39,38 @@ SCALE_SAMPLE = 5_000
 
 @dataclass(frozen=True)
 class NearestSearch:
-    """Sound points prepared for "which tracks sound nearest to this one": one
-    matrix-vector product over them with their squared norms kept."""
+    """Where "which tracks sound nearest to this one" looks: every indexed track, or above
+    NEAREST_SEARCH a fixed random subset of them (flow needs close tracks, not the
+    closest), with their points, squared norms and hub statistics kept."""
 
-    searched: np.ndarray  # index rows searched (all, or a fixed random subset)
-    points: np.ndarray  # their points
-    norms: np.ndarray  # their squared norms
+    index: SoundIndex
+    searched: np.ndarray | None  # index rows searched; None: all
+    points: np.ndarray
+    norms: np.ndarray
+    sides: Side | None  # hub statistics of the searched rows (None: plain distances)
 
     @classmethod
-    def over(cls, points: np.ndarray) -> NearestSearch:
-        searched = np.arange(len(points))
-        if len(points) > NEAREST_SEARCH:  # flow needs close tracks, not the closest
-            rng = np.random.default_rng(11)
-            searched = np.sort(rng.choice(len(points), NEAREST_SEARCH, replace=False))
-        chosen = points[searched]
-        return cls(searched, chosen, np.einsum("ij,ij->i", chosen, chosen))
+    def over(cls, index: SoundIndex) -> NearestSearch:
+        stats = index.stats
+        if len(index) <= NEAREST_SEARCH:
+            return cls(index, None, index.points, index.norms,
+                       stats.take(slice(None)) if stats is not None else None)
+        rng = np.random.default_rng(11)
+        searched = np.sort(rng.choice(len(index), NEAREST_SEARCH, replace=False))
+        return cls(index, searched, index.points[searched], index.norms[searched],
+                   stats.take(searched) if stats is not None else None)
 
-    def nearest(self, query: np.ndarray, exclude: int, k: int) -> np.ndarray:
-        """Index rows of the *k* points nearest to *query*, leaving out index row
-        *exclude* (the query's own)."""
-        d2 = self.norms - 2.0 * (self.points @ query)
-        d2[self.searched == exclude] = np.inf
-        k = min(k, len(d2) - 1)
+    def nearest(self, row: int, k: int) -> np.ndarray:
+        """Index rows of the *k* tracks nearest to index row *row*, leaving it out."""
+        d = euclidean(self.index.points[row], self.points, self.norms)
+        if self.sides is not None and self.index.stats is not None:
+            d = rescale(d, self.index.stats.take(row), self.sides)
+        rows = self.searched if self.searched is not None else np.arange(len(d))
+        d[rows == row] = np.inf
+        k = min(k, len(d) - 1)
         if k < 1:
             return np.empty(0, dtype=np.int64)
-        return self.searched[np.argpartition(d2, k - 1)[:k]]
+        return rows[np.argpartition(d, k - 1)[:k]]
 
 
 @dataclass(frozen=True)
@@ -78,10 +89,9 @@ class LibraryPart:
         """Catalog rows of the k tracks that sound nearest to catalog *row* (none if it is
         not analysed)."""
         point_row = int(self.space.index_row[row])
-        if point_row < 0 or len(self.index.points) < 2:
+        if point_row < 0 or len(self.index) < 2:
             return np.empty(0, dtype=np.int64)
-        found = self.space.catalog_rows(
-            self.search.nearest(self.index.points[point_row], point_row, k))
+        found = self.space.catalog_rows(self.search.nearest(point_row, k))
         return found[found >= 0]
 
     def agreeing_groups(self, a: int, b: int) -> tuple[str, ...]:
@@ -102,13 +112,11 @@ def load_library(store: Store, cache_path: Path | None = None) -> LibraryPart:
         catalog, index = loaded
     else:
         catalog = Catalog.load(store)
-        served = store.features.load_matrix(FEATURE_VERSION)
-        dims = served.matrix.shape[1] if len(served) else LAYOUT[-1].stop
-        index = SoundIndex(served.ids, served.matrix, layout=layout_for(served.version, dims))
+        index = SoundIndex.from_store(store)
         if cache_path is not None:
-            cache.save(cache_path, catalog, index, served.version, fingerprint)
+            cache.save(cache_path, catalog, index, fingerprint)
     space = TasteSpace(catalog, index)
-    part = LibraryPart(fingerprint, catalog, index, space, NearestSearch.over(index.points),
+    part = LibraryPart(fingerprint, catalog, index, space, NearestSearch.over(index),
                        _scale(space), vectors_mark)
     logger.info("auto-shuffle read %d tracks (%d analysed) in %.0f ms", len(catalog),
                 len(index), (time.perf_counter() - started) * 1e3)
@@ -128,30 +136,37 @@ def follow_library(store: Store, part: LibraryPart,
     if fingerprint.tracks != old.tracks or new_extractor:
         return load_library(store, cache_path)
     catalog, index, mark = part.catalog, part.index, part.vectors_mark
-    if fingerprint.vectors != old.vectors:
-        if index.layout != tuple(LAYOUT):  # old vectors serve while a new extractor works
+    if fingerprint.vectors != old.vectors or fingerprint.deep != old.deep:
+        if index.sound_layout != LAYOUT:  # old vectors serve while a new extractor works
             return load_library(store, cache_path)
+        if fingerprint.deep != old.deep and not index.fit.uses_musicnn \
+                and _deep_covers(store, len(index)):
+            return load_library(store, cache_path)  # the deep pass is done: refit with it
         mark = store.features.latest_analysis()
-        added = store.features.vectors_since(FEATURE_VERSION, part.vectors_mark)
-        index = index.with_vectors(added.ids, added.matrix)
-        logger.debug("auto-shuffle indexed %d new vectors", len(added))
+        sound = store.features.vectors_since(FEATURE_VERSION, part.vectors_mark)
+        deep = store.features.vectors_since(MUSICNN_VERSION, part.vectors_mark, kind=MUSICNN)
+        index = index.with_vectors((sound.ids, sound.matrix), (deep.ids, deep.matrix))
+        logger.debug("auto-shuffle indexed %d new vectors and %d embeddings", len(sound),
+                     len(deep))
     if fingerprint.playability != old.playability:
         catalog = catalog.with_unplayable(store.tracks.unplayable())
     if index is part.index and catalog is part.catalog:
         return replace(part, fingerprint=fingerprint)
     space = TasteSpace(catalog, index)
-    search = NearestSearch.over(index.points) if index is not part.index else part.search
+    search = NearestSearch.over(index) if index is not part.index else part.search
     return replace(part, fingerprint=fingerprint, catalog=catalog, index=index, space=space,
                    search=search, vectors_mark=mark)
+
+
+def _deep_covers(store: Store, described: int) -> bool:
+    """Whether the deep pass has reached enough of the *described* tracks for its part to
+    join the sound space (sound_space.DEEP_COVERAGE)."""
+    analysed = store.features.counts(MUSICNN_VERSION, kind=MUSICNN)["analysed"]
+    return described > 0 and analysed >= DEEP_COVERAGE * described
 
 
 def _scale(space: TasteSpace) -> float:
     """The neighbourhood radius in the taste space, from a sample of up to SCALE_SAMPLE
     analysed tracks (tens of milliseconds, once per library load)."""
-    with_point = np.flatnonzero(space.index_row >= 0)
-    if len(with_point) > SCALE_SAMPLE:
-        rng = np.random.default_rng(7)
-        with_point = np.sort(rng.choice(with_point, size=SCALE_SAMPLE, replace=False))
-    if len(with_point) < 2:
-        return 1.0
-    return neighbourhood_scale(space.points(with_point), k=10)
+    return neighbourhood_scale(space.distance_matrix, np.flatnonzero(space.index_row >= 0),
+                               k=10, reference=SCALE_SAMPLE)

@@ -115,10 +115,8 @@ class Snapshot:
         judged = np.flatnonzero(~np.isnan(self.own))
         space = library.space
         with_point = judged[space.has_point(judged)] if len(judged) else judged
-        self.model = TasteModel(
-            cat.ids[with_point],
-            space.points(with_point) if len(with_point) else np.empty((0, space.dimensions)),
-            self.own[with_point] if len(with_point) else np.empty(0), library.scale)
+        self.model = TasteModel(with_point, cat.ids[with_point], self.own[with_point],
+                                space.distance_matrix, library.scale)
         self._pred = np.full(len(cat), np.nan)
         self._conf = np.zeros(len(cat))
         self._backer = np.full(len(cat), -1, dtype=np.int64)
@@ -153,7 +151,7 @@ class Snapshot:
             backer = np.full(len(rows), -1, dtype=np.int64)
             has = self.library.space.has_point(rows)
             if has.any():
-                prediction = self.model.predict(self.library.space.points(rows[has]))
+                prediction = self.model.predict(rows[has])
                 pref[has], conf[has] = prediction.preference, prediction.confidence
                 backer[has] = prediction.backer
             return pref, conf, backer
@@ -163,7 +161,7 @@ class Snapshot:
             has = self.library.space.has_point(todo)
             self._pred[todo[~has]] = 0.0
             if has.any():
-                prediction = self.model.predict(self.library.space.points(todo[has]))
+                prediction = self.model.predict(todo[has])
                 self._pred[todo[has]] = prediction.preference
                 self._conf[todo[has]] = prediction.confidence
                 self._backer[todo[has]] = prediction.backer

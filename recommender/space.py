@@ -1,9 +1,11 @@
 """The taste space: where "near" means "sounds alike, and shares genre and era".
 
-A point is the sound index's scaled vector (a random pair is about 1 apart) followed by a
-few light metadata coordinates: the genre words hashed into GENRE_BUCKETS (unit length,
-weighted by GENRE_WEIGHT) and the year (YEAR_WEIGHT per 30 years). Points are built only
-for the rows a computation needs, so no second library-sized matrix is ever held.
+The distance between two catalog rows combines, as the sides of a right angle, the sound
+index's hub-free distance (a random pair is about 1 apart) with two light metadata
+distances: the genre words hashed into GENRE_BUCKETS (unit length, weighted by
+GENRE_WEIGHT, so two tracks with no genre word in common are that far apart) and the year
+(YEAR_WEIGHT per 30 years). Distances and points are computed only for the rows a
+computation needs, so no second library-sized matrix is ever held.
 """
 
 from __future__ import annotations
@@ -54,10 +56,6 @@ class TasteSpace:
         self._genres = np.array([_genre_vector(words) for words in catalog.genre_sets],
                                 dtype=np.float32).reshape(-1, GENRE_BUCKETS)
 
-    @property
-    def dimensions(self) -> int:
-        return self.index.points.shape[1] + GENRE_BUCKETS + 1
-
     def catalog_rows(self, index_rows: np.ndarray) -> np.ndarray:
         """Catalog rows of sound-index rows (-1 where the catalog lacks the track)."""
         return self._catalog_row[index_rows]
@@ -65,19 +63,40 @@ class TasteSpace:
     def has_point(self, rows: np.ndarray) -> np.ndarray:
         return self.index_row[rows] >= 0
 
+    @property
+    def dimensions(self) -> int:
+        return self.index.points.shape[1] + GENRE_BUCKETS + 1
+
     def points(self, rows: np.ndarray) -> np.ndarray:
-        """Points of catalog *rows*, all of which must have one (see has_point)."""
+        """Euclidean points of catalog *rows* (all must have one, see has_point): the sound
+        point, the genre coordinates, the year. Their plain distances are what the hub-free
+        distance rescales; the map, regions and paths work on them directly."""
         rows = np.asarray(rows, dtype=np.int64)
         out = np.empty((len(rows), self.dimensions), dtype=np.float32)
         sound = self.index.points.shape[1]
         out[:, :sound] = self.index.points[self.index_row[rows]]
         out[:, sound:sound + GENRE_BUCKETS] = self._genres[self.catalog.genre_code[rows]]
-        years = self.catalog.year[rows]
-        years = np.where(np.isnan(years), self._year_centre, years)
-        out[:, -1] = (years - self._year_centre) / YEAR_SPAN * YEAR_WEIGHT
+        out[:, -1] = self._years(rows)
         return out
+
+    def _years(self, rows: np.ndarray) -> np.ndarray:
+        years = self.catalog.year[rows]
+        return np.where(np.isnan(years), self._year_centre, years) / YEAR_SPAN * YEAR_WEIGHT
+
+    def distance_matrix(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+        """(len(rows_a), len(rows_b)) distances between catalog rows, all of which must
+        have a point (see has_point)."""
+        rows_a = np.asarray(rows_a, dtype=np.int64)
+        rows_b = np.asarray(rows_b, dtype=np.int64)
+        sound = self.index.distance_matrix(self.index_row[rows_a], self.index_row[rows_b])
+        genres_a = self._genres[self.catalog.genre_code[rows_a]]
+        genres_b = self._genres[self.catalog.genre_code[rows_b]]
+        genre = (np.einsum("ij,ij->i", genres_a, genres_a)[:, None]
+                 + np.einsum("ij,ij->i", genres_b, genres_b)[None, :]
+                 - 2.0 * genres_a @ genres_b.T)
+        year = self._years(rows_a)[:, None] - self._years(rows_b)[None, :]
+        return np.sqrt(sound ** 2 + np.maximum(genre, 0.0) + year ** 2)
 
     def distances(self, anchor_row: int, rows: np.ndarray) -> np.ndarray:
         """Distances from one catalog row to many (rows without a point must be filtered)."""
-        anchor = self.points(np.array([anchor_row]))[0]
-        return np.linalg.norm(self.points(rows) - anchor, axis=1)
+        return self.distance_matrix(np.array([anchor_row]), rows)[0]

@@ -6,20 +6,23 @@ queue (mildly negative). Older signals fade with a half-life. A track's signals 
 evidence E and its preference is tanh(E), in -1..1.
 
 A track nobody has judged gets a predicted preference from its nearest judged neighbours
-in feature space (k-NN regression, weighted by closeness), shrunk towards 0 by a prior so
-that far or few neighbours predict little. The confidence (0..1) says how much the
-neighbours back the prediction. A skip pushes its neighbours *down*: negative preference
-propagates, it never makes nearby tracks more likely.
+in the taste space (k-NN regression, weighted by closeness), shrunk towards 0 by a prior so
+that far or few neighbours predict little. Liking and disliking reach differently: what
+the listener likes lifts only what sounds much like it (LIKE_REACH), what they dislike
+pushes away a wider neighbourhood (DISLIKE_REACH), so a track near a loved one *and* near
+a hated one is not a safe pick, and a region the listener has turned down stays down. The
+confidence (0..1) says how much judged tracks surround the prediction. A skip pushes its
+neighbours *down*: negative preference propagates, it never makes nearby tracks more
+likely.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from sklearn.neighbors import NearestNeighbors
 
 DAY = 86_400.0
 
@@ -76,8 +79,8 @@ def preferences(signals: Sequence[Signal], now: float) -> dict[int, float]:
     return dict(zip(unique[keep].tolist(), np.tanh(total[keep]).tolist(), strict=True))
 
 
-#: The least closeness weight (exp(-(d / scale)²); about two neighbourhood radii) at which a
-#: judged track counts as backing a prediction.
+#: The least closeness weight (exp(-(d / (reach · scale))²): about two reaches away) at
+#: which a judged track counts as backing a prediction.
 BACKER_WEIGHT = 0.02
 
 
@@ -92,78 +95,125 @@ class Prediction:
     backer: np.ndarray
 
 
-def neighbourhood_scale(points: np.ndarray, *, k: int = 10, queries: int = 256,
-                        reference: int = 20_000, seed: int = 7) -> float:
+#: Judged tracks a prediction listens to.
+NEIGHBOURS = 8
+#: Closeness to a liked track weighs exp(-(d / (LIKE_REACH · neighbourhood radius))²), to a
+#: disliked one the same with DISLIKE_REACH; each side's sum is shrunk by its prior.
+LIKE_REACH = 0.7
+LIKE_PRIOR = 0.2
+DISLIKE_REACH = 1.0
+DISLIKE_PRIOR = 0.4
+
+#: Distances between rows of the taste space: (rows_a, rows_b) → (len(a), len(b)) matrix.
+Distances = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+#: Rows whose predictions are computed at a time (bounds the distance matrix's memory).
+_CHUNK = 1024
+
+
+def neighbourhood_scale(distances: Distances, rows: np.ndarray, *, k: int = 10,
+                        queries: int = 256, reference: int = 5_000, seed: int = 7) -> float:
     """The library's neighbourhood radius: median distance from a track to its k-th
-    nearest track. Closeness to a judged track is measured against it, so a judgement
-    reaches its own neighbourhood and not the whole library.
+    nearest track, over *rows* (those with a point). Closeness to a judged track is
+    measured against it, so a judgement reaches its own neighbourhood and not the whole
+    library.
 
     Sampled (*queries* tracks against at most *reference* tracks, with k scaled to the
     sample) so it costs tens of milliseconds even at a million tracks.
     """
-    n = len(points)
+    rows = np.asarray(rows, dtype=np.int64)
+    n = len(rows)
     if n < 2:
         return 1.0
     rng = np.random.default_rng(seed)
-    ref = points if n <= reference else points[rng.choice(n, size=reference, replace=False)]
+    ref = rows if n <= reference else np.sort(rng.choice(rows, size=reference, replace=False))
     kk = max(1, min(len(ref) - 1, round(k * len(ref) / n)))
     picks = ref[rng.choice(len(ref), size=min(queries, len(ref)), replace=False)]
-    nn = NearestNeighbors(n_neighbors=kk + 1, algorithm="brute").fit(ref)
-    dist, _ = nn.kneighbors(picks)
-    value = float(np.median(dist[:, kk]))
-    return value if value > 1e-9 else 1.0
+    matrix = np.array(distances(picks, ref), dtype=np.float64)
+    matrix[picks[:, None] == ref[None, :]] = np.inf  # not its own neighbour
+    value = float(np.median(np.partition(matrix, kk - 1, axis=1)[:, kk - 1]))
+    return value if 1e-9 < value < np.inf else 1.0
 
 
 class TasteModel:
-    """k-NN regression from the judged tracks to any point of the taste space.
+    """k-NN regression from the judged tracks to any row of the taste space.
 
-    *judged_ids*, *judged_points* and *judged_prefs* describe the judged tracks that have a
-    point. A neighbour at distance d weighs exp(-(d / scale)²), *scale* being the library's
-    neighbourhood radius (see neighbourhood_scale); the *prior* shrinks predictions that
-    few or distant neighbours back towards 0, and sets the confidence.
+    *judged_rows*, *judged_ids* and *judged_prefs* describe the judged tracks that have a
+    point, *distances* measures between rows, *scale* is the library's neighbourhood radius
+    (see neighbourhood_scale). Each of a row's NEIGHBOURS nearest judged tracks, at
+    distance d, weighs w = exp(-(d / (reach · scale))²) twice: with LIKE_REACH for the
+    lift, with DISLIKE_REACH for the push. The prediction is
+
+        Σ w_like · max(pref, 0) / (Σ w_like + LIKE_PRIOR)
+        + Σ w_dislike · min(pref, 0) / (Σ w_dislike + DISLIKE_PRIOR)
+
+    (every neighbour counts in both sums of weights, so a disliked track close by also
+    tempers the lift). The confidence is Σ w_dislike / (Σ w_dislike + DISLIKE_PRIOR): how
+    much judged ground surrounds the row.
     """
 
-    def __init__(self, judged_ids: np.ndarray, judged_points: np.ndarray,
-                 judged_prefs: np.ndarray, scale: float, *, k: int = 8,
-                 prior: float = 0.4) -> None:
+    def __init__(self, judged_rows: np.ndarray, judged_ids: np.ndarray,
+                 judged_prefs: np.ndarray, distances: Distances, scale: float) -> None:
+        self.judged_rows = np.asarray(judged_rows, dtype=np.int64)
         self.judged_ids = np.asarray(judged_ids, dtype=np.int64)
         self.judged_prefs = np.asarray(judged_prefs, dtype=np.float64)
-        self.prior = prior
+        self.distances = distances
         self.scale = scale
-        self._nn: NearestNeighbors | None = None
-        if len(self.judged_ids):
-            self._nn = NearestNeighbors(n_neighbors=min(k, len(self.judged_ids)),
-                                        algorithm="brute").fit(judged_points)
 
     @property
     def has_judgements(self) -> bool:
-        return self._nn is not None
+        return len(self.judged_rows) > 0
 
-    def influences(self, point: np.ndarray) -> list[tuple[int, float, float]]:
+    def _nearest(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(lift weights, push weights, judged indices) of each row's nearest judged
+        tracks."""
+        d = np.asarray(self.distances(rows, self.judged_rows), dtype=np.float64)
+        k = min(NEIGHBOURS, len(self.judged_rows))
+        if k < len(self.judged_rows):
+            idx = np.argpartition(d, k - 1, axis=1)[:, :k]
+        else:
+            idx = np.broadcast_to(np.arange(k), (len(rows), k))
+        near = np.take_along_axis(d, idx, axis=1)
+        like = np.exp(-((near / (LIKE_REACH * self.scale)) ** 2))
+        dislike = np.exp(-((near / (DISLIKE_REACH * self.scale)) ** 2))
+        return like, dislike, idx
+
+    def influences(self, row: int) -> list[tuple[int, float, float]]:
         """(judged track id, closeness weight 0..1, its preference) of the judged tracks
-        that move the prediction at *point*, strongest pull first."""
-        if self._nn is None:
+        that move the prediction at *row*, strongest pull first. A liked track's closeness
+        is measured with LIKE_REACH, a disliked one's with DISLIKE_REACH."""
+        if not self.has_judgements:
             return []
-        dist, idx = self._nn.kneighbors(point.reshape(1, -1))
-        weight = np.exp(-((dist[0] / self.scale) ** 2))
-        found = [(int(self.judged_ids[i]), float(w), float(self.judged_prefs[i]))
-                 for i, w in zip(idx[0], weight, strict=True) if w >= BACKER_WEIGHT]
+        like, dislike, idx = self._nearest(np.array([row]))
+        found = []
+        for i, wl, wd in zip(idx[0], like[0], dislike[0], strict=True):
+            pref = float(self.judged_prefs[i])
+            weight = float(wl if pref > 0 else wd)
+            if weight >= BACKER_WEIGHT and pref != 0.0:
+                found.append((int(self.judged_ids[i]), weight, pref))
         return sorted(found, key=lambda f: -abs(f[1] * f[2]))
 
-    def predict(self, points: np.ndarray) -> Prediction:
-        """Predicted preference (−1..1) and confidence (0..1) at each of *points*."""
-        n = len(points)
-        if self._nn is None or n == 0:
-            return Prediction(np.zeros(n), np.zeros(n), np.full(n, -1, dtype=np.int64))
-        dist, idx = self._nn.kneighbors(points)
-        weight = np.exp(-((dist / self.scale) ** 2))
-        contrib = weight * self.judged_prefs[idx]
-        total = weight.sum(axis=1)
-        pref = contrib.sum(axis=1) / (total + self.prior)
-        conf = total / (total + self.prior)
-        best = np.argmax(contrib, axis=1)
-        rows = np.arange(n)
-        # a judged track far beyond the neighbourhood pulls by a hair: it backs nothing
-        pulls = (contrib[rows, best] > 0) & (weight[rows, best] >= BACKER_WEIGHT)
-        backer = np.where(pulls, self.judged_ids[idx[rows, best]], -1)
+    def predict(self, rows: np.ndarray) -> Prediction:
+        """Predicted preference (−1..1) and confidence (0..1) at each of *rows*."""
+        rows = np.asarray(rows, dtype=np.int64)
+        n = len(rows)
+        pref, conf = np.zeros(n), np.zeros(n)
+        backer = np.full(n, -1, dtype=np.int64)
+        if not self.has_judgements:
+            return Prediction(pref, conf, backer)
+        for start in range(0, n, _CHUNK):
+            part = slice(start, min(n, start + _CHUNK))
+            like, dislike, idx = self._nearest(rows[part])
+            prefs = self.judged_prefs[idx]
+            lifted = like * np.maximum(prefs, 0.0)
+            pushed = dislike * np.minimum(prefs, 0.0)
+            total = dislike.sum(axis=1)
+            pref[part] = (lifted.sum(axis=1) / (like.sum(axis=1) + LIKE_PRIOR)
+                          + pushed.sum(axis=1) / (total + DISLIKE_PRIOR))
+            conf[part] = total / (total + DISLIKE_PRIOR)
+            best = np.argmax(lifted, axis=1)
+            at = np.arange(len(best))
+            # a liked track far beyond the neighbourhood pulls by a hair: it backs nothing
+            pulls = (lifted[at, best] > 0) & (like[at, best] >= BACKER_WEIGHT)
+            backer[part] = np.where(pulls, self.judged_ids[idx[at, best]], -1)
         return Prediction(pref, conf, backer)

@@ -95,8 +95,7 @@ def explain(snapshot: Snapshot, config: ShuffleConfig, track_id: int, context: F
     has_point = bool(snapshot.library.space.has_point(np.array([row]))[0])
     influences: list[Influence] = []
     if has_point:
-        point = snapshot.library.space.points(np.array([row]))[0]
-        for judged, closeness, pref in snapshot.model.influences(point):
+        for judged, closeness, pref in snapshot.model.influences(row):
             if judged != track_id and judged in cat.row_of:
                 influences.append(Influence(judged, cat.title(cat.row_of[judged]), closeness,
                                             pref, evidence(history, judged)))

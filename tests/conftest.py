@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,5 +28,13 @@ def store(db_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def running_as_root() -> bool:
-    return hasattr(os, "geteuid") and os.geteuid() == 0
+def world_folder() -> Iterator[Path]:
+    """A temporary folder every user can reach (tmp_path is private to root when the suite
+    runs as root), for fixtures that tests/unprivileged.py hands to an unprivileged user."""
+    folder = Path(tempfile.mkdtemp(prefix="riffle-permissions-"))
+    folder.chmod(0o755)
+    yield folder
+    for path in [folder, *folder.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    shutil.rmtree(folder)

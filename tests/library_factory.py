@@ -360,19 +360,3 @@ def standard_library(root: Path) -> Path:
 
 #: Relative paths (under the root) of every readable track of standard_library().
 STANDARD_READABLE = [relpath for relpath, _ in STANDARD_TRACKS] + ["Linked/linked song.flac"]
-
-
-def permissions_enforced(folder: Path) -> bool:
-    """Whether this process is held to file permissions (root, or anyone with the
-    capability to bypass them, is not), found by trying to open a file of mode 000."""
-    probe = folder / ".permission-probe"
-    probe.write_bytes(b"x")
-    probe.chmod(0)
-    try:
-        with open(probe, "rb"):
-            return False
-    except PermissionError:
-        return True
-    finally:
-        probe.chmod(0o600)
-        probe.unlink()

@@ -11,11 +11,12 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from vector_factory import sound_vectors
 
 from player.models import Track
 from player.store import Store
 from player.store.features import FeatureResult
-from recommender.layout import DIMENSIONS, FEATURE_VERSION
+from recommender.layout import DESCRIPTORS, FEATURE_VERSION
 
 
 @dataclass
@@ -32,11 +33,12 @@ def build_library(store: Store, *, styles: int = 6, artists_per_style: int = 4,
                   seed: int = 0, added_days_ago: float = 400.0) -> SyntheticLibrary:
     """Fill *store* with styles × artists × tracks, each with a feature vector."""
     rng = np.random.default_rng(seed)
-    centres = rng.normal(size=(styles, DIMENSIONS)) * separation
+    centres = rng.normal(size=(styles, DESCRIPTORS)) * separation
     added = time.time() - added_days_ago * 86_400.0
     style_of: dict[int, int] = {}
     artist_of: dict[int, str] = {}
-    results = []
+    ids: list[int] = []
+    descriptors: list[np.ndarray] = []
     with store.db.transaction():
         for s in range(styles):
             for a in range(artists_per_style):
@@ -50,7 +52,9 @@ def build_library(store: Store, *, styles: int = 6, artists_per_style: int = 4,
                         now=added)
                     style_of[tid] = s
                     artist_of[tid] = artist
-                    vector = centres[s] + rng.normal(size=DIMENSIONS) * spread
-                    results.append(FeatureResult(tid, vector.astype(np.float32)))
-        store.features.save(FEATURE_VERSION, results)
+                    descriptors.append(centres[s] + rng.normal(size=DESCRIPTORS) * spread)
+                    ids.append(tid)
+        vectors = sound_vectors(np.array(descriptors))
+        store.features.save(FEATURE_VERSION, [FeatureResult(t, v)
+                                              for t, v in zip(ids, vectors, strict=True)])
     return SyntheticLibrary(style_of, artist_of)

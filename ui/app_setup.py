@@ -71,12 +71,17 @@ def build_player(store: Store, work: BackgroundWork, make_backend: MakeBackend,
                  make_filler: MakeFiller | None) -> PlayerParts:
     """The player the window drives (player.assembly): the engine reporting through a
     PlaybackBridge to the GUI thread, every write through *work*'s writer thread, the
-    auto-shuffle as filler. Raises PlaybackError when there is no engine."""
+    auto-shuffle as filler. Raises PlaybackError when there is no engine, and
+    PlayerBusyError when another Riffle plays from this library."""
     settings = Settings(store.settings)
     bridge = PlaybackBridge()
     backend = make_backend(bridge.post, volume=settings.get(s.VOLUME))
     filler = make_filler(store, work) if make_filler is not None else None
-    player = assemble_player(store, backend, work, filler=filler)
+    try:
+        player = assemble_player(store, backend, work, filler=filler)
+    except BaseException:
+        backend.close()
+        raise
     bridge.set_handler(player.session.handle_event)
     return PlayerParts(player, bridge)
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.library_data import LibraryData
+from ui.plain_text import tooltip
 
 _TABS = ("Artists", "Albums", "Genres")
 _Index = QModelIndex | QPersistentModelIndex
@@ -100,7 +101,8 @@ class BrowseModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{entry.text}  ({entry.count:,})" if entry.count else entry.text
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{entry.text}: {entry.count:,} tracks" if entry.count else entry.text
+            return tooltip(f"{entry.text}: {entry.count:,} tracks" if entry.count
+                           else entry.text)
         return None
 
 

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.plain_text import tooltip
+
 
 class ErrorsDialog(QDialog):
     """A table of (file, problem); double-click shows the file in its folder."""
@@ -42,8 +44,8 @@ class ErrorsDialog(QDialog):
         self.list.setAlternatingRowColors(True)
         for path, reason in self._problems:
             item = QTreeWidgetItem([path, reason])
-            item.setToolTip(0, path)
-            item.setToolTip(1, reason)
+            item.setToolTip(0, tooltip(path))
+            item.setToolTip(1, tooltip(reason))
             self.list.addTopLevelItem(item)
         self.list.setColumnWidth(0, 430)
         self.list.itemDoubleClicked.connect(

@@ -31,8 +31,8 @@ from ui.tasks import BackgroundWork
 logger = logging.getLogger(__name__)
 
 EDITABLE_SETTINGS = (s.REPLAYGAIN_MODE, s.RECENT_PLAYS, s.RECENT_HOURS, s.AUTO_AHEAD,
-                     s.ANALYSIS_WORKERS, s.AUDIO_OUTPUT, s.AUDIO_DEVICE, s.NOTIFY,
-                     s.CLOSE_TO_TRAY)
+                     s.ANALYSIS_WORKERS, s.DEEP_ANALYSIS, s.AUDIO_OUTPUT, s.AUDIO_DEVICE,
+                     s.NOTIFY, s.CLOSE_TO_TRAY, s.RATINGS_IN_TAGS)
 
 
 class LibraryActions(QObject):

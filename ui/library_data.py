@@ -169,7 +169,7 @@ class LibraryData:
             self.missing.append(row[f["missing_since"]] is not None)
             scan_error, play_error = row[f["scan_error"]], row[f["play_error"]]
             self.errors.append(scan_error or (cannot_play(play_error)
-                                              if play_error else None))
+                                              if play_error else row[f["damage"]]))
         # track id → row through two sorted arrays (a dict of 100k ids costs ~8 MB)
         by_id = sorted(range(len(self.ids)), key=self.ids.__getitem__)
         self._sorted_ids = array("q", (self.ids[i] for i in by_id))

@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from player.changes import Changes
-from player.settings import ANALYSIS_WORKERS, Settings, analysis_workers
+from player.settings import ANALYSIS_WORKERS, DEEP_ANALYSIS, Settings, analysis_workers
 from player.store import Store
 from player.store.listing import iter_library_rows
 from ui.library_data import LibraryData
@@ -266,20 +266,23 @@ def analysis_function() -> AnalyseFunction:
     modules load when it first runs, on the worker thread."""
 
     def analyse(ctx: TaskContext) -> Any:
-        from recommender.analysis import LibraryAnalyser, Progress
+        from recommender.analysis import Progress
+        from recommender.passes import FAST, analyse_library
 
-        workers = analysis_workers(Settings(ctx.store.settings).get(ANALYSIS_WORKERS))
+        settings = Settings(ctx.store.settings)
+        workers = analysis_workers(settings.get(ANALYSIS_WORKERS))
 
-        def progress(p: Progress) -> None:
+        def progress(name: str, p: Progress) -> None:
             if p.total:
-                ctx.progress(JobProgress(f"Listening to tracks {p.done:,} of {p.total:,}",
-                                         p.done, p.total))
+                doing = "Listening to tracks" if name == FAST else "Listening closely to tracks"
+                ctx.progress(JobProgress(f"{doing} {p.done:,} of {p.total:,}", p.done,
+                                         p.total))
 
-        analyser = LibraryAnalyser(ctx.store, workers=workers)
         priority = about_to_play(ctx.store)
         return run_in_background_priority(
-            lambda: analyser.run(priority=priority, progress=progress,
-                                 cancel=ctx.cancel_event))
+            lambda: analyse_library(ctx.store, workers=workers,
+                                    deep=settings.get(DEEP_ANALYSIS), priority=priority,
+                                    progress=progress, cancel=ctx.cancel_event))
 
     return analyse
 

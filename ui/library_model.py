@@ -28,6 +28,7 @@ from player.errors import QueryError
 from player.formatting import duration
 from player.query import Query, parse
 from ui.library_data import COLUMN_TITLES, Column, LibraryData, narrows
+from ui.plain_text import tooltip
 
 #: Item data roles the views and delegates read.
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -212,10 +213,10 @@ class LibraryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             path = d.path(i)
             if d.errors[i]:
-                return f"{path}\n{d.errors[i]}"
+                return tooltip(f"{path}\n{d.errors[i]}")
             if d.missing[i]:
-                return f"{path}\nThe file is missing."
-            return path
+                return tooltip(f"{path}\nThe file is missing.")
+            return tooltip(path)
         return None
 
     def _display(self, i: int, column: int) -> str | None:

@@ -27,6 +27,7 @@ from player.errors import QueryError
 from player.formatting import star_bar
 from ui.library_data import COLUMN_TITLES, Column
 from ui.library_model import RATING_ROLE, LibraryModel
+from ui.plain_text import plain_label
 from ui.stars import StarDelegate, stars_width
 from ui.window_state import WindowState
 
@@ -87,7 +88,7 @@ class LibraryPanel(QWidget):
         self.filter_box.textChanged.connect(self._filter_changed)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
-        self.browse_label = QLabel()
+        self.browse_label = plain_label(QLabel())
         self.browse_label.setObjectName("browseLabel")
         self.clear_browse = QToolButton()
         self.clear_browse.setText("Show all")

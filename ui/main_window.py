@@ -44,6 +44,7 @@ from ui.library_view import LibraryPanel
 from ui.now_playing import NowPlayingBar
 from ui.playback_modes import PlaybackModes, show_shortcuts
 from ui.player_control import PlayerControl
+from ui.playlist_actions import PlaylistActions
 from ui.queue_model import QueueModel, describe_from
 from ui.queue_panel import QueuePanel
 from ui.status import JobStatus
@@ -91,7 +92,8 @@ class MainWindow(QMainWindow):
                                        self.job_status, self.show_message)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.browser)
+        self.playlists = PlaylistActions(self)  # the side list: browser, then Playlists
+        self.splitter.addWidget(self.playlists.side)
         self.centre = QTabWidget()  # the library table, and the taste map beside it
         self.centre.setDocumentMode(True)
         self.centre.addTab(self.library, "Library")
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._make_actions()
+        self.playlists.add_menu_actions()
         self._connect()
         self._restore_layout()
         self._choose_page()
@@ -411,6 +414,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.parts.work.hub.unsubscribe(self._changed)
+        self.playlists.shutdown()
         self.actions_.jobs.cancel()
         if self.taste_map is not None:
             self.taste_map.shutdown()

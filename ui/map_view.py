@@ -122,10 +122,15 @@ class MapView(pg.PlotWidget):
         self.lasso_line = pg.PlotCurveItem(pen=pg.mkPen(20, 110, 200, width=2,
                                                         style=Qt.PenStyle.DashLine))
         self.lasso_line.setZValue(6)
-        for item in (self.image, self.dots, *self.marks.values(), self.path_line,
-                     self.path_dots, self.playing, self.ring, self.lasso_line):
+        for item in (self.image, self.dots, *self.marks.values()):
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the box handles them
             self.addItem(item)
+        # What is drawn over the points (a lasso, a path, the playing ring) must never
+        # widen the range and move the view under the pointer.
+        for item in (self.path_line, self.path_dots, self.playing, self.ring,
+                     self.lasso_line):
+            item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.addItem(item, ignoreBounds=True)
         self._lasso: list[QPointF] = []
         self._labels: list[pg.TextItem] = []
         self.card = QLabel(self)  # what the hovered point is, always plain text

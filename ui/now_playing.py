@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from player.formatting import clock
 from player.models import Track
 from ui.icons import icon
+from ui.plain_text import plain_label, tooltip
 from ui.stars import StarRating
 
 COVER_SIZE = 64
@@ -100,9 +101,9 @@ class NowPlayingBar(QWidget):
         self.cover.setCursor(Qt.CursorShape.PointingHandCursor)
         self.cover.setToolTip("Show the playing track in the library")
         self.cover.mousePressEvent = lambda _e: self.cover_clicked.emit()  # type: ignore
-        self.title = QLabel()
+        self.title = plain_label(QLabel())
         self.title.setObjectName("npTitle")
-        self.details = QLabel()
+        self.details = plain_label(QLabel())
         self.details.setObjectName("npDetails")
         for label in (self.title, self.details):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -195,7 +196,7 @@ class NowPlayingBar(QWidget):
             self.details.setText(f"{track.display_artist} — {track.display_album}"
                                  + (f" ({track.year})" if track.year else ""))
             self.stars.set_stars(track.rating)
-            self.title.setToolTip(track.path)
+            self.title.setToolTip(tooltip(track.path))
         self.stars.setEnabled(enabled)
         self.seek.setEnabled(enabled)
         if not enabled:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from player.models import UNKNOWN_ARTIST, PlaySource
 from player.queue import Queue, QueueEntry
 from ui.library_model import RATING_ROLE, TRACKS_MIME, LibraryModel
+from ui.plain_text import tooltip
 from ui.stars import paint_stars, star_at, stars_width
 
 QUEUE_MIME = "application/x-riffle-queue-keys"
@@ -132,7 +133,7 @@ class QueueModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             facts = self._describe(entry.track_id)
             why = f"\n{entry.reason}" if entry.reason else ""
-            return f"{facts.title} — {facts.artist}{why}"
+            return tooltip(f"{facts.title} — {facts.artist}{why}")
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

@@ -1,5 +1,5 @@
 """The settings dialog: library folders, ReplayGain, sound output, the shuffle's memory,
-analysis workers, desktop notifications and the tray.
+analysis workers, ratings in the files' tags, desktop notifications and the tray.
 
 It edits copies: the caller reads `roots()` and `values()` after the dialog is accepted and
 has them written (through the window's single database writer).
@@ -102,12 +102,26 @@ class SettingsDialog(QDialog):
         analysis = QGroupBox("Listening to new tracks")
         analysis_form = QFormLayout(analysis)
         analysis_form.addRow("Analysis workers", self.workers)
+        self.deep = QCheckBox("Listen closely after the first pass (musicnn's network: "
+                              "better similar tracks, about twice the time)")
+        self.deep.setChecked(bool(values.get(s.DEEP_ANALYSIS, s.DEEP_ANALYSIS.default)))
+        analysis_form.addRow(self.deep)
 
         self.notify = QCheckBox("Show a notification when a track starts")
         self.notify.setChecked(bool(values.get(s.NOTIFY, s.NOTIFY.default)))
         self.close_to_tray = QCheckBox("Closing the window keeps playing in the tray")
         self.close_to_tray.setChecked(bool(values.get(s.CLOSE_TO_TRAY,
                                                       s.CLOSE_TO_TRAY.default)))
+        self.ratings_in_tags = QCheckBox("Also write ratings into the music files, so other "
+                                         "players see them")
+        self.ratings_in_tags.setToolTip("ID3 POPM and FMPS_Rating, Vorbis FMPS_RATING and "
+                                        "RATING, MP4, APE and WMA ratings; no other tag is "
+                                        "changed")
+        self.ratings_in_tags.setChecked(bool(values.get(s.RATINGS_IN_TAGS,
+                                                        s.RATINGS_IN_TAGS.default)))
+        ratings = QGroupBox("Ratings")
+        QVBoxLayout(ratings).addWidget(self.ratings_in_tags)
+
         desktop = QGroupBox("Desktop")
         desktop_column = QVBoxLayout(desktop)
         desktop_column.addWidget(self.notify)
@@ -118,7 +132,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for group in (library, playback, shuffle, analysis, desktop):
+        for group in (library, playback, shuffle, analysis, ratings, desktop):
             layout.addWidget(group)
         layout.addWidget(buttons)
 
@@ -133,10 +147,12 @@ class SettingsDialog(QDialog):
             s.RECENT_HOURS: self.recent_hours.value(),
             s.AUTO_AHEAD: self.ahead.value(),
             s.ANALYSIS_WORKERS: self.workers.value(),
+            s.DEEP_ANALYSIS: self.deep.isChecked(),
             s.AUDIO_OUTPUT: self.output.currentData()[0],
             s.AUDIO_DEVICE: self.output.currentData()[1],
             s.NOTIFY: self.notify.isChecked(),
             s.CLOSE_TO_TRAY: self.close_to_tray.isChecked(),
+            s.RATINGS_IN_TAGS: self.ratings_in_tags.isChecked(),
         }
 
     def add_folder(self, path: str) -> None:

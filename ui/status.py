@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from ui.plain_text import plain_label, tooltip
+
 
 class JobStatus(QWidget):
     """'Scanning 1,234 of 5,000 — Artist/Album' with a bar and a Cancel button."""
@@ -14,7 +16,7 @@ class JobStatus(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = QLabel()
+        self.label = plain_label(QLabel())
         self.label.setMinimumWidth(120)
         self.label.setMaximumWidth(520)
         self.bar = QProgressBar()
@@ -43,7 +45,7 @@ class JobStatus(QWidget):
         elided = self.label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle,
                                                      self.label.maximumWidth())
         self.label.setText(elided)
-        self.label.setToolTip(text)
+        self.label.setToolTip(tooltip(text))
         self.bar.setRange(0, max(total, 0))
         if total:
             self.bar.setValue(min(done, total))

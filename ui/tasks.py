@@ -31,7 +31,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from player.changes import ChangeHub, Changes
-from player.errors import RiffleError
+from player.errors import PartialWriteError, RiffleError
 from player.store import Store
 from player.work import write_patiently
 
@@ -203,7 +203,16 @@ class BackgroundWork(QObject):
             if done is not None:
                 done()
 
-        task = self._task(name or "write", published, failed, None)
+        def fell_short(exc: BaseException) -> None:
+            # a write that did part of its job still announces what it changed
+            if isinstance(exc, PartialWriteError) and isinstance(exc.changes, Changes):
+                self.hub.publish(exc.changes)
+            if failed is not None:
+                failed(exc)
+            else:
+                self._report(task, exc)
+
+        task = self._task(name or "write", published, fell_short, None)
         self._writes.add(task)
         if not self._closed:
             self._writer.submit(self._call, task,

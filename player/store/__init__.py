@@ -16,6 +16,7 @@ from player.store.database import Database
 from player.store.features import FeatureStore
 from player.store.fingerprint import LibraryFingerprint, library_fingerprint
 from player.store.judgements import JudgementStore
+from player.store.playlists import PlaylistStore
 from player.store.plays import PlayStore
 from player.store.queue_state import QueueStateStore
 from player.store.ratings import RatingStore
@@ -43,6 +44,7 @@ class Store:
         self.removals = RemovalStore(db)
         self.judgements = JudgementStore(db)
         self.steering = SteeringStore(db)
+        self.playlists = PlaylistStore(db)
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Store:

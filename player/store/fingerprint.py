@@ -15,18 +15,17 @@ from player.store.database import Database
 @dataclass(frozen=True, slots=True)
 class LibraryFingerprint:
     """*tracks*: rows and tags (count, highest id, sum of update times); *playability*: what
-    makes tracks unplayable (missing, play and scan errors); *vectors*: analysis results."""
+    makes tracks unplayable (missing, play and scan errors); *vectors*: the fast pass's
+    results (count, sum of times, errors, newest version); *deep*: the same of every other
+    kind of vector (the deep pass's)."""
 
     tracks: tuple[float, ...]
     playability: tuple[float, ...]
     vectors: tuple[float, ...]
+    deep: tuple[float, ...] = ()
 
     def as_list(self) -> list[float]:
-        return [*self.tracks, *self.playability, *self.vectors]
-
-    @classmethod
-    def from_list(cls, values: list[float]) -> LibraryFingerprint:
-        return cls(tuple(values[0:3]), tuple(values[3:7]), tuple(values[7:11]))
+        return [*self.tracks, *self.playability, *self.vectors, *self.deep]
 
 
 def library_fingerprint(db: Database) -> LibraryFingerprint:
@@ -38,6 +37,10 @@ def library_fingerprint(db: Database) -> LibraryFingerprint:
             "FROM tracks")[0]
         features = db.query(
             "SELECT count(*), total(analysed_at), count(error), coalesce(max(version), 0) "
-            "FROM features")[0]
-    values = [float(v) for v in (*tracks, *features)]
-    return LibraryFingerprint(tuple(values[0:3]), tuple(values[3:7]), tuple(values[7:11]))
+            "FROM features WHERE kind = 'sound'")[0]
+        deep = db.query(
+            "SELECT count(*), total(analysed_at), count(error), coalesce(max(version), 0) "
+            "FROM features WHERE kind != 'sound'")[0]
+    values = [float(v) for v in (*tracks, *features, *deep)]
+    return LibraryFingerprint(tuple(values[0:3]), tuple(values[3:7]), tuple(values[7:11]),
+                              tuple(values[11:15]))

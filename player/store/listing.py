@@ -20,11 +20,11 @@ from player.store.tracks import fs_path
 LISTING_COLUMNS: tuple[str, ...] = (
     "id", "path", "title", "artist", "albumartist", "album", "genre", "year", "duration",
     "rating", "play_count", "skip_count", "last_played", "missing_since", "scan_error",
-    "play_error",
+    "play_error", "damage",
 )
 
 _TRACK_COLUMNS = ("id", "path", "title", "artist", "albumartist", "album", "genre", "year",
-                  "duration", "missing_since", "scan_error", "play_error")
+                  "duration", "missing_since", "scan_error", "play_error", "damage")
 _NEVER = PlayStats()
 
 
@@ -70,4 +70,4 @@ def _row(row: Any, ratings: Mapping[int, int | None], plays: Mapping[int, PlaySt
     stats = plays.get(tid, _NEVER)
     return (tid, fs_path(row[1]), row[2], row[3], row[4], row[5], row[6], row[7], row[8],
             ratings.get(tid), stats.play_count, stats.skip_count, stats.last_played,
-            row[9], row[10], row[11])
+            row[9], row[10], row[11], row[12])

@@ -145,11 +145,67 @@ _V5 = """
 ALTER TABLE plays ADD COLUMN learn INTEGER NOT NULL DEFAULT 1 CHECK (learn IN (0, 1))
 """
 
+# What is wrong with a file that still plays in part, found when it was analysed: a
+# truncated file ("truncated: audio ends at 1:38 of 6:18"). Cleared when the file is read
+# again, since the analysis then looks at it again.
+_V6 = """
+ALTER TABLE tracks ADD COLUMN damage TEXT
+"""
+
+# The analysis runs in passes, each writing vectors of its own kind: "sound" (the fast
+# pass, all vectors so far) and "musicnn" (the deep pass's embedding). The kind joins the
+# key, so the table is made again with it.
+_V7 = """
+CREATE TABLE features_by_kind (
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL DEFAULT 'sound',
+    version INTEGER NOT NULL,
+    vector BLOB,
+    analysed_at REAL NOT NULL,
+    error TEXT,
+    PRIMARY KEY (track_id, kind, version)
+);
+INSERT INTO features_by_kind (track_id, kind, version, vector, analysed_at, error)
+    SELECT track_id, 'sound', version, vector, analysed_at, error FROM features;
+DROP TABLE features;
+ALTER TABLE features_by_kind RENAME TO features
+"""
+
+# Saved playlists: a list of entries in order, or (query not NULL) a smart playlist, a query
+# in the filter's language evaluated whenever it is read. An entry keeps what its playlist
+# file said of it (location, artist, title, album, duration in seconds) beside the track it
+# was matched to, so an entry no track matched (track_id NULL) is kept and written out
+# again as it came. Plays get where an imported one came from ('listenbrainz', 'lastfm',
+# 'strawberry', 'clementine'; NULL for Riffle's own), so importing again adds nothing twice.
+_V8 = """
+CREATE TABLE playlists (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    query TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE playlist_entries (
+    id INTEGER PRIMARY KEY,
+    playlist_id INTEGER NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    track_id INTEGER REFERENCES tracks(id) ON DELETE SET NULL,
+    location TEXT,
+    artist TEXT,
+    title TEXT,
+    album TEXT,
+    duration REAL
+);
+CREATE INDEX playlist_entries_order ON playlist_entries(playlist_id, position);
+CREATE INDEX playlist_entries_track ON playlist_entries(track_id);
+ALTER TABLE plays ADD COLUMN origin TEXT
+"""
+
 # How the listener steered the auto-shuffle by region of the taste map: "more", "less" or
 # "clear" (back to neutral) of a set of tracks, or "forget" what was learned from them up to
 # then (their plays stay in the history). The tracks are kept by id, so a steer outlives a
 # new analysis that redraws the regions.
-_V6 = """
+_V9 = """
 CREATE TABLE steering (
     id INTEGER PRIMARY KEY,
     action TEXT NOT NULL CHECK (action IN ('more', 'less', 'clear', 'forget')),
@@ -171,7 +227,10 @@ MIGRATIONS: list[Migration] = [
               _script(_V3)),
     Migration(4, "why each play ended", _script(_V4)),
     Migration(5, "plays the recommender does not learn from", _script(_V5)),
-    Migration(6, "the listener's steering of the auto-shuffle by region", _script(_V6)),
+    Migration(6, "damage found in files that still play in part", _script(_V6)),
+    Migration(7, "vectors of each analysis pass, by kind", _script(_V7)),
+    Migration(8, "playlists, and where imported plays came from", _script(_V8)),
+    Migration(9, "the listener's steering of the auto-shuffle by region", _script(_V9)),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -48,6 +48,24 @@ class RatingStore:
         rows = self.db.query(f"SELECT * FROM ({current_ratings()}) WHERE stars > 0")
         return {r[0]: (r[1], r[2]) for r in rows}
 
+    def latest(self, track_id: int) -> RatingChange | None:
+        """The track's latest rating change (0 stars: cleared), or None if never rated."""
+        rows = self.db.query(
+            "SELECT track_id, stars, rated_at, source FROM ratings WHERE track_id = ? "
+            "ORDER BY id DESC LIMIT 1", (track_id,))
+        return RatingChange(*rows[0]) if rows else None
+
+    def has_change(self, track_id: int, stars: int, rated_at: float) -> bool:
+        """Whether the track's history holds this very change (imported before)."""
+        return self.db.scalar(
+            "SELECT 1 FROM ratings WHERE track_id = ? AND stars = ? AND rated_at = ? LIMIT 1",
+            (track_id, stars, rated_at)) is not None
+
+    def all_changes(self) -> list[RatingChange]:
+        """Every rating change of every track, in the order they were made."""
+        rows = self.db.query("SELECT track_id, stars, rated_at, source FROM ratings ORDER BY id")
+        return [RatingChange(*r) for r in rows]
+
     def history(self, track_id: int) -> list[RatingChange]:
         rows = self.db.query(
             "SELECT track_id, stars, rated_at, source FROM ratings WHERE track_id = ? "

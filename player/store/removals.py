@@ -24,6 +24,11 @@ class RemovalStore:
             for track_id in track_ids:
                 self.add(track_id)
 
+    def has(self, track_id: int, removed_at: float) -> bool:
+        """Whether this removal is recorded already (imported before)."""
+        return self.db.scalar("SELECT 1 FROM removals WHERE track_id = ? AND removed_at = ? "
+                              "LIMIT 1", (track_id, removed_at)) is not None
+
     def all(self) -> list[tuple[int, float]]:
         """(track id, removed at) for every removal, oldest first."""
         return [(r[0], r[1]) for r in

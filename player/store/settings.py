@@ -29,5 +29,15 @@ class SettingsStore:
             (key, json.dumps(value)),
         )
 
+    def all(self) -> dict[str, Any]:
+        """Every stored key and its value (keys whose value is not JSON are left out)."""
+        values: dict[str, Any] = {}
+        for key, raw in self.db.query("SELECT key, value FROM settings ORDER BY key"):
+            try:
+                values[key] = json.loads(raw)
+            except (ValueError, TypeError):
+                continue
+        return values
+
     def delete(self, key: str) -> None:
         self.db.execute("DELETE FROM settings WHERE key = ?", (key,))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,11 +47,11 @@ _UPSERT_SQL = (
     f"VALUES (?, {', '.join('?' for _ in _TAG_COLUMNS)}, ?, ?) ON CONFLICT(path) DO UPDATE SET "
     f"{', '.join(f'{c} = excluded.{c}' for c in _TAG_COLUMNS)}, "
     f"updated_at = excluded.updated_at, missing_since = NULL, scan_error = NULL, "
-    f"play_error = {_KEEP_PLAY_ERROR} RETURNING id"
+    f"damage = NULL, play_error = {_KEEP_PLAY_ERROR} RETURNING id"
 )
 _MOVE_SQL = (
     f"UPDATE tracks SET path = ?, {', '.join(f'{c} = ?' for c in _TAG_COLUMNS)}, "
-    "updated_at = ?, missing_since = NULL, scan_error = NULL, "
+    "updated_at = ?, missing_since = NULL, scan_error = NULL, damage = NULL, "
     "play_error = CASE WHEN mtime_ns = ? AND size = ? THEN play_error END WHERE id = ?"
 )
 
@@ -133,6 +134,21 @@ class StoredTags:
     size: int  # bytes
 
 
+@dataclass(frozen=True, slots=True)
+class TrackIdentity:
+    """What a track is named by when something outside the library points at it: its file,
+    its tags (artists one by one) and length. *present*: its file is where it was found."""
+
+    id: int
+    path: str
+    title: str | None
+    artists: tuple[str, ...]
+    album: str | None
+    albumartists: tuple[str, ...]
+    duration: float | None  # seconds
+    present: bool
+
+
 def _tag_values(track: Track) -> tuple[Any, ...]:
     # The title column always holds what a person sees: the tag's title, or the file name
     # when the file has none (as record_error does), so listings and queries agree.
@@ -147,16 +163,33 @@ def _tag_values(track: Track) -> tuple[Any, ...]:
     )
 
 
-def row_to_track(row: sqlite3.Row) -> Track:
-    """Build a Track from a tracks row (optionally with the STATS_SQL columns)."""
+def _text_list(row: sqlite3.Row, column: str, shown: str,
+               odd: Callable[[str], None] | None) -> tuple[str, ...]:
+    """A JSON list of strings column (artists, genres...). A value another program broke
+    is read as the display column *shown* instead, which holds the same names joined."""
+    raw = row[column]
+    try:
+        values = json.loads(raw) if raw else []
+    except (ValueError, TypeError):
+        values = None
+    if isinstance(values, list) and all(isinstance(v, str) for v in values):
+        return tuple(values)
+    if odd is not None:
+        odd(f"track {row['id']} {column} {str(raw)[:40]!r}")
+    return (row[shown],) if isinstance(row[shown], str) and row[shown] else ()
+
+
+def row_to_track(row: sqlite3.Row, odd: Callable[[str], None] | None = None) -> Track:
+    """Build a Track from a tracks row (optionally with the STATS_SQL columns); *odd* hears
+    of each value another program broke (Database.note_odd_value)."""
     keys = row.keys()
     track = Track(
         path=fs_path(row["path"]),
         title=row["title"],
-        artists=tuple(json.loads(row["artists"] or "[]")),
+        artists=_text_list(row, "artists", "artist", odd),
         album=row["album"],
-        albumartists=tuple(json.loads(row["albumartists"] or "[]")),
-        genres=tuple(json.loads(row["genres"] or "[]")),
+        albumartists=_text_list(row, "albumartists", "albumartist", odd),
+        genres=_text_list(row, "genres", "genre", odd),
         year=row["year"],
         track_number=row["track_number"],
         track_total=row["track_total"],
@@ -185,7 +218,38 @@ def row_to_track(row: sqlite3.Row) -> Track:
         track.play_count = row["play_count"]
         track.skip_count = row["skip_count"]
         track.last_played = row["last_played"]
+    _plain_values(track, odd)
     return track
+
+
+# Track fields read from number and text columns, checked by _plain_values.
+_NUMBER_FIELDS = (
+    "year", "track_number", "track_total", "disc_number", "disc_total", "duration",
+    "bitrate", "sample_rate", "channels", "rg_track_gain", "rg_track_peak", "rg_album_gain",
+    "rg_album_peak", "tag_rating", "added_at", "missing_since", "rating", "last_played",
+)
+_TEXT_FIELDS = ("title", "album", "codec", "scan_error", "play_error")
+
+
+def _plain_values(track: Track, odd: Callable[[str], None] | None) -> None:
+    """Numbers that are no finite numbers become None, text that is no text becomes text:
+    what another program wrote into a column must not reach the faces as it is."""
+    for name in _NUMBER_FIELDS:
+        value = getattr(track, name)
+        if value is None or (type(value) is int) or (type(value) is float
+                                                      and math.isfinite(value)):
+            continue
+        setattr(track, name, None)
+        if odd is not None:
+            odd(f"track {track.id} {name} {str(value)[:40]!r}")
+    for name in _TEXT_FIELDS:
+        value = getattr(track, name)
+        if value is None or type(value) is str:
+            continue
+        shown = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        setattr(track, name, shown)
+        if odd is not None:
+            odd(f"track {track.id} {name} {shown[:40]!r}")
 
 
 class TrackStore:
@@ -230,7 +294,7 @@ class TrackStore:
             "INSERT INTO tracks (path, mtime_ns, size, title, added_at, updated_at, scan_error) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
             "mtime_ns = excluded.mtime_ns, size = excluded.size, updated_at = excluded.updated_at,"
-            " scan_error = excluded.scan_error, missing_since = NULL, "
+            " scan_error = excluded.scan_error, missing_since = NULL, damage = NULL, "
             f"play_error = {_KEEP_PLAY_ERROR} RETURNING id",
             (db_path(path), mtime_ns, size, title, now, now, _storable(reason)),
         ).fetchone()
@@ -246,6 +310,34 @@ class TrackStore:
     def set_play_error(self, track_id: int, reason: str | None) -> None:
         """Record (or clear, with None) why a track could not be played."""
         self.db.execute("UPDATE tracks SET play_error = ? WHERE id = ?", (reason, track_id))
+
+    def set_damage(self, track_id: int, reason: str, *, duration: float | None) -> None:
+        """Record what is wrong with a file that still plays in part (*reason*, e.g.
+        "truncated: audio ends at 1:38 of 6:18") and its real *duration* in seconds.
+
+        The file's last read (updated_at) is left alone, so its analysis stays current;
+        reading the file again clears the damage."""
+        self.db.execute("UPDATE tracks SET damage = ?, duration = coalesce(?, duration) "
+                        "WHERE id = ?", (_storable(reason), duration, track_id))
+
+    def set_file_state(self, track_id: int, mtime_ns: int, size: int) -> None:
+        """Remember a file's new modification time (ns) and size after Riffle itself wrote
+        to it, so the next scan does not take Riffle's own write for a change."""
+        self.db.execute("UPDATE tracks SET mtime_ns = ?, size = ? WHERE id = ?",
+                        (mtime_ns, size, track_id))
+
+    def set_tag_rating(self, track_id: int, stars: int | None) -> None:
+        """The stars the file's tags now hold (None: none)."""
+        self.db.execute("UPDATE tracks SET tag_rating = ? WHERE id = ?", (stars, track_id))
+
+    def add_missing(self, track: Track, *, now: float | None = None) -> int:
+        """A track known only by name (its file has not been found here yet), kept as
+        missing with what is known of its tags; returns its id. When a scan finds a file
+        with the same tags and length, the file takes over this row and its history."""
+        now = time.time() if now is None else now
+        track_id = self.upsert(track, now=now)
+        self.mark_missing([track_id], now=now)
+        return track_id
 
     def delete(self, track_id: int) -> None:
         self.db.execute("DELETE FROM tracks WHERE id = ?", (track_id,))
@@ -268,6 +360,22 @@ class TrackStore:
             for r in cur
         }
 
+    def identities(self) -> list[TrackIdentity]:
+        """Every readable track's file, tags and length, by id: what a playlist entry or a
+        play from another player is matched against."""
+        rows = self.db.query(
+            "SELECT id, path, title, artists, album, albumartists, duration, missing_since, "
+            "artist, albumartist FROM tracks WHERE scan_error IS NULL ORDER BY id")
+        odd = self.db.note_odd_value
+        return [TrackIdentity(r["id"], fs_path(r["path"]),
+                              r["title"] if isinstance(r["title"], str) else None,
+                              _text_list(r, "artists", "artist", odd),
+                              r["album"] if isinstance(r["album"], str) else None,
+                              _text_list(r, "albumartists", "albumartist", odd),
+                              r["duration"] if isinstance(r["duration"], int | float) else None,
+                              r["missing_since"] is None)
+                for r in rows]
+
     def move_candidates(self) -> list[StoredTags]:
         """Every readable track with the fields a move is recognised by (no JSON, no
         stats: cheap enough to read for the whole library)."""
@@ -280,12 +388,12 @@ class TrackStore:
         rows = self.db.query(stats_sql("track_id = ?") + " WHERE t.id = ?", (track_id,) * 3)
         if not rows:
             raise TrackNotFoundError(f"No track with id {track_id} in the library.")
-        return row_to_track(rows[0])
+        return row_to_track(rows[0], self.db.note_odd_value)
 
     def by_path(self, path: str) -> Track | None:
         by_path = "track_id = (SELECT id FROM tracks WHERE path = ?)"
         rows = self.db.query(stats_sql(by_path) + " WHERE t.path = ?", (db_path(path),) * 3)
-        return row_to_track(rows[0]) if rows else None
+        return row_to_track(rows[0], self.db.note_odd_value) if rows else None
 
     def get_many(self, ids: Sequence[int]) -> dict[int, Track]:
         """id → Track for the ids that exist (chunked so any number of ids works)."""
@@ -294,7 +402,7 @@ class TrackStore:
             where = f"IN ({marks(len(chunk))})"
             sql = stats_sql(f"track_id {where}") + f" WHERE t.id {where}"
             for row in self.db.query(sql, chunk * 3):
-                track = row_to_track(row)
+                track = row_to_track(row, self.db.note_odd_value)
                 out[track.id] = track  # type: ignore[index]
         return out
 
@@ -308,7 +416,7 @@ class TrackStore:
             rows = self.db.query(stats_sql("track_id = ?") + " WHERE t.id = ?",
                                  (int(text),) * 3)
             if rows:
-                return row_to_track(rows[0])
+                return row_to_track(rows[0], self.db.note_odd_value)
         for candidate in (text, os.path.abspath(os.path.expanduser(text))):
             track = self.by_path(candidate)
             if track is not None:
@@ -325,7 +433,7 @@ class TrackStore:
         if where:
             sql += f" WHERE {where}"
         sql += f" ORDER BY {order or LIBRARY_ORDER}"
-        return [row_to_track(r) for r in self.db.query(sql, params)]
+        return [row_to_track(r, self.db.note_odd_value) for r in self.db.query(sql, params)]
 
     def find(self, text: str, *, playable: bool = False) -> list[Track]:
         """Tracks matching the query *text* (player/query.py; "" matches all), in library
@@ -359,10 +467,6 @@ class TrackStore:
             out[track_id] = (shown, artist, genre)
         return out
 
-    def paths(self) -> dict[int, str]:
-        """Track id → file path, for every track."""
-        return {r[0]: fs_path(r[1]) for r in self.db.query("SELECT id, path FROM tracks")}
-
     def titles(self) -> dict[int, str]:
         """Track id → title (the file name where the tags have none), for every track."""
         return {r[0]: r[1] or "" for r in self.db.query("SELECT id, title FROM tracks")}
@@ -389,5 +493,18 @@ class TrackStore:
         )
         return [(fs_path(r[0]), r[1]) for r in rows]
 
+    def damaged(self) -> list[tuple[str, str]]:
+        """(path, what is wrong) of every present, readable file found damaged (it still
+        plays in part, such as a truncated file), by path."""
+        rows = self.db.query(
+            "SELECT path, damage FROM tracks WHERE damage IS NOT NULL "
+            "AND scan_error IS NULL AND missing_since IS NULL ORDER BY path"
+        )
+        return [(fs_path(r[0]), r[1]) for r in rows]
+
     def count(self) -> int:
         return int(self.db.scalar("SELECT count(*) FROM tracks"))
+
+    def paths_by_id(self) -> dict[int, str]:
+        """track id → file path of every track (for writing plays out with their files)."""
+        return {r[0]: fs_path(r[1]) for r in self.db.query("SELECT id, path FROM tracks")}

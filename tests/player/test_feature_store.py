@@ -95,3 +95,21 @@ def test_a_result_for_a_deleted_track_is_dropped(store: Store) -> None:
         store.tracks.delete(tid)
     store.features.save(1, [FeatureResult(tid, _vec(1.0))])
     assert store.db.scalar("SELECT count(*) FROM features") == 0
+
+
+def test_pending_gives_a_non_utf8_name_as_a_path_the_os_opens(store: Store) -> None:
+    name = "/m/caf\udce9.flac"  # the Latin-1 byte 0xE9, stored as the name's bytes
+    with store.db.transaction():
+        track_id = store.tracks.upsert(Track(path=name, duration=200.0))
+    (pending,) = store.features.pending(1)
+    assert (pending.id, pending.path) == (track_id, name)
+    store.features.save(1, [FeatureResult(track_id, None, "bad")])
+    assert store.features.errors(1)[0].path == name
+
+
+def test_files_the_scan_could_not_read_are_not_analysed(store: Store) -> None:
+    ids = _tracks(store, 2)
+    with store.db.transaction():
+        store.tracks.record_error("/m/00.flac", 1, 10, "damaged, or not a valid .flac file")
+    assert [t.id for t in store.features.pending(1)] == [ids[1]]
+    assert store.features.count_pending(1) == 1

@@ -83,3 +83,61 @@ def test_export_then_import_into_another_library_round_trips(store: Store, tmp_p
             (PlayOutcome.COMPLETED, 5000.0), (PlayOutcome.SKIPPED, 6000.0)]
     finally:
         other.close()
+
+
+def test_an_import_commits_in_short_batches_so_other_writers_get_in(store: Store,
+                                                                    db_path) -> None:
+    """A long import never holds the write lock for long: between batches another
+    connection (here one that waits only 0.2 s) can write."""
+    from player.store.database import Database
+
+    a, _ = _library(store)
+    other = Database(db_path, busy_timeout=0.2)
+    writes = []
+
+    def lines():
+        for i in range(3000):
+            if i % 700 == 350:  # in the middle of the import, another program rates
+                with other.transaction():
+                    other.execute("INSERT INTO ratings (track_id, stars, rated_at) "
+                                  "VALUES (?, 4, 0)", (a,))
+                writes.append(i)
+            yield json.dumps({"track": a, "started_at": 10_000 + i * 10, "listened": 5,
+                              "outcome": "completed"})
+
+    try:
+        report = import_history(store, lines())
+    finally:
+        other.close()
+    assert report.imported == 3000 and len(writes) == 4
+    assert store.tracks.get(a).play_count == 3000
+
+
+def test_a_play_within_a_second_of_a_known_one_is_a_duplicate(store: Store) -> None:
+    a, b = _library(store)
+    first = [json.dumps({"track": a, "started_at": 1000.0, "listened": 9,
+                         "outcome": "completed"})]
+    import_history(store, first)
+    again = [json.dumps({"track": a, "started_at": t, "listened": 9, "outcome": "completed"})
+             for t in (999.2, 1000.9, 1001.5, 998.4)]
+    again.append(json.dumps({"track": b, "started_at": 1000.0, "listened": 9,
+                             "outcome": "completed"}))
+    report = import_history(store, again)
+    assert (report.imported, report.duplicates) == (3, 2)
+
+
+def test_the_duplicate_lookup_is_served_by_an_index(store: Store) -> None:
+    from player.store.plays import NEAR_PLAY_SQL
+
+    plan = store.db.explain(NEAR_PLAY_SQL, (1, 1000.0, 1000.0))
+    assert "USING INDEX plays_track" in plan or "USING COVERING INDEX plays_track" in plan
+
+
+def test_export_writes_a_non_utf8_path_as_its_escaped_name(store: Store) -> None:
+    name = "/music/caf\udce9.mp3"  # the byte 0xE9 of a Latin-1 file name
+    with store.db.transaction():
+        tid = store.tracks.upsert(Track(path=name, title="C", duration=60.0))
+    import_history(store, [json.dumps({"track": tid, "started_at": 10, "listened": 60,
+                                       "outcome": "completed"})])
+    (line,) = export_history(store)
+    assert json.loads(line)["track"] == name

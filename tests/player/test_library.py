@@ -22,11 +22,11 @@ from library_factory import (
     STANDARD_READABLE,
     TagSet,
     make_track,
-    permissions_enforced,
     standard_library,
     write_tags,
 )
 from mutagen.id3 import COMM
+from unprivileged import as_unprivileged, hand_over
 
 from player import tags as tags_module
 from player.library import Scanner, ScanProgress
@@ -219,33 +219,37 @@ def test_absent_or_empty_root_leaves_its_tracks_alone(scanned: Store, music: Pat
     assert all(t.missing_since is None for t in scanned.tracks.all())
 
 
-def test_unreadable_folder_is_reported_and_its_tracks_not_missing(
-        scanned: Store, music: Path) -> None:
-    if not permissions_enforced(music):
-        pytest.skip("this process lists any folder whatever its permissions (root); "
-                    "nothing to test")
-    folder = music / "Lossless"
-    folder.chmod(0)
-    try:
-        report = Scanner(scanned).scan()
-    finally:
-        folder.chmod(0o755)
-    assert report.unreadable_dirs == [(str(folder), "Permission denied")]
-    assert report.missing == 0
-
-
-def test_unreadable_file_is_recorded(store: Store, music: Path) -> None:
-    if not permissions_enforced(music):
-        pytest.skip("this process opens files whatever their permissions (root), so chmod "
-                    "000 proves nothing")
-    locked = make_track(music / "Bad/locked.mp3", TagSet(title="locked"))
-    locked.chmod(0)
+def _scanned_in(folder: Path) -> tuple[Path, Path]:
+    """The standard library and its database in *folder*, scanned once: (music, db)."""
+    music = standard_library(folder / "music")
+    db = folder / "library.sqlite3"
+    store = Store.open(db)
     try:
         store.roots.add(str(music))
         Scanner(store).scan()
     finally:
-        locked.chmod(0o644)
-    assert (str(locked), "cannot be opened: Permission denied") in store.tracks.errors()
+        store.close()
+    return music, db
+
+
+def test_unreadable_folder_is_reported_and_its_tracks_not_missing(world_folder: Path) -> None:
+    music, db = _scanned_in(world_folder)
+    hand_over(world_folder)
+    folder = music / "Lossless"
+    folder.chmod(0)
+    report = as_unprivileged("scan", str(db), cwd=world_folder)
+    assert report["unreadable_dirs"] == [[str(folder), "Permission denied"]]
+    assert report["missing"] == 0
+
+
+def test_unreadable_file_is_recorded(world_folder: Path) -> None:
+    music, db = _scanned_in(world_folder)
+    locked = make_track(music / "Bad/locked.mp3", TagSet(title="locked"))
+    hand_over(world_folder)
+    locked.chmod(0)
+    report = as_unprivileged("scan", str(db), cwd=world_folder)
+    assert report["errors"] == 1
+    assert [str(locked), "cannot be opened: Permission denied"] in report["recorded"]
 
 
 def test_tag_rating_only_when_the_track_has_no_rating_history(scanned: Store,
@@ -364,3 +368,35 @@ def test_scan_killed_midway_leaves_a_sound_database_and_resumes(tmp_path: Path) 
         assert report.unchanged == before and store.tracks.count() == 80
     finally:
         store.close()
+
+
+def test_broken_links_loops_and_pipes_named_like_music_are_listed_as_problems(
+        store: Store, tmp_path: Path) -> None:
+    music = tmp_path / "music"
+    make_track(music / "fine.ogg", TagSet(title="Fine"))
+    (music / "a.mp3").symlink_to("b.mp3")  # two links that lead to each other
+    (music / "b.mp3").symlink_to("a.mp3")
+    (music / "gone.flac").symlink_to(tmp_path / "elsewhere" / "gone.flac")
+    os.mkfifo(music / "pipe.ogg")
+    (music / "notes").symlink_to("nowhere")  # not named like music: not our business
+    store.roots.add(str(music))
+    report = Scanner(store).scan()
+    assert (report.added, report.errors) == (1, 4)
+    assert store.tracks.errors() == [
+        (str(music / "a.mp3"), "a link that leads back to itself (a link loop)"),
+        (str(music / "b.mp3"), "a link that leads back to itself (a link loop)"),
+        (str(music / "gone.flac"), f"a broken link: {tmp_path / 'elsewhere' / 'gone.flac'} "
+                                   "is not there"),
+        (str(music / "pipe.ogg"), "not a regular file (a pipe, a socket or a device)"),
+    ]
+    again = Scanner(store).scan()  # nothing changed: nothing read or counted again
+    assert (again.added, again.errors, again.unchanged, again.missing) == (0, 0, 5, 0)
+    # The link is mended: the file behind it is read like any other.
+    make_track(tmp_path / "elsewhere" / "gone.flac", TagSet(title="Back"))
+    Scanner(store).scan()
+    back = store.tracks.by_path(str(music / "gone.flac"))
+    assert back is not None and (back.title, back.scan_error) == ("Back", None)
+    (music / "a.mp3").unlink()  # a link removed: its problem goes with it
+    (music / "b.mp3").unlink()
+    Scanner(store).scan()
+    assert [p for p, _ in store.tracks.errors()] == [str(music / "pipe.ogg")]

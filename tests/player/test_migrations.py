@@ -50,6 +50,27 @@ def _seed_v5(conn: sqlite3.Connection) -> None:
 
 
 def _seed_v6(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE tracks SET damage = 'truncated: audio ends at 1:38 of 3:20', "
+                 "duration = 98.0 WHERE id = 1")
+
+
+def _seed_v7(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO features (track_id, kind, version, vector, analysed_at) "
+                 "VALUES (1, 'musicnn', 1, x'00000040', 7.0)")
+
+
+def _seed_v8(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO playlists (id, name, query, created_at, updated_at) "
+                 "VALUES (1, 'Mix', NULL, 6.0, 7.0), (2, 'Loved', 'rating:>=4', 6.0, 6.0)")
+    conn.execute("INSERT INTO playlist_entries (playlist_id, position, track_id, location, "
+                 "artist, title) VALUES (1, 0, 1, '/music/a.flac', 'A', 'Song')")
+    conn.execute("INSERT INTO playlist_entries (playlist_id, position, location, title, "
+                 "duration) VALUES (1, 1, 'C:\\Music\\gone.mp3', 'Gone', 61.0)")
+    conn.execute("INSERT INTO plays (track_id, started_at, listened, duration, outcome, source, "
+                 "origin) VALUES (1, 11.0, 200.0, 200.0, 'completed', 'import', 'lastfm')")
+
+
+def _seed_v9(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO steering (id, action, label, steered_at) "
                  "VALUES (1, 'less', 'loud · A', 10.0)")
     conn.execute("INSERT INTO steering_tracks (steering_id, track_id) VALUES (1, 1)")
@@ -57,6 +78,7 @@ def _seed_v6(conn: sqlite3.Connection) -> None:
 
 SEEDERS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _seed_v1, 2: _seed_v2, 3: _seed_v3, 4: _seed_v4, 5: _seed_v5, 6: _seed_v6,
+    7: _seed_v7, 8: _seed_v8, 9: _seed_v9,
 }
 
 
@@ -66,7 +88,7 @@ def _check_upgraded(store: Store, built_at: int) -> None:
     if built_at >= 1:
         track = store.tracks.get(1)
         assert (track.title, track.artists, track.rating) == ("Song", ("A",), 5)
-        assert track.play_count == (2 if built_at >= 5 else 1)
+        assert track.play_count == 1 + (built_at >= 5) + (built_at >= 8)
         assert store.roots.list() == ["/music"]
         assert store.settings.get("replaygain") == "album"
     if built_at >= 2:
@@ -80,8 +102,26 @@ def _check_upgraded(store: Store, built_at: int) -> None:
         assert (plays[0].outcome, plays[0].reason) == ("completed", "ended")
     assert all(p.learn for p in plays[:1])  # plays before version 5 are learned from
     if built_at >= 5:
-        assert [(p.outcome, p.learn) for p in plays[1:]] == [("skipped", False)]
+        assert [(p.outcome, p.learn) for p in plays[1:2]] == [("skipped", False)]
+    if built_at >= 1:
+        assert store.features.vector(1, 1).tolist() == [1.0]  # the first pass's, kept
+    if built_at >= 7:
+        assert store.features.vector(1, 1, kind="musicnn").tolist() == [2.0]
+    if built_at >= 8:
+        mix, loved = sorted(store.playlists.all(), key=lambda p: p.id)
+        assert (mix.name, mix.query, mix.entries, mix.unmatched) == ("Mix", None, 2, 1)
+        assert (loved.name, loved.smart) == ("Loved", True)
+        entries = store.playlists.entries(1)
+        assert [(e.track_id, e.text.location, e.text.title) for e in entries] == \
+            [(1, "/music/a.flac", "Song"), (None, "C:\\Music\\gone.mp3", "Gone")]
+        assert [p.origin for p in plays] == [None, None, "lastfm"]
+    else:
+        assert all(p.origin is None for p in plays)
     if built_at >= 6:
+        assert store.tracks.damaged() == [("/music/a.flac",
+                                           "truncated: audio ends at 1:38 of 3:20")]
+        assert store.tracks.get(1).duration == 98.0
+    if built_at >= 9:
         assert [(s.action, s.label, s.at, s.track_ids) for s in store.steering.all()] == \
             [("less", "loud · A", 10.0, frozenset({1}))]
 

@@ -6,13 +6,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from unprivileged import as_unprivileged, hand_over
 
-from player.errors import (
-    DatabaseLockedError,
-    NotARiffleDatabaseError,
-    ReadOnlyDatabaseError,
-    RiffleError,
-)
+from player.errors import DatabaseLockedError, NotARiffleDatabaseError, RiffleError
 from player.models import PlayOutcome, PlaySource, Track
 from player.store import Database, Store
 from player.store.migrations import APPLICATION_ID, LATEST_VERSION
@@ -102,20 +98,19 @@ def test_a_locked_database_gives_a_clear_error(db_path: Path) -> None:
     other.close()
 
 
-def test_a_read_only_database_gives_a_clear_error(db_path: Path, running_as_root: bool) -> None:
-    if running_as_root:
-        pytest.skip("root writes through file permissions, so a read-only file cannot be made")
+def test_a_read_only_database_gives_a_clear_error(world_folder: Path) -> None:
+    db_path = world_folder / "library.sqlite3"
     Database(db_path).close()
+    hand_over(world_folder)
     db_path.chmod(0o444)
-    db_path.parent.chmod(0o555)
+    world_folder.chmod(0o555)
     try:
-        with pytest.raises(ReadOnlyDatabaseError, match="cannot be written"):
-            db = Database(db_path)
-            with db.transaction():
-                db.execute("INSERT INTO settings VALUES ('k', '1')")
+        reason = as_unprivileged("write_setting", str(db_path), cwd=world_folder)
     finally:
-        db_path.parent.chmod(0o755)
+        world_folder.chmod(0o755)
         db_path.chmod(0o644)
+    assert reason is not None and reason.startswith("ReadOnlyDatabaseError: ")
+    assert "cannot be written" in reason
 
 
 def test_a_play_error_lasts_only_while_the_file_is_the_same(store: Store) -> None:

@@ -11,12 +11,12 @@ from library_factory import (
     TagSet,
     encode,
     make_track,
-    permissions_enforced,
     write_id3v1,
     write_musepack,
 )
 from mutagen import id3
 from mutagen.asf import ASF, ASFDWordAttribute
+from unprivileged import as_unprivileged, hand_over
 
 from player import tag_values as tv
 from player.errors import TagError
@@ -294,16 +294,11 @@ def test_unreadable_files_raise_tag_error_with_a_reason(tmp_path: Path) -> None:
     assert _reason(tmp_path / "gone.mp3") == "cannot be opened: No such file or directory"
 
 
-def test_permission_denied(tmp_path: Path) -> None:
-    if not permissions_enforced(tmp_path):
-        pytest.skip("this process reads files whatever their permissions (root), so chmod "
-                    "000 proves nothing")
-    path = make_track(tmp_path / "locked.mp3", FULL)
+def test_permission_denied(world_folder: Path) -> None:
+    path = make_track(world_folder / "locked.mp3", FULL)
+    hand_over(world_folder)
     path.chmod(0)
-    try:
-        assert _reason(path) == "cannot be opened: Permission denied"
-    finally:
-        path.chmod(0o644)
+    assert as_unprivileged("read_reason", str(path)) == "cannot be opened: Permission denied"
 
 
 def test_stat_given_by_the_caller_is_used(tmp_path: Path) -> None:
@@ -312,3 +307,81 @@ def test_stat_given_by_the_caller_is_used(tmp_path: Path) -> None:
     track = read_track(str(path), stat=other.stat())
     assert track.size == other.stat().st_size
 
+
+
+# -- numbers that are junk --------------------------------------------------------------------
+
+
+def test_a_flac_named_mp3_is_read_as_what_it_is(tmp_path: Path) -> None:
+    flac = make_track(tmp_path / "real.flac", TagSet(title="Disguised"))
+    named = tmp_path / "disguised.mp3"
+    named.write_bytes(flac.read_bytes())
+    track = read_track(str(named))
+    assert (track.title, track.codec, track.duration) == ("Disguised", "flac", 0.5)
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"RATING": ["1e400"]}, "tag_rating"), ({"RATING": ["5e999"]}, "tag_rating"),
+    ({"FMPS_RATING": ["7e5"]}, "tag_rating"),
+    ({"REPLAYGAIN_TRACK_GAIN": ["1e308 dB"]}, "rg_track_gain"),
+    ({"REPLAYGAIN_TRACK_GAIN": ["+250 dB"]}, "rg_track_gain"),
+    ({"REPLAYGAIN_TRACK_PEAK": ["1e30"]}, "rg_track_peak"),
+    ({"REPLAYGAIN_TRACK_PEAK": ["-0.5"]}, "rg_track_peak"),
+    ({"REPLAYGAIN_ALBUM_GAIN": ["nan dB"]}, "rg_album_gain"),
+    ({"TRACKNUMBER": ["1e309"]}, "track_number"), ({"TRACKNUMBER": ["2.5"]}, "track_number"),
+    ({"TRACKNUMBER": ["7" * 5000]}, "track_number"),
+    ({"DISCNUMBER": ["1e3/2e3"]}, "disc_number"), ({"TRACKTOTAL": ["9e99"]}, "track_total"),
+    ({"DATE": ["1e309"]}, "year"), ({"DATE": ["0001"]}, "year"),
+])
+def test_absurd_numbers_in_tags_are_ignored_with_a_reason(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, extra: dict[str, list[str]],
+        field: str) -> None:
+    path = make_track(tmp_path / "junk.flac", TagSet(title="t", extra=extra))
+    with caplog.at_level("INFO", logger="player.tags"):
+        track = read_track(str(path))
+    assert getattr(track, field) is None
+    assert track.title == "t"
+    if field not in ("year",):
+        assert any(str(path) in r.getMessage() and "ignored" in r.getMessage()
+                   for r in caplog.records)
+
+
+def test_an_absurd_opus_r128_gain_is_ignored(tmp_path: Path) -> None:
+    path = make_track(tmp_path / "r.opus", TagSet(title="t", extra={
+        "R128_TRACK_GAIN": ["99999999999"], "R128_ALBUM_GAIN": ["-1e9"]}))
+    track = read_track(str(path))
+    assert (track.rg_track_gain, track.rg_album_gain) == (None, None)
+
+
+def test_sane_numbers_with_exponents_or_signs_still_read(tmp_path: Path) -> None:
+    path = make_track(tmp_path / "ok.flac", TagSet(title="t", extra={
+        "REPLAYGAIN_TRACK_GAIN": ["-1.2e1 dB"], "REPLAYGAIN_TRACK_PEAK": ["9.5E-1"],
+        "RATING": ["80"], "TRACKNUMBER": ["12 of 14"]}))
+    track = read_track(str(path))
+    assert (track.rg_track_gain, track.rg_track_peak) == (-12.0, 0.95)
+    assert (track.tag_rating, track.track_number, track.track_total) == (4, 12, 14)
+
+
+def test_many_values_of_one_tag_are_bounded_in_number_and_length(tmp_path: Path) -> None:
+    artists = [f"Artist number {i}" for i in range(20_000)]
+    path = make_track(tmp_path / "crowd.flac", TagSet(title="t", artists=artists,
+                                                      genres=["g" * 900] * 3 + ["h" * 900]))
+    track = read_track(str(path))
+    assert len(track.artists) == tv.MAX_VALUES
+    assert track.artists[:2] == ("Artist number 0", "Artist number 1")
+    assert sum(len(a) for a in track.artists) <= tv.MAX_FIELD_TEXT
+    assert len(track.artist or "") < 2 * tv.MAX_FIELD_TEXT
+    assert sum(len(g) for g in track.genres) <= tv.MAX_FIELD_TEXT
+
+
+def test_an_absurd_duration_from_the_header_is_ignored(tmp_path: Path) -> None:
+    # A WAV whose header claims a data chunk of 4 GB at 1 byte a second: 136 years.
+    import struct
+
+    path = tmp_path / "forever.wav"
+    header = (b"RIFF" + struct.pack("<I", 0xFFFFFFF0) + b"WAVE" + b"fmt "
+              + struct.pack("<IHHIIHH", 16, 1, 1, 1, 1, 1, 8)
+              + b"data" + struct.pack("<I", 0xFFFFFF00))
+    path.write_bytes(header + b"\x80" * 4000)
+    track = read_track(str(path))
+    assert track.duration is None

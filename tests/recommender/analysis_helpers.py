@@ -24,6 +24,16 @@ def logged_analyse(path: str) -> WorkerResult:
     return analyse_path(path)
 
 
+def stuck_analyse(path: str) -> WorkerResult:
+    """logged_analyse, but hangs for an hour on files named stuck*, as a decoder caught in
+    a loop would."""
+    if Path(path).name.startswith("stuck"):
+        with open(os.environ[LOG_ENV], "a", encoding="utf-8") as log:
+            log.write(f"{os.environ.get(RUN_ENV, '-')} {path}\n")
+        time.sleep(3600)
+    return logged_analyse(path)
+
+
 def crashing_analyse(path: str) -> WorkerResult:
     """Kills its own process on files named crash*, as a decoder crash would."""
     if Path(path).name.startswith("crash"):

@@ -21,9 +21,11 @@ from analysis_helpers import (
     crashing_analyse,
     logged_analyse,
     read_log,
+    stuck_analyse,
 )
 from audio_factory import write_audio
 from music_factory import STYLES, render
+from processes import live_processes, wait_for
 
 from player.models import Track
 from player.store import Store
@@ -183,3 +185,99 @@ def test_a_run_killed_with_sigkill_resumes_without_analysing_a_track_twice(
     assert not done_first & set(by_run["second"])
     assert len(by_run["second"]) == len(set(by_run["second"])) == count - len(before)
     assert second.stdout.strip() == f"analysed {count - len(before)} failed 0"
+
+
+# -- nothing hangs, nothing is left behind ----------------------------------------------------
+
+
+def test_a_file_that_takes_too_long_is_given_up_with_the_reason(
+        store: Store, tmp_path: Path, sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(LOG_ENV, str(tmp_path / "runs.log"))
+    content = sample.read_bytes()
+    ids = _library(store, tmp_path / "music", sample, 3, {"stuck.flac": content})
+    summary = LibraryAnalyser(store, workers=2, time_limit=5.0,
+                              analyse=stuck_analyse).run()
+    assert (summary.analysed, summary.failed, summary.cancelled) == (3, 1, False)
+    [(track_id, path, reason)] = summary.errors
+    assert (track_id, Path(path).name) == (ids[3], "stuck.flac")
+    assert reason == "analysing took longer than 5 s; stopped"
+    assert store.features.error(ids[3], FEATURE_VERSION) == reason  # not tried again
+    assert LibraryAnalyser(store, workers=1).run().total == 0
+
+
+def _start_run(db_path: Path, tmp_path: Path, *args: str) -> tuple[subprocess.Popen, Path]:
+    log = tmp_path / "runs.log"
+    env = {**os.environ, LOG_ENV: str(log), DELAY_ENV: "0", RUN_ENV: "run",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE), str(ROOT / "tests")])}
+    process = subprocess.Popen([sys.executable, str(HERE / "analysis_run.py"), str(db_path),
+                                *args], env=env, cwd=ROOT, start_new_session=True,
+                               stdout=subprocess.PIPE, text=True)
+    return process, log
+
+
+def _stuck_library(db_path: Path, tmp_path: Path, sample: Path) -> None:
+    store = Store.open(db_path)
+    try:
+        content = sample.read_bytes()
+        _library(store, tmp_path / "music", sample, 0,
+                 {"stuck1.flac": content, "stuck2.flac": content, "stuck3.flac": content})
+    finally:
+        store.close()
+
+
+def test_workers_die_with_their_parent_even_on_sigkill(db_path: Path, tmp_path: Path,
+                                                       sample: Path) -> None:
+    _stuck_library(db_path, tmp_path, sample)
+    run, log = _start_run(db_path, tmp_path, "2", "1")
+    try:
+        wait_for(lambda: len(read_log(log)) >= 2, "both workers to take a file")
+        assert len(live_processes(run.pid)) >= 3  # the run, its two workers, the resource tracker
+    finally:
+        os.kill(run.pid, signal.SIGKILL)  # the parent alone, as an out-of-memory kill would
+        run.wait()
+    wait_for(lambda: not live_processes(run.pid), "the workers to die with their parent")
+
+
+@pytest.mark.parametrize("signals", [[signal.SIGINT, signal.SIGINT], [signal.SIGTERM]])
+def test_a_second_ctrl_c_or_sigterm_stops_at_once(db_path: Path, tmp_path: Path,
+                                                  sample: Path, signals: list[int]) -> None:
+    _stuck_library(db_path, tmp_path, sample)
+    # The grace after a first Ctrl-C is an hour: only a real "at once" ends the run.
+    run, log = _start_run(db_path, tmp_path, "2", "1", "3600")
+    try:
+        wait_for(lambda: len(read_log(log)) >= 2, "both workers to take a file")
+        for number, signum in enumerate(signals):
+            if number:
+                assert run.stdout is not None and run.stdout.readline() == "finishing\n"
+            os.kill(run.pid, signum)
+        out, _ = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    assert run.returncode == 130
+    expected = "Terminated" if signals == [signal.SIGTERM] else "StopNow"
+    assert out.strip().endswith(f"stopped by {expected}")
+    wait_for(lambda: not live_processes(run.pid), "no worker left behind", 10)
+
+
+def test_a_truncated_file_is_flagged_and_its_length_corrected(store: Store, tmp_path: Path,
+                                                              sample: Path) -> None:
+    whole = write_audio(tmp_path / "whole.flac", render(STYLES["rock"], 120.0, seed=2))
+    data = whole.read_bytes()
+    ids = _library(store, tmp_path / "music", sample, 1,
+                   {"cut.flac": data[:len(data) // 5], "whole.flac": data})
+    with store.db.transaction():  # as the scan read them: the header's 2:00
+        for track_id in ids[1:]:
+            track = store.tracks.get(track_id)
+            track.duration = 120.0
+            store.tracks.upsert(track)
+    summary = LibraryAnalyser(store, workers=1).run()
+    assert (summary.analysed, summary.failed) == (3, 0)
+    [(track_id, path, damage)] = summary.damaged
+    assert track_id == ids[1] and damage.startswith("truncated: audio ends at 0:2")
+    assert damage.endswith(" of 2:00")
+    assert store.tracks.damaged() == [(path, damage)]
+    assert 20.0 < store.tracks.get(ids[1]).duration < 28.0
+    assert store.tracks.get(ids[2]).duration == 120.0
+    assert store.features.count_pending(FEATURE_VERSION) == 0  # still current

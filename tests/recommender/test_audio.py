@@ -113,3 +113,60 @@ def test_files_that_are_not_audio_raise_a_readable_reason(tmp_path: Path, conten
 def test_a_missing_file_raises_a_readable_reason(tmp_path: Path) -> None:
     with pytest.raises(AnalysisError, match="No such file"):
         decode_excerpt(str(tmp_path / "gone.flac"))
+
+
+# -- what is not a plain, whole audio file ----------------------------------------------------
+
+
+def test_a_pipe_named_like_music_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "a.mp3"
+    os.mkfifo(fifo)
+    outcome: list[BaseException | None] = []
+
+    def attempt() -> None:
+        try:
+            decode_excerpt(str(fifo))
+        except BaseException as exc:
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():  # unblock the reader so the test process can end
+        os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        pytest.fail("decoding a pipe hung")
+    (error,) = outcome
+    assert isinstance(error, AnalysisError) and "not a regular file" in str(error)
+
+
+def test_a_file_whose_name_is_not_utf8_decodes(tmp_path: Path) -> None:
+    import os
+
+    source = write_audio(tmp_path / "tone.flac", sine(440.0, 2.0, RATE), RATE)
+    name = os.fsdecode(os.fsencode(str(tmp_path)) + b"/caf\xe9.flac")
+    os.rename(source, name)
+    assert decode_excerpt(name).seconds == pytest.approx(2.0, abs=0.05)
+
+
+@pytest.mark.parametrize(("ext", "keep"), [(".flac", 0.2), (".mp3", 0.3)])
+def test_a_truncated_file_says_where_its_audio_ends(tmp_path: Path, ext: str,
+                                                    keep: float) -> None:
+    total = 120.0
+    path = write_audio(tmp_path / f"cut{ext}", _ramp(total), RATE)
+    data = path.read_bytes()
+    path.write_bytes(data[:int(len(data) * keep)])
+    excerpt = decode_excerpt(str(path))
+    assert excerpt.duration == pytest.approx(total, abs=0.5)  # what the header states
+    assert excerpt.audio_end is not None
+    assert excerpt.audio_end == pytest.approx(total * keep, rel=0.15)
+
+
+@pytest.mark.parametrize("ext", [".flac", ".mp3", ".ogg", ".m4a"])
+def test_a_whole_file_has_no_early_end(tmp_path: Path, ext: str) -> None:
+    path = write_audio(tmp_path / f"whole{ext}", _ramp(80.0), RATE)
+    assert decode_excerpt(str(path)).audio_end is None

@@ -14,7 +14,7 @@ from player.queue import FillContext
 from player.store import Store
 from player.store.features import FeatureResult
 from recommender import catalog as catalog_module
-from recommender.layout import DIMENSIONS, FEATURE_VERSION
+from recommender.layout import DIMENSIONS, FEATURE_VERSION, MUSICNN, MUSICNN_SIZE, MUSICNN_VERSION
 from recommender.shuffle import AutoShuffle
 
 EMPTY = FillContext(None, (), ())
@@ -109,3 +109,35 @@ def test_vectors_analysed_after_loading_join_without_a_full_reload(
     assert before.catalog.playable[before.catalog.row_of[lib.tracks_of(0)[0]]]
     assert {int(after.catalog.ids[r]) for r in after.nearest_rows(rows[0], 2)} <= \
         {*late, *lib.tracks_of(2)}
+
+
+def _embeddings(ids: list[int], seed: int) -> list[FeatureResult]:
+    rng = np.random.default_rng(seed)
+    return [FeatureResult(t, rng.normal(size=MUSICNN_SIZE).astype(np.float32)) for t in ids]
+
+
+def test_the_deep_pass_joins_the_space_once_it_covers_the_library_then_follows_it(
+        store: Store, tmp_path: Path) -> None:
+    lib = build_library(store, styles=3, artists_per_style=2, tracks_per_artist=5)
+    ids = sorted(lib.style_of)
+    cache = tmp_path / "shuffle.npz"
+    shuffle = AutoShuffle.over(store, seed=1, cache_path=cache)
+    assert not shuffle.snapshot.library.index.fit.uses_musicnn
+    # Half the library listened to closely: the fast pass's space still serves.
+    store.features.save(MUSICNN_VERSION, _embeddings(ids[:15], 1), kind=MUSICNN)
+    shuffle.follow(Changes(vectors=True))
+    half = shuffle.snapshot.library.index
+    assert not half.fit.uses_musicnn
+    # All of it but one: the space is refitted with the deep part (and saved so).
+    store.features.save(MUSICNN_VERSION, _embeddings(ids[15:-1], 2), kind=MUSICNN)
+    shuffle.follow(Changes(vectors=True))
+    full = shuffle.snapshot.library.index
+    assert full.fit.uses_musicnn
+    assert AutoShuffle.over(store, cache_path=cache).snapshot.library.index.fit.uses_musicnn
+    # The last embedding joins the fitted space without refitting it.
+    store.features.save(MUSICNN_VERSION, _embeddings(ids[-1:], 3), kind=MUSICNN)
+    shuffle.follow(Changes(vectors=True))
+    last = shuffle.snapshot.library.index
+    assert last.fit is full.fit
+    row = last.row_of(ids[-1])
+    assert row is not None and not np.array_equal(last.points[row], full.points[row])

@@ -7,6 +7,7 @@ import pytest
 
 from recommender.taste import (
     DAY,
+    Distances,
     Signal,
     SignalKind,
     TasteModel,
@@ -50,43 +51,65 @@ def test_a_skip_outweighs_nothing_but_not_a_five_star_rating() -> None:
     assert 0.9 < prefs[1] < 0.999
 
 
-def _two_clusters() -> tuple[np.ndarray, np.ndarray]:
+def _euclidean(points: np.ndarray) -> Distances:
+    """Euclidean distances between rows of *points*."""
+    return lambda a, b: np.linalg.norm(points[a][:, None] - points[b][None], axis=2)
+
+
+def _two_clusters() -> np.ndarray:
+    """60 points: rows 0–29 around the origin, rows 30–59 far from it."""
     rng = np.random.default_rng(0)
     a = rng.normal(size=(30, 8)) * 0.3
     b = rng.normal(size=(30, 8)) * 0.3 + 5.0
-    return a, b
+    return np.vstack([a, b])
 
 
 def test_neighbours_predict_the_preference_of_their_region() -> None:
-    a, b = _two_clusters()
-    judged = np.vstack([a[:3], b[:3]])
-    model = TasteModel(np.arange(6), judged, np.array([1.0, 1.0, 1.0, -1.0, -1.0, -1.0]),
-                       neighbourhood_scale(np.vstack([a, b])))
-    prediction = model.predict(np.vstack([a[3:], b[3:]]))
-    liked, disliked = prediction.preference[:27], prediction.preference[27:]
-    assert (liked > 0.2).all() and (disliked < -0.2).all()
-    assert liked.mean() > 0.45 and disliked.mean() < -0.45
-    assert set(prediction.backer[:27].tolist()) <= {0, 1, 2}
-    assert set(prediction.backer[27:].tolist()) == {-1}  # a disliked region backs no liking
+    points = _two_clusters()
+    rng = np.random.default_rng(1)
+    twins = points[[0, 1, 2, 30, 31, 32]] + rng.normal(size=(6, 8)) * 0.02
+    points = np.vstack([points, twins])  # rows 60–65: near copies of the judged tracks
+    distances = _euclidean(points)
+    judged = np.array([0, 1, 2, 30, 31, 32])
+    model = TasteModel(judged, judged + 1000, np.array([1.0, 1.0, 1.0, -1.0, -1.0, -1.0]),
+                       distances, neighbourhood_scale(distances, np.arange(60)))
+    near = model.predict(np.arange(60, 66))
+    assert (near.preference[:3] > 0.5).all() and (near.preference[3:] < -0.5).all()
+    assert near.backer[:3].tolist() == [1000, 1001, 1002]
+    assert near.backer[3:].tolist() == [-1, -1, -1]  # a disliked region backs no liking
+    # Liking lifts what sounds much alike; disliking pushes its whole region away.
+    region = model.predict(np.r_[3:30, 33:60])
+    liked, disliked = region.preference[:27], region.preference[27:]
+    assert (liked >= 0).all() and liked.mean() > 0.05
+    assert (disliked < -0.3).all()
+    assert set(region.backer[:27].tolist()) <= {-1, 1000, 1001, 1002}
+    assert set(region.backer[27:].tolist()) == {-1}
+    assert model.influences(60)[0][:1] == (1000,)  # its twin pulls most
+    assert all(pref > 0 or weight < 0.5 for _, weight, pref in model.influences(60))
 
 
 def test_confidence_grows_with_closeness() -> None:
-    a, b = _two_clusters()
-    model = TasteModel(np.arange(3), a[:3], np.ones(3), neighbourhood_scale(np.vstack([a, b])))
-    near = model.predict(a[3:4])
-    far = model.predict(a[3:4] + 3.0)
+    points = _two_clusters()
+    points = np.vstack([points, points[3] + 3.0])  # row 60: row 3 moved away
+    distances = _euclidean(points)
+    model = TasteModel(np.arange(3), np.arange(3), np.ones(3), distances,
+                       neighbourhood_scale(distances, np.arange(60)))
+    near, far = model.predict(np.array([3])), model.predict(np.array([60]))
     assert near.confidence[0] > far.confidence[0]
     assert abs(near.preference[0]) > abs(far.preference[0])
 
 
 def test_no_judgements_predict_nothing() -> None:
-    model = TasteModel(np.empty(0), np.empty((0, 4)), np.empty(0), 1.0)
-    prediction = model.predict(np.zeros((3, 4)))
+    model = TasteModel(np.empty(0), np.empty(0), np.empty(0), _euclidean(np.zeros((3, 4))),
+                       1.0)
+    prediction = model.predict(np.arange(3))
     assert not model.has_judgements
     assert prediction.preference.tolist() == [0.0, 0.0, 0.0]
     assert prediction.backer.tolist() == [-1, -1, -1]
+    assert model.influences(0) == []
 
 
 def test_the_neighbourhood_scale_is_the_typical_distance_to_the_tenth_neighbour() -> None:
     grid = np.arange(100, dtype=np.float64).reshape(-1, 1)  # points 1 apart on a line
-    assert neighbourhood_scale(grid, k=10) == pytest.approx(5.0, abs=0.5)
+    scale = neighbourhood_scale(_euclidean(grid), np.arange(100), k=10)
+    assert scale == pytest.approx(5.0, abs=0.5)

@@ -59,10 +59,20 @@ def test_analyze_prints_a_summary_and_has_nothing_left_the_second_time(
         styles_library: tuple[Path, dict[str, int], str]) -> None:
     db, ids, out = styles_library
     total = len(ids)
-    assert out.startswith(f"Analysed {total} of {total} tracks in ")
-    assert out.rstrip().endswith(f"{total} described, 0 could not be analysed.")
+    fast, deep = out.splitlines()
+    assert fast.startswith(f"Analysed {total} of {total} tracks in ")
+    assert fast.endswith(f"{total} described, 0 could not be analysed.")
+    assert deep.startswith(f"Listened closely to {total} of {total} tracks in ")
+    assert deep.endswith(f"{total} described, 0 could not be analysed.")
     code, out, err = riffle(db, "analyze")
-    assert (code, out, err) == (0, "Every track is already analysed.\n", "")
+    assert (code, out, err) == (0, "Every track is already analysed.\n"
+                                   "Every track is already listened to closely.\n", "")
+    code, out, err = riffle(db, "analyze", "--json")
+    report = json.loads(out)
+    assert (report["fast"]["tracks"], report["deep"]["tracks"], report["deep_off"]) == \
+        (0, 0, None)
+    code, out, err = riffle(db, "analyze", "--no-deep", "--json")
+    assert json.loads(out)["deep"] is None
 
 
 def test_similar_finds_the_same_style_first(

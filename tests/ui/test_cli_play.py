@@ -277,3 +277,42 @@ def test_play_a_file_whose_name_is_not_utf8(tmp_path: Path, db_path: Path,
         assert [p.outcome for p in store.plays.all()] == [PlayOutcome.COMPLETED]
     finally:
         store.close()
+
+
+@pytest.mark.slow
+def test_a_second_player_on_the_same_library_is_refused_and_touches_nothing(
+        tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store.open(db_path)
+    with store.db.transaction():
+        _add(store, write_audio(tmp_path / "long.mp3", sine(440, 20.0)), "Long", 20.0)
+    store.close()
+    first = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "play", "long",
+         "--aout", "dummy"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            check = Store.open(db_path)
+            try:
+                if check.plays.unfinished():
+                    break
+            finally:
+                check.close()
+            time.sleep(0.1)
+        assert main.main(["--db", str(db_path), "play", "long", "--aout", "dummy"]) == 1
+        err = capsys.readouterr().err
+        assert "already playing from the library" in err and "Traceback" not in err
+        check = Store.open(db_path)
+        try:
+            assert len(check.plays.unfinished()) == 1  # the first one's play is left open
+        finally:
+            check.close()
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=60)
+    check = Store.open(db_path)
+    try:
+        assert [p.outcome for p in check.plays.all()] == [PlayOutcome.STOPPED]
+    finally:
+        check.close()

@@ -100,3 +100,59 @@ def test_history_import_reports_bad_lines_and_export_round_trips(
         assert store.tracks.get(first).play_count == 1
     finally:
         store.close()
+
+
+def _play_line(track: int) -> str:
+    return json.dumps({"track": track, "started_at": 1735800000, "listened": 3,
+                       "outcome": "skipped"})
+
+
+def test_history_export_refuses_the_library_database_itself(
+        db_path: Path, library: SyntheticLibrary) -> None:
+    riffle(db_path, "history", "import", "-", stdin=_play_line(library.tracks_of(0)[0]))
+    before = db_path.read_bytes()
+    for target in (db_path, db_path.parent / "." / db_path.name):
+        code, out, err = riffle(db_path, "history", "export", str(target), "--force")
+        assert code == 1 and out == ""
+        assert err.strip() == (f"riffle: {target} is the library database itself; "
+                               "export to another file.")
+    assert db_path.read_bytes() == before
+    store = Store.open(db_path)
+    try:
+        assert len(store.plays.all()) == 1 and store.tracks.count() == 90
+    finally:
+        store.close()
+
+
+def test_history_export_keeps_an_existing_file_unless_forced(
+        db_path: Path, library: SyntheticLibrary, tmp_path: Path) -> None:
+    riffle(db_path, "history", "import", "-", stdin=_play_line(library.tracks_of(0)[0]))
+    target = tmp_path / "plays.jsonl"
+    target.write_text("precious\n")
+    code, _, err = riffle(db_path, "history", "export", str(target))
+    assert code == 1 and "already exists" in err and "--force" in err
+    assert target.read_text() == "precious\n"
+    code, _, err = riffle(db_path, "history", "export", str(target), "--force")
+    assert code == 0 and err == f"exported 1 plays to {target}\n"
+    assert json.loads(target.read_text())["outcome"] == "skipped"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("plays")) == [
+        "plays.jsonl"]  # no temporary file left beside it
+
+
+def test_a_failed_export_leaves_the_old_file_as_it_was(
+        db_path: Path, library: SyntheticLibrary, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import player.history_io as history_io
+    from player.errors import StoreError
+
+    def broken(store):  # the database fails half way through
+        yield "{}"
+        raise StoreError("The library database failed to read: disk I/O error")
+
+    monkeypatch.setattr(history_io, "export_history", broken)
+    target = tmp_path / "plays.jsonl"
+    target.write_text("precious\n")
+    code, _, err = riffle(db_path, "history", "export", str(target), "--force")
+    assert code == 1 and "disk I/O error" in err
+    assert target.read_text() == "precious\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("plays")] == ["plays.jsonl"]

@@ -84,6 +84,8 @@ def test_settings_are_saved_and_a_new_folder_is_scanned(
     dialog.recent_plays.setValue(120)
     dialog.workers.setValue(1)
     assert dialog.workers.value() == 1
+    assert not dialog.ratings_in_tags.isChecked()
+    dialog.ratings_in_tags.setChecked(True)
     w.actions_.save_settings(old_roots, dialog.roots(), dialog.values())
     qtbot.waitUntil(lambda: w.model.rowCount() == 6 and not w.actions_.jobs.running,
                     timeout=20_000)
@@ -91,6 +93,7 @@ def test_settings_are_saved_and_a_new_folder_is_scanned(
     assert settings.get(s.REPLAYGAIN_MODE) == "album"
     assert settings.get(s.RECENT_PLAYS) == 120
     assert settings.get(s.ANALYSIS_WORKERS) == 1
+    assert settings.get(s.RATINGS_IN_TAGS) is True
     assert w.control is not None and w.control.session.replaygain == "album"
     dialog.deleteLater()
 

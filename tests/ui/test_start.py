@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_riffle_with_db_opens_the_window_on_that_database(
         tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_MUSIC_DIR", str(tmp_path / "no music here"))
     db = tmp_path / "elsewhere.sqlite3"
     seen: dict[str, object] = {}
@@ -42,6 +43,9 @@ def test_riffle_with_db_opens_the_window_on_that_database(
     assert main.main(["--db", str(db)]) == 0
     assert seen == {"title": APP_TITLE, "db": db, "welcome": True}
     assert (tmp_path / "config" / "Riffle" / "window.ini").exists()
+    # the day's backup, in the data folder
+    (backup,) = (tmp_path / "data" / "Riffle" / "backups").glob("elsewhere-*/daily-*.sqlite3")
+    assert backup.stat().st_size > 0
 
 
 def test_without_a_display_riffle_explains_instead_of_crashing(tmp_path: Path) -> None:

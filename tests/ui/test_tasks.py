@@ -12,7 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from player.changes import Changes
-from player.errors import RiffleError
+from player.errors import PartialWriteError, RiffleError
 from player.store import Store
 from ui.tasks import BackgroundWork, TaskContext
 
@@ -119,6 +119,21 @@ def test_a_write_publishes_its_changes_on_the_gui_thread_then_reads_see_it(
     assert order == ["write", "done"]
     assert [(dict(c.settings), thread) for c, thread in heard] == [
         ({"written": True}, threading.get_ident())]
+
+
+def test_a_write_that_falls_short_announces_what_it_did_and_says_what_it_could_not(
+        work: BackgroundWork, qtbot: QtBot) -> None:
+    heard: list[Changes] = []
+    work.hub.subscribe(heard.append)
+
+    def half_done(store: Store) -> Changes:
+        raise PartialWriteError("Rated, but one file could not take it.",
+                                Changes(ratings=frozenset({7})))
+
+    with qtbot.waitSignal(work.unhandled_error, timeout=5000) as blocker:
+        work.write(half_done)
+    assert blocker.args == ["Rated, but one file could not take it."]
+    assert [c.ratings for c in heard] == [{7}]
 
 
 def test_a_write_waits_out_a_lock_held_by_another_program(

@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from player.models import Track
-from player.settings import ANALYSIS_WORKERS, Settings, analysis_workers
+from player.settings import ANALYSIS_WORKERS, DEEP_ANALYSIS, Settings, analysis_workers
 from recommender import reasons
-from recommender.analysis import AnalysisSummary, LibraryAnalyser, Progress
-from recommender.layout import FEATURE_VERSION
+from recommender.analysis import AnalysisSummary, Progress
+from recommender.analysis_pool import Terminated, stop_signals
+from recommender.layout import FEATURE_VERSION, MUSICNN, MUSICNN_VERSION
+from recommender.passes import FAST, analyse_library
 from ui.cli.context import CliContext
-from ui.cli.library_commands import dumps, shown
+from ui.cli.output import dumps, shown
 
 if TYPE_CHECKING:
     from recommender.index import Neighbour
@@ -25,13 +27,19 @@ def register(sub: Any) -> None:
     p = sub.add_parser("analyze", aliases=["analyse"],
                        help="listen to every track not yet described (resumable)",
                        description="Describe how every track sounds, for similar tracks and "
-                       "the auto-shuffle. Only tracks without a current description are "
+                       "the auto-shuffle: a fast pass over every track first (the library "
+                       "is usable as soon as it ends), then a deep pass that listens closely "
+                       "(musicnn's network). Only tracks without a current description are "
                        "analysed, so an interrupted run carries on where it stopped.")
     p.add_argument("-j", "--jobs", type=int, metavar="N",
                    help="worker processes (default: the analysis.workers setting; "
                    "0 = one per CPU core)")
     p.add_argument("--errors", action="store_true",
                    help="list the files that could not be analysed, and why; analyse nothing")
+    p.add_argument("--no-deep", action="store_true",
+                   help="the fast pass only (default: the analysis.deep setting)")
+    p.add_argument("--json", action="store_true",
+                   help="print {fast: {...}, deep: {...} or null, deep_off} for scripts")
     p.set_defaults(handler=run_analyze)
 
     p = sub.add_parser("similar", help="tracks that sound like the given ones",
@@ -50,19 +58,23 @@ def register(sub: Any) -> None:
 
 
 class _ProgressBar:
-    """A tqdm bar on stderr while a person watches; nothing otherwise."""
+    """A tqdm bar on stderr while a person watches (one per pass); nothing otherwise."""
 
     def __init__(self, ctx: CliContext) -> None:
-        self._bar = None
-        if ctx.interactive:
+        self._ctx = ctx
+        self._bar: Any = None
+        self._pass = ""
+
+    def __call__(self, name: str, progress: Progress) -> None:
+        if not self._ctx.interactive:
+            return
+        if name != self._pass:
+            self.close()
             from tqdm import tqdm  # only an analysis on a terminal needs it
 
-            self._bar = tqdm(total=0, desc="Listening", unit=" tracks", file=ctx.stderr,
-                             dynamic_ncols=True)
-
-    def __call__(self, progress: Progress) -> None:
-        if self._bar is None:
-            return
+            self._pass = name
+            self._bar = tqdm(total=0, desc="Listening" if name == FAST else "Listening closely",
+                             unit=" tracks", file=self._ctx.stderr, dynamic_ncols=True)
         self._bar.total = progress.total
         self._bar.n = progress.done
         self._bar.set_postfix_str(f"{progress.errors} errors" if progress.errors else "",
@@ -72,12 +84,15 @@ class _ProgressBar:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+            self._bar = None
 
 
-def _summary_lines(summary: AnalysisSummary) -> list[str]:
+def _summary_lines(summary: AnalysisSummary, deep: bool = False) -> list[str]:
     if not summary.total:
-        return ["Every track is already analysed."]
-    verb = "Stopped after" if summary.cancelled else "Analysed"
+        return ["Every track is already listened to closely." if deep
+                else "Every track is already analysed."]
+    verb = "Stopped after" if summary.cancelled else (
+        "Listened closely to" if deep else "Analysed")
     lines = [f"{verb} {summary.done:,} of {summary.total:,} tracks in {summary.seconds:.1f} s "
              f"({summary.rate:.1f} tracks/s): {summary.analysed:,} described, "
              f"{summary.failed:,} could not be analysed."]
@@ -86,7 +101,28 @@ def _summary_lines(summary: AnalysisSummary) -> list[str]:
     if len(summary.errors) > SHOWN_ERRORS:
         lines.append(f"  … and {len(summary.errors) - SHOWN_ERRORS:,} more "
                      "(riffle analyze --errors lists them all)")
+    if summary.damaged:
+        lines.append(f"{len(summary.damaged):,} damaged (their length is corrected; "
+                     "riffle errors lists them):")
+        for _tid, path, damage in summary.damaged[:SHOWN_ERRORS]:
+            lines.append(f"  {shown(path)}: {damage}")
     return lines
+
+
+def _stopping(ctx: CliContext, bar: _ProgressBar) -> None:
+    bar.close()
+    ctx.err("riffle analyze: finishing the tracks under way (Ctrl-C again stops at once)")
+
+
+def _summary_json(summary: AnalysisSummary | None) -> dict[str, Any] | None:
+    if summary is None:
+        return None
+    return {"tracks": summary.total, "analysed": summary.analysed, "failed": summary.failed,
+            "seconds": round(summary.seconds, 3), "cancelled": summary.cancelled,
+            "errors": [{"id": tid, "path": path, "reason": why}
+                       for tid, path, why in summary.errors],
+            "damaged": [{"id": tid, "path": path, "damage": what}
+                        for tid, path, what in summary.damaged]}
 
 
 def run_analyze(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -94,24 +130,37 @@ def run_analyze(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.errors:
         for failure in store.features.errors(FEATURE_VERSION):
             ctx.out(f"{shown(failure.path)}: {failure.error}")
+        for failure in store.features.errors(MUSICNN_VERSION, kind=MUSICNN):
+            ctx.out(f"{shown(failure.path)}: {failure.error} (listening closely)")
         return 0
     if args.jobs is not None and args.jobs < 0:
         ctx.err("riffle analyze: --jobs is 0 (one per core) or more")
         return 2
-    setting = args.jobs if args.jobs is not None else Settings(store.settings).get(
-        ANALYSIS_WORKERS)
-    analyser = LibraryAnalyser(store, workers=analysis_workers(setting))
+    settings = Settings(store.settings)
+    setting = args.jobs if args.jobs is not None else settings.get(ANALYSIS_WORKERS)
+    deep = settings.get(DEEP_ANALYSIS) and not args.no_deep
     bar = _ProgressBar(ctx)
     try:
-        summary = analyser.run(progress=bar)
-    except KeyboardInterrupt:
+        with stop_signals(lambda: _stopping(ctx, bar)):
+            analysis = analyse_library(store, workers=analysis_workers(setting), deep=deep,
+                                       progress=bar)
+    except KeyboardInterrupt as exc:
         bar.close()
-        ctx.err("riffle analyze: interrupted; the tracks finished so far are kept, "
+        ctx.err("riffle analyze: stopped; the tracks finished so far are kept, "
                 "run it again to carry on")
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
     bar.close()
-    for line in _summary_lines(summary):
+    if args.json:
+        ctx.out(dumps({"fast": _summary_json(analysis.fast),
+                       "deep": _summary_json(analysis.deep), "deep_off": analysis.deep_off}))
+        return 0
+    for line in _summary_lines(analysis.fast):
         ctx.out(line)
+    if analysis.deep is not None:
+        for line in _summary_lines(analysis.deep, deep=True):
+            ctx.out(line)
+    elif analysis.deep_off and args.no_deep is False:
+        ctx.out(f"Not listening closely: {analysis.deep_off}.")
     return 0
 
 
@@ -138,7 +187,7 @@ def run_similar(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.err("riffle similar: -n takes a number of tracks, 1 or more")
         return 2
     wanted = {spec: store.tracks.resolve(spec) for spec in dict.fromkeys(args.tracks)}
-    from recommender.index import SoundIndex  # scikit-learn loads only for this command
+    from recommender.index import SoundIndex  # the sound space loads only for this command
 
     index = SoundIndex.from_store(store)
     found = index.neighbours_many([t.id for t in wanted.values() if t.id is not None], args.n)

@@ -10,21 +10,29 @@ import argparse
 import logging
 from types import ModuleType
 
-from player.errors import RiffleError
+from player.errors import DamagedDatabaseError, RiffleError
+from player.paths import default_db_path
 from ui.cli import (
     analysis_commands,
+    db_commands,
+    history_commands,
     library_commands,
     map_commands,
     play_commands,
+    playlist_commands,
+    tag_commands,
     taste_commands,
+    transfer_commands,
 )
 from ui.cli.context import CliContext
+from ui.cli.output import shown
 
 logger = logging.getLogger(__name__)
 
 #: The modules whose commands `riffle` offers, in the order --help lists them.
 COMMAND_MODULES: list[ModuleType] = [
     library_commands, analysis_commands, play_commands, taste_commands, map_commands,
+    history_commands, playlist_commands, tag_commands, transfer_commands, db_commands,
 ]
 
 
@@ -49,13 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _backup_hint(exc: RiffleError, ctx: CliContext) -> str:
+    """For a damaged library, where its latest backup is ('' otherwise)."""
+    if not isinstance(exc, DamagedDatabaseError):
+        return ""
+    from player.store.backup import latest_backup
+
+    latest = latest_backup(ctx.db_path or default_db_path())
+    return f" The latest backup: {shown(str(latest))}" if latest else ""
+
+
 def run_command(args: argparse.Namespace, ctx: CliContext) -> int:
     """Run the parsed command; a RiffleError becomes a one-line message and status 1."""
     try:
         return int(args.handler(args, ctx) or 0)
     except RiffleError as exc:
         logger.debug("command failed", exc_info=True)
-        ctx.err(f"riffle: {exc}")
+        ctx.err(f"riffle: {exc}{_backup_hint(exc, ctx)}")
         return 1
     except KeyboardInterrupt:
         ctx.err("riffle: interrupted")

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from player.paths import default_db_path
 from player.store import Store
+from ui.cli.output import terminal_text
 
 
 @dataclass
@@ -38,10 +39,11 @@ class CliContext:
         return bool(getattr(self.stderr, "isatty", lambda: False)())
 
     def out(self, text: str = "") -> None:
-        print(text, file=self.stdout)
+        """Print a line for the user (its terminal escapes shown, not obeyed)."""
+        print(terminal_text(text), file=self.stdout)
 
     def err(self, text: str) -> None:
-        print(text, file=self.stderr)
+        print(terminal_text(text), file=self.stderr)
 
     def close(self) -> None:
         if self._store is not None:

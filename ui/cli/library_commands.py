@@ -2,22 +2,22 @@
 
 Text output is for people; `--json` prints one JSON document for scripts. Paths are shown
 as text (bytes that are not UTF-8 appear as U+FFFD) but written exactly into JSON, where
-such bytes are \\udcXX escapes that Python's os.fsencode turns back into the file name.
+such bytes are \\udcXX escapes that Python's os.fsencode turns back into the file name
+(ui/cli/output.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 from typing import Any
 
-from player.formatting import cannot_play, duration, path_text, star_bar
+from player.formatting import cannot_play, duration, star_bar
 from player.library import Scanner, ScanProgress, ScanReport
 from player.models import Track
 from player.store.stats import library_stats
 from ui.cli.context import CliContext
+from ui.cli.output import dumps, shown
 
 
 def register(sub: Any) -> None:
@@ -49,26 +49,15 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON object")
     p.set_defaults(handler=run_stats)
 
-    p = sub.add_parser("errors", help="files that could not be read or played, and why")
+    p = sub.add_parser("errors", help="files that could not be read or played, or are "
+                       "damaged, and why")
     p.add_argument("--json", action="store_true",
-                   help='print a JSON array of {path, reason, kind}; kind is "scan" or "play"')
+                   help='print a JSON array of {path, reason, kind}; kind is "scan", "play" '
+                   'or "damaged"')
     p.set_defaults(handler=run_errors)
 
 
 # -- output helpers ------------------------------------------------------------------------------
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def dumps(document: Any) -> str:
-    """JSON text that keeps non-ASCII readable and a non-UTF-8 path exact (as \\udcXX)."""
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def shown(path: str) -> str:
-    """A path as text a terminal can print."""
-    return path_text(path)
 
 
 def track_json(track: Track) -> dict[str, Any]:
@@ -247,7 +236,8 @@ def run_stats(args: argparse.Namespace, ctx: CliContext) -> int:
 def run_errors(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store
     problems = sorted([(path, "scan", reason) for path, reason in store.tracks.errors()]
-                      + [(path, "play", reason) for path, reason in store.tracks.play_errors()])
+                      + [(path, "play", reason) for path, reason in store.tracks.play_errors()]
+                      + [(path, "damaged", reason) for path, reason in store.tracks.damaged()])
     if args.json:
         ctx.out(dumps([{"path": path, "reason": reason, "kind": kind}
                        for path, kind, reason in problems]))

@@ -16,11 +16,13 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+from player import edits
 from player.assembly import Player, assemble_player
 from player.formatting import artist_title, duration
 from player.history import ChangeReason
 from player.models import Track
 from player.playback import Backend, EventQueue
+from player.playlist_io import playlist_tracks
 from player.queue import Filler, Queue, RepeatMode
 from player.settings import VOLUME
 from player.settings import Settings as TypedSettings
@@ -44,6 +46,8 @@ def register(sub: Any) -> None:
                    help="repeat mode for this session (default: the saved setting)")
     p.add_argument("--aout", metavar="NAME",
                    help="libvlc audio output module (pulse, alsa, ...; default: libvlc's choice)")
+    p.add_argument("--playlist", metavar="NAME",
+                   help="play a saved playlist (or a smart one's tracks now) in its order")
     p.add_argument("--no-learn", action="store_true",
                    help="log the plays but let the auto-shuffle learn nothing from them "
                    "(someone else is listening)")
@@ -59,6 +63,16 @@ def _describe(track: Track) -> str:
 def _matches(ctx: CliContext, words: list[str], shuffle: bool) -> list[int]:
     tracks = ctx.store.tracks.find(" ".join(words), playable=True)
     ids = [t.id for t in tracks if t.id is not None]
+    if shuffle:
+        random.shuffle(ids)
+    return ids
+
+
+def _playlist(ctx: CliContext, name: str, shuffle: bool) -> list[int]:
+    """The playable tracks of a saved playlist, in its order (or shuffled)."""
+    playlist = edits.playlist_by_name(ctx.store, name)
+    ids = [t.id for t in playlist_tracks(ctx.store, playlist)
+           if t.id is not None and not t.missing and t.play_error is None]
     if shuffle:
         random.shuffle(ids)
     return ids
@@ -99,17 +113,22 @@ def prepare_player(args: argparse.Namespace, ctx: CliContext, backend: Backend,
     gives nothing to play (or --shuffle asks for it). Its queue may be empty: the library
     has nothing."""
     store = ctx.store
-    explicit = bool(args.query) or args.shuffle
+    explicit = bool(args.query) or args.shuffle or bool(getattr(args, "playlist", None))
     work = InlineWork(store)
     make_filler = ctx.factories.get("filler")
     filler: Filler | None = make_filler(store, work) if make_filler and not explicit else None
-    player = assemble_player(store, backend, work, filler=filler,
-                             repeat=RepeatMode(args.repeat) if args.repeat else None,
-                             auto=False if explicit else None,
-                             output_chosen=bool(args.aout),
-                             on_message=lambda text: ctx.err(f"riffle play: {text}"))
+    try:
+        player = assemble_player(store, backend, work, filler=filler,
+                                 repeat=RepeatMode(args.repeat) if args.repeat else None,
+                                 auto=False if explicit else None,
+                                 output_chosen=bool(args.aout),
+                                 on_message=lambda text: ctx.err(f"riffle play: {text}"))
+    except BaseException:
+        backend.close()  # another Riffle plays from this library: nothing was touched
+        raise
     queue = player.queue
-    if not args.query and (args.shuffle or not _has_something_to_play(queue)):
+    if not args.query and not getattr(args, "playlist", None) \
+            and (args.shuffle or not _has_something_to_play(queue)):
         ids = _matches(ctx, [], shuffle=True)
     if ids:
         queue.clear()
@@ -124,6 +143,14 @@ def run_play(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.query and not ids:
         ctx.err(f"riffle play: no playable track matches {' '.join(args.query)!r}")
         return 1
+    if args.playlist:
+        if args.query:
+            ctx.err("riffle play: give a QUERY or --playlist, not both")
+            return 2
+        ids = _playlist(ctx, args.playlist, args.shuffle)
+        if not ids:
+            ctx.err(f"riffle play: the playlist {args.playlist!r} has no playable track")
+            return 1
     # The engine first: without libvlc this fails (PlaybackError) before the queue changes.
     inbox = EventQueue()
     backend: Backend = ctx.factories["backend"](inbox.put, audio_output=args.aout,

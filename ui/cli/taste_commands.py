@@ -1,22 +1,20 @@
-"""Taste commands: what the auto-shuffle would play next, rating, listening history."""
+"""Taste commands: what the auto-shuffle would play next and why, rating."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from player import edits
 from player.changes import Changes
 from player.errors import RiffleError
 from player.formatting import artist_title, star_bar, why_lines
-from player.history_io import export_history, import_history
 from player.queue import FillContext
 from player.work import InlineWork
 from ui.cli.context import CliContext
-from ui.cli.library_commands import dumps, shown, track_line
+from ui.cli.library_commands import track_line
+from ui.cli.output import dumps
 
 
 def register(sub: Any) -> None:
@@ -49,20 +47,6 @@ def register(sub: Any) -> None:
     p.add_argument("stars", type=int, choices=range(6), metavar="STARS",
                    help="1 to 5, or 0 to clear")
     p.set_defaults(handler=run_rate)
-
-    p = sub.add_parser("history", help="import or export listening history (JSON lines)",
-                       description="Bring plays from another player, or take yours out. One "
-                       'JSON object per line: {"track": path or id, "started_at": ISO 8601 or '
-                       'Unix seconds, "listened": seconds, "outcome": "completed" | '
-                       '"skipped" | "stopped"}.')
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    imp = actions.add_parser("import", help="add plays from FILE ('-' reads standard input); "
-                             "bad lines are reported and the rest imported")
-    imp.add_argument("file", metavar="FILE")
-    imp.set_defaults(handler=run_history_import)
-    exp = actions.add_parser("export", help="write every play as JSON lines")
-    exp.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
-    exp.set_defaults(handler=run_history_export)
 
 
 def run_next(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -119,38 +103,4 @@ def run_rate(args: argparse.Namespace, ctx: CliContext) -> int:
     edits.rate(store, [track.id], args.stars)
     ctx.out(f"{artist_title(track.display_artist, track.display_title)}: "
             f"{star_bar(args.stars, 'no rating')}")
-    return 0
-
-
-def run_history_import(args: argparse.Namespace, ctx: CliContext) -> int:
-    if args.file == "-":
-        report = import_history(ctx.store, sys.stdin)
-    else:
-        try:
-            with open(args.file, encoding="utf-8", errors="replace") as stream:
-                report = import_history(ctx.store, stream)
-        except OSError as exc:
-            raise RiffleError(f"Cannot read {args.file}: {exc.strerror}.") from exc
-    for number, why in report.problems:
-        ctx.err(f"{args.file}:{number}: {why}")
-    ctx.out(f"imported {report.imported} plays, {report.duplicates} already there, "
-            f"{len(report.problems)} lines with problems")
-    return 1 if report.problems else 0
-
-
-def run_history_export(args: argparse.Namespace, ctx: CliContext) -> int:
-    lines = export_history(ctx.store)
-    if args.file is None:
-        for line in lines:
-            ctx.out(line)
-        return 0
-    try:
-        with Path(args.file).open("w", encoding="utf-8") as out:
-            count = 0
-            for line in lines:
-                out.write(line + "\n")
-                count += 1
-    except OSError as exc:
-        raise RiffleError(f"Cannot write {shown(args.file)}: {exc.strerror}.") from exc
-    ctx.err(f"exported {count} plays to {shown(args.file)}")
     return 0
