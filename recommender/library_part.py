@@ -26,15 +26,12 @@ from recommender.layout import FEATURE_VERSION, LAYOUT, MUSICNN, MUSICNN_VERSION
 from recommender.proximity import Side, euclidean, rescale
 from recommender.sound_space import DEEP_COVERAGE
 from recommender.space import TasteSpace
-from recommender.taste import neighbourhood_scale
 
 logger = logging.getLogger(__name__)
 
 #: Above this many analysed tracks, flow neighbours are looked for in a fixed random
 #: subset of this size: a few milliseconds per pick even at a million tracks.
 NEAREST_SEARCH = 200_000
-#: Library points that set the taste model's distance scale.
-SCALE_SAMPLE = 5_000
 
 
 @dataclass(frozen=True)
@@ -82,7 +79,6 @@ class LibraryPart:
     index: SoundIndex
     space: TasteSpace
     search: NearestSearch
-    scale: float  # the neighbourhood radius in the taste space
     vectors_mark: float  # vectors analysed at or after this time are not indexed yet
 
     def nearest_rows(self, row: int, k: int) -> np.ndarray:
@@ -117,7 +113,7 @@ def load_library(store: Store, cache_path: Path | None = None) -> LibraryPart:
             cache.save(cache_path, catalog, index, fingerprint)
     space = TasteSpace(catalog, index)
     part = LibraryPart(fingerprint, catalog, index, space, NearestSearch.over(index),
-                       _scale(space), vectors_mark)
+                       vectors_mark)
     logger.info("auto-shuffle read %d tracks (%d analysed) in %.0f ms", len(catalog),
                 len(index), (time.perf_counter() - started) * 1e3)
     return part
@@ -163,10 +159,3 @@ def _deep_covers(store: Store, described: int) -> bool:
     join the sound space (sound_space.DEEP_COVERAGE)."""
     analysed = store.features.counts(MUSICNN_VERSION, kind=MUSICNN)["analysed"]
     return described > 0 and analysed >= DEEP_COVERAGE * described
-
-
-def _scale(space: TasteSpace) -> float:
-    """The neighbourhood radius in the taste space, from a sample of up to SCALE_SAMPLE
-    analysed tracks (tens of milliseconds, once per library load)."""
-    return neighbourhood_scale(space.distance_matrix, np.flatnonzero(space.index_row >= 0),
-                               k=10, reference=SCALE_SAMPLE)

@@ -25,7 +25,7 @@ from player.store.judgements import JudgementMarks, Judgements
 from recommender.catalog import Catalog
 from recommender.library_part import LibraryPart, follow_library, load_library
 from recommender.steering import Steering
-from recommender.taste import Signal, SignalKind, TasteModel, preferences
+from recommender.taste import Signal, SignalKind, TasteModel, judged_reach, preferences
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +115,10 @@ class Snapshot:
         judged = np.flatnonzero(~np.isnan(self.own))
         space = library.space
         with_point = judged[space.has_point(judged)] if len(judged) else judged
+        reach = judged_reach(space.distance_matrix, np.flatnonzero(space.index_row >= 0),
+                             with_point)
         self.model = TasteModel(with_point, cat.ids[with_point], self.own[with_point],
-                                space.distance_matrix, library.scale)
+                                space.distance_matrix, reach)
         self._pred = np.full(len(cat), np.nan)
         self._conf = np.zeros(len(cat))
         self._backer = np.full(len(cat), -1, dtype=np.int64)

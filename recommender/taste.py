@@ -97,9 +97,10 @@ class Prediction:
 
 #: Judged tracks a prediction listens to.
 NEIGHBOURS = 8
-#: Closeness to a liked track weighs exp(-(d / (LIKE_REACH · neighbourhood radius))²), to a
-#: disliked one the same with DISLIKE_REACH; each side's sum is shrunk by its prior.
-LIKE_REACH = 0.7
+#: Closeness to a liked track weighs exp(-(d / (LIKE_REACH · scale))²), to a disliked one
+#: the same with DISLIKE_REACH, *scale* being how far judgements reach (judged_reach); each
+#: side's sum is shrunk by its prior.
+LIKE_REACH = 0.35
 LIKE_PRIOR = 0.2
 DISLIKE_REACH = 1.0
 DISLIKE_PRIOR = 0.4
@@ -111,27 +112,27 @@ Distances = Callable[[np.ndarray, np.ndarray], np.ndarray]
 _CHUNK = 1024
 
 
-def neighbourhood_scale(distances: Distances, rows: np.ndarray, *, k: int = 10,
-                        queries: int = 256, reference: int = 5_000, seed: int = 7) -> float:
-    """The library's neighbourhood radius: median distance from a track to its k-th
-    nearest track, over *rows* (those with a point). Closeness to a judged track is
-    measured against it, so a judgement reaches its own neighbourhood and not the whole
-    library.
+def judged_reach(distances: Distances, rows: np.ndarray, judged_rows: np.ndarray, *,
+                 queries: int = 256, seed: int = 7) -> float:
+    """How far judgements reach: the median distance from a track (a sample of *queries*
+    of *rows*, those with a point) to its nearest judged track.
 
-    Sampled (*queries* tracks against at most *reference* tracks, with k scaled to the
-    sample) so it costs tens of milliseconds even at a million tracks.
+    Closeness is measured against it, so it follows how densely the listener has judged:
+    a few judgements in a large library each speak for a wide neighbourhood, many
+    judgements each for a small one (as a k-NN regression's bandwidth should). Tens of
+    milliseconds even with thousands of judgements.
     """
     rows = np.asarray(rows, dtype=np.int64)
-    n = len(rows)
-    if n < 2:
+    judged_rows = np.asarray(judged_rows, dtype=np.int64)
+    if len(rows) < 2 or not len(judged_rows):
         return 1.0
     rng = np.random.default_rng(seed)
-    ref = rows if n <= reference else np.sort(rng.choice(rows, size=reference, replace=False))
-    kk = max(1, min(len(ref) - 1, round(k * len(ref) / n)))
-    picks = ref[rng.choice(len(ref), size=min(queries, len(ref)), replace=False)]
-    matrix = np.array(distances(picks, ref), dtype=np.float64)
-    matrix[picks[:, None] == ref[None, :]] = np.inf  # not its own neighbour
-    value = float(np.median(np.partition(matrix, kk - 1, axis=1)[:, kk - 1]))
+    picks = rows if len(rows) <= queries else rng.choice(rows, size=queries, replace=False)
+    matrix = np.array(distances(picks, judged_rows), dtype=np.float64)
+    matrix[picks[:, None] == judged_rows[None, :]] = np.inf  # a judged track is not its own
+    nearest = matrix.min(axis=1)
+    nearest = nearest[np.isfinite(nearest)]
+    value = float(np.median(nearest)) if len(nearest) else 1.0
     return value if 1e-9 < value < np.inf else 1.0
 
 
@@ -139,8 +140,8 @@ class TasteModel:
     """k-NN regression from the judged tracks to any row of the taste space.
 
     *judged_rows*, *judged_ids* and *judged_prefs* describe the judged tracks that have a
-    point, *distances* measures between rows, *scale* is the library's neighbourhood radius
-    (see neighbourhood_scale). Each of a row's NEIGHBOURS nearest judged tracks, at
+    point, *distances* measures between rows, *scale* is how far judgements reach (see
+    judged_reach). Each of a row's NEIGHBOURS nearest judged tracks, at
     distance d, weighs w = exp(-(d / (reach · scale))²) twice: with LIKE_REACH for the
     lift, with DISLIKE_REACH for the push. The prediction is
 

@@ -11,7 +11,7 @@ from recommender.taste import (
     Signal,
     SignalKind,
     TasteModel,
-    neighbourhood_scale,
+    judged_reach,
     preferences,
 )
 
@@ -72,7 +72,7 @@ def test_neighbours_predict_the_preference_of_their_region() -> None:
     distances = _euclidean(points)
     judged = np.array([0, 1, 2, 30, 31, 32])
     model = TasteModel(judged, judged + 1000, np.array([1.0, 1.0, 1.0, -1.0, -1.0, -1.0]),
-                       distances, neighbourhood_scale(distances, np.arange(60)))
+                       distances, judged_reach(distances, np.arange(60), judged))
     near = model.predict(np.arange(60, 66))
     assert (near.preference[:3] > 0.5).all() and (near.preference[3:] < -0.5).all()
     assert near.backer[:3].tolist() == [1000, 1001, 1002]
@@ -80,8 +80,8 @@ def test_neighbours_predict_the_preference_of_their_region() -> None:
     # Liking lifts what sounds much alike; disliking pushes its whole region away.
     region = model.predict(np.r_[3:30, 33:60])
     liked, disliked = region.preference[:27], region.preference[27:]
-    assert (liked >= 0).all() and liked.mean() > 0.05
-    assert (disliked < -0.3).all()
+    assert (liked >= 0).all() and liked.max() > 0.3
+    assert (disliked < -0.2).all() and disliked.mean() < -0.4
     assert set(region.backer[:27].tolist()) <= {-1, 1000, 1001, 1002}
     assert set(region.backer[27:].tolist()) == {-1}
     assert model.influences(60)[0][:1] == (1000,)  # its twin pulls most
@@ -93,7 +93,7 @@ def test_confidence_grows_with_closeness() -> None:
     points = np.vstack([points, points[3] + 3.0])  # row 60: row 3 moved away
     distances = _euclidean(points)
     model = TasteModel(np.arange(3), np.arange(3), np.ones(3), distances,
-                       neighbourhood_scale(distances, np.arange(60)))
+                       judged_reach(distances, np.arange(60), np.arange(3)))
     near, far = model.predict(np.array([3])), model.predict(np.array([60]))
     assert near.confidence[0] > far.confidence[0]
     assert abs(near.preference[0]) > abs(far.preference[0])
@@ -109,7 +109,14 @@ def test_no_judgements_predict_nothing() -> None:
     assert model.influences(0) == []
 
 
-def test_the_neighbourhood_scale_is_the_typical_distance_to_the_tenth_neighbour() -> None:
+def test_judgements_reach_as_far_as_they_are_sparse() -> None:
+    """The reach is the typical distance from a track to its nearest judged track: one
+    judgement on a line of 100 points reaches far, one every ten points reaches about 2."""
     grid = np.arange(100, dtype=np.float64).reshape(-1, 1)  # points 1 apart on a line
-    scale = neighbourhood_scale(_euclidean(grid), np.arange(100), k=10)
-    assert scale == pytest.approx(5.0, abs=0.5)
+    distances = _euclidean(grid)
+    rows = np.arange(100)
+    sparse = judged_reach(distances, rows, np.array([50]))
+    dense = judged_reach(distances, rows, np.arange(5, 100, 10))
+    assert sparse == pytest.approx(25.0, abs=3.0)
+    assert dense == pytest.approx(3.0, abs=0.6)
+    assert judged_reach(distances, rows, np.empty(0, dtype=np.int64)) == 1.0
