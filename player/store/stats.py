@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from player.store.database import Database
-from player.store.predicates import attempted, current_ratings, listed, skipped
+from player.store.predicates import counts_as_play, current_ratings, listed, skipped
 from player.store.tracks import fs_path
 
 
@@ -23,7 +23,7 @@ class LibraryStats:
     total_seconds: float = 0.0
     total_bytes: int = 0
     rated: int = 0
-    plays: int = 0  # plays that started (a playback error is not a play)
+    plays: int = 0  # plays that count (predicates.counts_as_play: not skips, not errors)
     skips: int = 0
     never_played: int = 0
     codecs: dict[str, int] = field(default_factory=dict)
@@ -48,11 +48,11 @@ def library_stats(db: Database) -> LibraryStats:
         f" total(CASE WHEN {_PRESENT} THEN duration END),"
         f" total(CASE WHEN {_PRESENT} THEN size END) FROM tracks"
     )[0]
-    plays = db.query(f"SELECT sum({attempted()}), sum({skipped()}) FROM plays")[0]
+    plays = db.query(f"SELECT sum({counts_as_play()}), sum({skipped()}) FROM plays")[0]
     rated = db.scalar(f"SELECT count(*) FROM ({current_ratings()}) WHERE stars > 0")
     never = db.scalar(
         f"SELECT count(*) FROM tracks t WHERE {_PRESENT} AND NOT EXISTS "
-        f"(SELECT 1 FROM plays p WHERE p.track_id = t.id AND {attempted('p')})"
+        f"(SELECT 1 FROM plays p WHERE p.track_id = t.id AND {counts_as_play('p')})"
     )
     codecs = {str(r[0]): int(r[1]) for r in db.query(
         f"SELECT coalesce(codec, '?'), count(*) FROM tracks WHERE {_PRESENT} "
