@@ -14,7 +14,7 @@ QUERIES = [
     "", "love", "LOVE", "été", "ÉTÉ", '"blue moon"', "artist:straße", "artist:STRASSE",
     "album:low", "genre:jazz", "title:song", "year:1979", "year:1990..", "year:..1980",
     "rating:>=4", "rating:0", "plays:>0", "skips:1", "love year:1970..1990", "03",
-    "artist:various",
+    "artist:various", "05 file", "flac", "m/",
 ]
 
 
