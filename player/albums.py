@@ -1,0 +1,110 @@
+"""Which tracks make one album, and whose album it is: said once for the window and
+`riffle stats`.
+
+An album is known by its name and its album artist. The album artist is the file's album
+artist tag when it has one. Without it, the tracks of one album name in one folder (disc
+folders such as "CD2" count as their parent) are one album: its artist is their artist
+when they share one (the first artist named on each track), or "Various artists" when they
+do not. So a compilation whose files only name each track's performer is one album, not
+one album per performer; and two albums of the same name by different artists stay two.
+Groups that end with the same name and album artist (ignoring case) are the same album,
+so an album tagged with an album artist on some files only is still one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from player.models import UNKNOWN_ARTIST
+
+VARIOUS_ARTISTS = "Various artists"
+
+#: A folder that holds one disc of an album ("CD1", "Disc 2", "disk_03", "Side A").
+_DISC_FOLDER = re.compile(r"^(cd|disc|disk|side)[\s._-]*(\d+|[a-d])$", re.IGNORECASE)
+#: How several artists are joined into one (player.models.Track.artist).
+_JOINED = " / "
+
+
+@dataclass(frozen=True, slots=True)
+class Album:
+    """One album: its *title* as first seen, its *artist* (album artist, the one artist
+    of its tracks, VARIOUS_ARTISTS, or UNKNOWN_ARTIST when no track names one), how many
+    *tracks* it has and the index of its *first* row among those grouped."""
+
+    title: str
+    artist: str
+    tracks: int
+    first: int
+
+
+@dataclass(slots=True)
+class _Group:
+    """The tracks of one album name under one album artist tag, or in one folder."""
+
+    title: str
+    first: int
+    artists: dict[str, str] = field(default_factory=dict)  # case-folded → as first seen
+    tracks: int = 0
+
+
+def album_folder(folder: str) -> str:
+    """The folder that stands for an album: *folder*, or its parent for a disc folder."""
+    if _DISC_FOLDER.match(os.path.basename(folder.rstrip(os.sep))):
+        return os.path.dirname(folder.rstrip(os.sep))
+    return folder
+
+
+def group_albums(rows: Iterable[tuple[str | None, str | None, str | None, str]]
+                 ) -> tuple[list[int], list[Album]]:
+    """Group rows of (album, album artist, artist, the file's folder) into albums.
+
+    Returns, per row, the index of its album in the list returned beside it (-1 for a
+    track without an album name), and the albums in order of their first row. Artists
+    joined with " / " count by the first one named."""
+    # first pass: (album name, album artist or folder) → its tracks
+    groups: dict[tuple[str, str, str], _Group] = {}
+    row_group: list[tuple[str, str, str] | None] = []
+    folders: dict[str, str] = {}
+    for row, (album, albumartist, artist, folder) in enumerate(rows):
+        if not album:
+            row_group.append(None)
+            continue
+        if albumartist:
+            key = ("tag", album.casefold(), albumartist.casefold())
+        else:
+            place = folders.get(folder)
+            if place is None:
+                place = folders.setdefault(folder, album_folder(folder))
+            key = ("folder", album.casefold(), place)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(album, row)
+        named = albumartist or (artist.split(_JOINED, 1)[0] if artist else None)
+        if named:
+            group.artists.setdefault(named.casefold(), named)
+        group.tracks += 1
+        row_group.append(key)
+
+    # second pass: groups with the same name and album artist are one album
+    albums: list[Album] = []
+    merged: dict[tuple[str, str], int] = {}
+    group_album: dict[tuple[str, str, str], int] = {}
+    for key, group in groups.items():  # in order of their first row
+        if len(group.artists) == 1:
+            artist = next(iter(group.artists.values()))
+        else:
+            artist = VARIOUS_ARTISTS if group.artists else UNKNOWN_ARTIST
+        identity = (key[1], artist.casefold())
+        index = merged.get(identity)
+        if index is None:
+            index = merged[identity] = len(albums)
+            albums.append(Album(group.title, artist, group.tracks, group.first))
+        else:
+            known = albums[index]
+            albums[index] = Album(known.title, known.artist, known.tracks + group.tracks,
+                                  known.first)
+        group_album[key] = index
+    return [-1 if key is None else group_album[key] for key in row_group], albums
