@@ -39,6 +39,16 @@ class Album:
     tracks: int
     first: int
 
+    @property
+    def key(self) -> str:
+        """What tells this album from every other: its title and artist, ignoring case."""
+        return album_key(self.title, self.artist)
+
+
+def album_key(title: str, artist: str) -> str:
+    """The identity of the album *title* by *artist* (see Album.key)."""
+    return f"{title.casefold()}\x1f{artist.casefold()}"
+
 
 @dataclass(slots=True)
 class _Group:
@@ -90,14 +100,14 @@ def group_albums(rows: Iterable[tuple[str | None, str | None, str | None, str]]
 
     # second pass: groups with the same name and album artist are one album
     albums: list[Album] = []
-    merged: dict[tuple[str, str], int] = {}
+    merged: dict[str, int] = {}
     group_album: dict[tuple[str, str, str], int] = {}
     for key, group in groups.items():  # in order of their first row
         if len(group.artists) == 1:
             artist = next(iter(group.artists.values()))
         else:
             artist = VARIOUS_ARTISTS if group.artists else UNKNOWN_ARTIST
-        identity = (key[1], artist.casefold())
+        identity = album_key(group.title, artist)
         index = merged.get(identity)
         if index is None:
             index = merged[identity] = len(albums)
