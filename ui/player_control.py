@@ -165,8 +165,10 @@ class PlayerControl(QObject):
         """Show what the session has loaded (or the restored queue's current, paused)."""
         track = self.session.track
         if track is None and self.queue.current is not None:
+            # nothing loaded in the engine: the bar shows where the waiting track would
+            # start (where it was left, or 0:00 after a Stop)
             track = self._lookup(self.queue.current.track_id)
-            if track is not None and self._shown_id != track.id:
+            if track is not None:
                 duration = int((track.duration or 0) * 1000)
                 self.bar.show_position(self.queue.resume_position_ms, duration)
         playing = self.session.state is PlayerState.PLAYING
