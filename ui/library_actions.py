@@ -24,6 +24,7 @@ from player.store import Store
 from ui.errors_dialog import ErrorsDialog
 from ui.library_jobs import JobProgress, LibraryJobs
 from ui.library_model import LibraryModel
+from ui.problems import Problem, ProblemList, count_text
 from ui.settings_dialog import SettingsDialog
 from ui.status import JobStatus
 from ui.tasks import BackgroundWork
@@ -54,6 +55,9 @@ class LibraryActions(QObject):
         self.settings = Settings(store.settings)
         #: The sound outputs to offer in the settings (the desktop wiring sets it).
         self.audio_outputs: Callable[[], list[AudioOutput]] = list
+        self.problems = ProblemList(work, self)
+        self.problems.changed.connect(self._problems_changed)
+        self.errors_dialog: ErrorsDialog | None = None
         jobs.progress.connect(self._progress)
         jobs.idle.connect(lambda: status.set_idle())
         jobs.failed.connect(show_message)
@@ -96,12 +100,15 @@ class LibraryActions(QObject):
         self.status.show_progress(progress.text, progress.done, progress.total)
 
     def _scan_finished(self, report: Any) -> None:
+        """Say what the scan did, and how many files of the library have problems: the
+        number the badge shows, from the same reading (not only this scan's errors)."""
         summary = getattr(report, "summary", None)
-        text = "Scan finished: " + summary() if callable(summary) else "Library scan finished."
+        text = ("Scan finished: " + summary(errors=False) if callable(summary)
+                else "Library scan finished")
         notices = getattr(report, "notices", None)
-        if callable(notices) and notices():
-            text += ". " + "; ".join(notices())
-        self.show_message(text)
+        tail = ". " + "; ".join(notices()) if callable(notices) and notices() else ""
+        self.problems.refresh(
+            lambda problems: self.show_message(f"{text}; {count_text(len(problems))}{tail}"))
 
     def _analysis_finished(self, report: Any) -> None:
         summary = getattr(report, "summary", None)
@@ -111,12 +118,25 @@ class LibraryActions(QObject):
     # -- problems and files ------------------------------------------------------------------
 
     def show_errors(self) -> None:
-        data = self.model.library
-        problems = [(data.path(i), data.errors[i] or "") for i in range(len(data))
-                    if data.errors[i]]
-        dialog = ErrorsDialog(problems, self.window)
+        """The problems dialog (one; it follows the library while open)."""
+        if self.errors_dialog is not None:
+            self.errors_dialog.raise_()
+            self.errors_dialog.activateWindow()
+            return
+        dialog = ErrorsDialog(self.problems.problems, self.window)
         dialog.reveal_requested.connect(self.reveal)
+        dialog.destroyed.connect(self._errors_closed)
+        self.errors_dialog = dialog
         dialog.show()
+        self.problems.refresh()
+
+    def _errors_closed(self) -> None:
+        self.errors_dialog = None
+
+    def _problems_changed(self, problems: list[Problem]) -> None:
+        self.status.set_error_count(len(problems))
+        if self.errors_dialog is not None:
+            self.errors_dialog.set_problems(problems)
 
     def reveal(self, path: str) -> None:
         """Open the folder holding *path* in the file manager."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
@@ -39,3 +40,6 @@ class WindowParts:
     suggested_folder: str | None = None
     player: PlayerParts | None = None
     similar: SimilarFunction | None = None
+    #: Where things that can be rebuilt are kept (cover thumbnails); None: the user's
+    #: cache folder (player.paths.default_cache_dir).
+    cache_dir: Path | None = None
