@@ -41,6 +41,13 @@ def test_layout_queue_and_position_survive_a_restart(
                                                   ids[titles.index("Orage")]]
     assert w2.control.session.state is PlayerState.STOPPED  # waits, does not blare out
     assert w2.bar.title.text() == "Dawn"
+
+    def cover_colour() -> tuple[int, int, int]:
+        pixmap = w2.bar.cover.pixmap()  # type: ignore[union-attr]
+        colour = pixmap.toImage().pixelColor(pixmap.width() // 2, pixmap.height() // 2)
+        return colour.red(), colour.green(), colour.blue()
+
+    qtbot.waitUntil(lambda: cover_colour() == (200, 80, 60), timeout=5000)  # its cover.png
     assert queue.resume_position_ms >= 1000
     assert w2.bar.elapsed.text() == "0:01"
     assert w2.queue_panel.model.rowCount() == 2
