@@ -6,7 +6,7 @@ player wiring (player_panel.py) connects it to the session.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -69,6 +69,7 @@ class NowPlayingBar(QWidget):
         self.setObjectName("nowPlaying")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._duration_ms = 0
+        self._cover: bytes | None = None
         self._seeking = False
         self._playing = False
 
@@ -179,6 +180,7 @@ class NowPlayingBar(QWidget):
             self.show_position(0, 0)
 
     def show_cover(self, image: bytes | None) -> None:
+        self._cover = image
         pixmap = QPixmap()
         if image and pixmap.loadFromData(image):
             ratio = self.devicePixelRatioF()
@@ -225,6 +227,11 @@ class NowPlayingBar(QWidget):
         self.problem.setVisible(bool(text))
 
     # -- inside ------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._cover is None:
+            self.show_cover(None)  # the empty cover is drawn in the palette's colours
 
     def _button(self, name: str, tip: str, size: int) -> QToolButton:
         button = QToolButton()
