@@ -7,17 +7,21 @@ the list with its folder.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -29,6 +33,43 @@ from ui.plain_text import plain_label, tooltip
 from ui.problems import Problem
 
 _PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Room the item view keeps beside a cell's text, in pixels.
+_TEXT_MARGIN = 10
+
+
+def wrapped_height(text: str, font: QFont, width: int) -> int:
+    """How tall *text* is when wrapped to *width* pixels the way item views wrap it (at
+    word boundaries, or anywhere in a word longer than the line)."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    height = 0.0
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(max(1, width))
+        height += line.height()
+    layout.endLayout()
+    return math.ceil(height)
+
+
+class _WrappingRows(QStyledItemDelegate):
+    """Rows as tall as their cells' text wrapped to the columns' widths: nothing is cut."""
+
+    def __init__(self, view: QTreeView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        width = self._view.columnWidth(index.column()) - _TEXT_MARGIN
+        text = index.data() or ""
+        needed = wrapped_height(text, option.font, width) + 6  # type: ignore[attr-defined]
+        return QSize(hint.width(), max(hint.height(), needed))
 
 
 class ErrorsDialog(QDialog):
@@ -49,12 +90,14 @@ class ErrorsDialog(QDialog):
         self.list.setAlternatingRowColors(True)
         self.list.setWordWrap(True)
         self.list.setUniformRowHeights(False)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setItemDelegate(_WrappingRows(self.list))
         header = self.list.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.list.setColumnWidth(0, 300)
+        self.list.setColumnWidth(0, 280)
+        header.sectionResized.connect(lambda *_: self.list.doItemsLayout())
         self.list.itemDoubleClicked.connect(
             lambda item, _col: self.reveal_requested.emit(item.data(0, _PATH_ROLE)))
         self.list.currentItemChanged.connect(lambda item, _old: self._show_details(item))
