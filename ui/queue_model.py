@@ -213,7 +213,7 @@ class QueueDelegate(QStyledItemDelegate):
         height = self.PAD * 2 + line * 2 + 2
         if index.data(CAPTION_ROLE):
             height += self.CAPTION_HEIGHT
-        return QSize(200, height)
+        return QSize(120, height)  # as wide as the list: the text is elided to fit
 
     def _body(self, option: QStyleOptionViewItem, index: _Index) -> QRect:
         rect = QRect(option.rect)  # type: ignore[attr-defined]
