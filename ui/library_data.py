@@ -201,6 +201,10 @@ class LibraryData:
         index = self.album_of[row]
         return self.album_list[index].artist if index >= 0 else None
 
+    def album_index(self, key: str) -> int | None:
+        """The index in album_list of the album with Album.key *key*, None when none."""
+        return next((n for n, album in enumerate(self.album_list) if album.key == key), None)
+
     def album_rows(self, index: int) -> list[int]:
         """The rows of album *index* in the order it plays: disc, track number, file name
         (not library order, which puts a compilation's tracks by artist)."""
@@ -326,10 +330,8 @@ class LibraryData:
             return [i for i in rows if (g := genres[i]) is not None
                     and (g == value or value in g.split(" / "))]
         if field == "album_key":
-            of = self.album_of
-            wanted = next((n for n, album in enumerate(self.album_list) if album.key == value),
-                          -2)
-            return [i for i in rows if of[i] == wanted]
+            of, wanted = self.album_of, self.album_index(value)
+            return [i for i in rows if of[i] == wanted] if wanted is not None else []
         raise ValueError(f"cannot browse by {field!r}")
 
     def _haystack(self, term: TextTerm) -> list[str]:

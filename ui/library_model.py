@@ -332,6 +332,9 @@ class LibraryModel(QAbstractTableModel):
             return pinned
         if 0 <= self._sort_column < len(Column) and self._sort_column not in SIMILAR_COLUMNS:
             return self._data.order(self._sort_column, self._descending)
+        if self._album is not None:  # one album, unsorted: in the order it plays
+            index = self._data.album_index(self._album)
+            return self._data.album_rows(index) if index is not None else []
         return range(len(self._data))
 
     def _compute(self) -> Sequence[int]:
