@@ -128,13 +128,13 @@ class PropertiesDialog(QDialog):
         self.ratings = self._table(["When", "Stars", "By"], [
             (moment(r.rated_at), star_bar(r.stars, "cleared"), SOURCES.get(r.source, r.source))
             for r in reversed(props.ratings)])
-        self.tabs.addTab(self.ratings, f"Ratings ({len(props.ratings)})")
+        self.tabs.addTab(self.ratings, f"Rating history ({len(props.ratings)})")
         self.plays = self._table(["Started", "Heard", "How it ended", "Chosen by"], [
             (moment(p.started_at),
              f"{duration(p.listened, '0:00')} of {duration(p.duration, '?')}",
              OUTCOMES.get(p.outcome, "") if p.outcome is not None else "playing now",
              SOURCES.get(str(p.source), str(p.source))) for p in props.plays])
-        self.tabs.addTab(self.plays, f"Plays ({len(props.plays)})")
+        self.tabs.addTab(self.plays, f"Play history ({len(props.plays)})")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
