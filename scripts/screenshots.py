@@ -264,7 +264,7 @@ def window_shots(app: QApplication, db: Path, base: Path, out: Path, scheme: Sch
     shot.save(out / f"problems-{tag}.png", dialog)
     dialog.close()
 
-    w.show_properties(ids[titles.index("Noche Clara")])
+    w.actions_.show_properties(ids[titles.index("Noche Clara")])
     props = open_dialog(app, PropertiesDialog)
     props.resize(620, min(560, size[1] - 60))
     props.move(w.mapToGlobal(QPoint((size[0] - props.width()) // 2,

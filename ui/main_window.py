@@ -31,10 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from player.changes import Changes
-from player.errors import RiffleError
 from player.formatting import artist_title, why_lines
 from player.formatting import stars as stars_text
-from player.models import UNKNOWN_ARTIST, Track
+from player.models import UNKNOWN_ARTIST
 from player.paths import default_cache_dir
 from player.queue_types import Why
 from ui.album_view import COVER, AlbumView
@@ -48,7 +47,6 @@ from ui.library_view import ALBUMS, TRACKS, LibraryPanel
 from ui.now_playing import NowPlayingBar
 from ui.playback_modes import PlaybackModes, show_shortcuts
 from ui.player_control import PlayerControl
-from ui.properties_dialog import FileProperties, PropertiesDialog, read_properties
 from ui.queue_model import QueueModel, describe_from
 from ui.queue_panel import QueuePanel
 from ui.status import JobStatus
@@ -103,7 +101,6 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.welcome)
         self.pages.addWidget(self.splitter)
         self.why_dialog: WhyDialog | None = None
-        self.properties_dialog: PropertiesDialog | None = None
         self.bar: NowPlayingBar | None = None
         self.queue_panel: QueuePanel | None = None
         self.control: PlayerControl | None = None
@@ -134,19 +131,12 @@ class MainWindow(QMainWindow):
     def _add_player(self, parts: PlayerParts) -> None:
         self.bar = NowPlayingBar()
         queue_model = QueueModel(parts.player.queue,
-                                 describe_from(self.model, self._stored_track), self,
+                                 describe_from(self.model, self.actions_.stored_track), self,
                                  ready=lambda: self.model.loaded)
         self.queue_panel = QueuePanel(queue_model)
         self.splitter.addWidget(self.queue_panel)
         self.control = PlayerControl(parts, self.bar, self.queue_panel, self.model,
                                      self.parts.work, self.actions_.settings, parent=self)
-
-    def _stored_track(self, track_id: int) -> Track | None:
-        """A track the table does not list, from the GUI thread's store (one quick read)."""
-        try:
-            return self.store.tracks.get(track_id)
-        except RiffleError:
-            return None
 
     def add_action(self, menu: str, text: str, slot: Callable[[], Any],
                    keys: QKeySequence | str | list[Any] | None = None,
@@ -233,7 +223,7 @@ class MainWindow(QMainWindow):
         self.library.reveal_requested.connect(lib.reveal)
         self.library.similar_requested.connect(self.show_similar)
         self.library.why_requested.connect(self.show_why)
-        self.library.properties_requested.connect(self.show_properties)
+        self.library.properties_requested.connect(lib.show_properties)
         self.library.view_changed.connect(
             lambda view: self.albums_action.setChecked(view == ALBUMS))
         lib.jobs.progress.connect(lambda _p: self._empty_library_hint())
@@ -262,19 +252,8 @@ class MainWindow(QMainWindow):
         self._empty_library_hint()
 
     def _empty_library_hint(self) -> None:
-        """What the table says while the library has no tracks at all."""
-        if len(self.model.library) > 0:
-            return
-        roots = self.store.roots.list()
-        if not roots:
-            hint = ("No music folder yet. Add one with Riffle ▸ Add music folder…, or drop "
-                    "a folder on the window.")
-        elif self.actions_.jobs.running == "scan":
-            hint = "Looking for music in your folders…"
-        else:
-            hint = (f"No music found in {', '.join(roots)}. Put music there and scan again "
-                    "(F5), or add another folder in Settings.")
-        self.library.set_library_hint(hint)
+        if len(self.model.library) == 0:
+            self.library.set_library_hint(self.actions_.empty_library_hint())
 
     def _library_loaded(self, data: LibraryData) -> None:
         self.thumbnails.forget()
@@ -388,15 +367,6 @@ class MainWindow(QMainWindow):
             self.why_dialog.show()
 
         self.control.explain(track_id, key, show)
-
-    def show_properties(self, track_id: int) -> None:
-        """The file properties of a track (read off the GUI thread), in a dialog."""
-        def show(props: FileProperties) -> None:
-            self.properties_dialog = PropertiesDialog(props, self)
-            self.properties_dialog.show()
-
-        self.parts.work.read(lambda store: read_properties(store, track_id), show,
-                             name="file properties")
 
     def show_message(self, text: str) -> None:
         logger.info("%s", text)
