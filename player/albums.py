@@ -58,6 +58,7 @@ class _Group:
     first: int
     artists: dict[str, str] = field(default_factory=dict)  # case-folded → as first seen
     tracks: int = 0
+    album: int = -1  # the index of the album it is part of, once known
 
 
 def album_folder(folder: str) -> str:
@@ -67,6 +68,26 @@ def album_folder(folder: str) -> str:
     return folder
 
 
+def _group_of(values: tuple[str | None, str | None, str | None, str], row: int,
+              groups: dict[tuple[str, str, str], _Group]) -> _Group | None:
+    """The group of a track with these (album, album artist, artist, folder), made when it
+    is the first; None for a track without an album name."""
+    album, albumartist, artist, folder = values
+    if not album:
+        return None
+    if albumartist:
+        key = ("tag", album.casefold(), albumartist.casefold())
+    else:
+        key = ("folder", album.casefold(), album_folder(folder))
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = _Group(album, row)
+    named = albumartist or (artist.split(_JOINED, 1)[0] if artist else None)
+    if named:
+        group.artists.setdefault(named.casefold(), named)
+    return group
+
+
 def group_albums(rows: Iterable[tuple[str | None, str | None, str | None, str]]
                  ) -> tuple[list[int], list[Album]]:
     """Group rows of (album, album artist, artist, the file's folder) into albums.
@@ -74,35 +95,23 @@ def group_albums(rows: Iterable[tuple[str | None, str | None, str | None, str]]
     Returns, per row, the index of its album in the list returned beside it (-1 for a
     track without an album name), and the albums in order of their first row. Artists
     joined with " / " count by the first one named."""
-    # first pass: (album name, album artist or folder) → its tracks
+    # first pass: (album name, album artist or folder) → its tracks. The tracks of an
+    # album mostly repeat the same four values, so each new combination is worked out once.
     groups: dict[tuple[str, str, str], _Group] = {}
-    row_group: list[tuple[str, str, str] | None] = []
-    folders: dict[str, str] = {}
-    for row, (album, albumartist, artist, folder) in enumerate(rows):
-        if not album:
-            row_group.append(None)
-            continue
-        if albumartist:
-            key = ("tag", album.casefold(), albumartist.casefold())
-        else:
-            place = folders.get(folder)
-            if place is None:
-                place = folders.setdefault(folder, album_folder(folder))
-            key = ("folder", album.casefold(), place)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = _Group(album, row)
-        named = albumartist or (artist.split(_JOINED, 1)[0] if artist else None)
-        if named:
-            group.artists.setdefault(named.casefold(), named)
-        group.tracks += 1
-        row_group.append(key)
+    row_group: list[_Group | None] = []
+    seen: dict[tuple[str | None, str | None, str | None, str], _Group | None] = {}
+    for row, values in enumerate(rows):
+        group = seen.get(values)
+        if group is None and values not in seen:
+            group = seen[values] = _group_of(values, row, groups)
+        if group is not None:
+            group.tracks += 1
+        row_group.append(group)
 
     # second pass: groups with the same name and album artist are one album
     albums: list[Album] = []
     merged: dict[str, int] = {}
-    group_album: dict[tuple[str, str, str], int] = {}
-    for key, group in groups.items():  # in order of their first row
+    for group in groups.values():  # in order of their first row
         if len(group.artists) == 1:
             artist = next(iter(group.artists.values()))
         else:
@@ -116,5 +125,5 @@ def group_albums(rows: Iterable[tuple[str | None, str | None, str | None, str]]
             known = albums[index]
             albums[index] = Album(known.title, known.artist, known.tracks + group.tracks,
                                   known.first)
-        group_album[key] = index
-    return [-1 if key is None else group_album[key] for key in row_group], albums
+        group.album = index
+    return [-1 if group is None else group.album for group in row_group], albums

@@ -23,7 +23,6 @@ QueryError with a message that names the faulty term.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -31,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from player.errors import QueryError
-from player.models import Track
+from player.models import Track, file_name
 
 __all__ = ["SQL_FILE_NAME", "SQL_FOLD", "Query", "QueryError", "parse",
            "register_sql_functions"]
@@ -44,14 +43,6 @@ SQL_FILE_NAME = "riffle_file_name"
 
 def _fold_sql(value: Any) -> str:
     return value.casefold() if isinstance(value, str) else ""
-
-
-def file_name(path: str | bytes) -> str:
-    """The last part of a path (folders left out), as the filter searches it: a name that
-    is not UTF-8 (a BLOB in the tracks table, surrogate escapes in Python) reads with
-    U+FFFD in place of its odd bytes on both sides."""
-    raw = path if isinstance(path, bytes) else os.fsencode(path)
-    return os.path.basename(raw).decode("utf-8", "replace")
 
 
 def _file_name_sql(value: Any) -> str:
@@ -78,7 +69,7 @@ _TEXT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[Callable[[Track], str | Non
 _FREE_COLUMNS = ("title", "artist", "album", "genre", f"{SQL_FILE_NAME}(path)")
 _FREE_GETTERS: tuple[Callable[[Track], str | None], ...] = (
     lambda t: t.display_title, lambda t: t.artist, lambda t: t.album, lambda t: t.genre,
-    lambda t: file_name(t.path),
+    lambda t: t.file_name,
 )
 
 #: Number field name → (SQL expression, Track getter, smallest and largest sensible value).

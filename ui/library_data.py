@@ -20,6 +20,7 @@ from typing import Any
 
 from player.albums import Album, group_albums
 from player.formatting import cannot_play
+from player.models import file_name
 from player.query import Query, TextTerm
 from player.store.listing import LISTING_COLUMNS
 from ui.library_columns import COLUMN_TITLES, Column
@@ -58,6 +59,10 @@ class _RowView:
     @property
     def title(self) -> str:
         return self._d.titles[self.i]
+
+    @property
+    def file_name(self) -> str:
+        return self._d.file_name(self.i)
 
     display_title = title
 
@@ -190,6 +195,11 @@ class LibraryData:
     def path(self, row: int) -> str:
         """The file of row *row*."""
         return os.path.join(self._folders[row], self._names[row])
+
+    def file_name(self, row: int) -> str:
+        """The name of row *row*'s file as text (player.models.file_name)."""
+        name = self._names[row]
+        return name if name.isascii() else file_name(name)
 
     def album(self, row: int) -> Album | None:
         """The album of row *row* (None: its track names no album)."""

@@ -147,6 +147,8 @@ class LibraryModel(QAbstractTableModel):
     def albums_in_scope(self) -> list[int]:
         """The albums (indices into library.album_list) of the tracks the filter and the
         side-list pick leave, the album pick itself aside: what the album view shows."""
+        if self._album is None and self._pinned is None:
+            return self._data.albums_in(self._visible)  # the same rows, already filtered
         rows: Sequence[int] = range(len(self._data))
         if not self._query.is_empty or self._browse:
             rows = self._data.filter(self._query, rows, self._browse)
