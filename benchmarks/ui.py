@@ -22,7 +22,8 @@ figures are the window's own:
   on screen are there (read, scaled and kept as thumbnails on a worker thread); then
   scrolling through the grid a wheel step at a time, each step until painted (median and
   worst frame; aim: worst < 50 ms), while covers keep arriving; a jump to the end; a
-  filter keystroke in the album view (the grid follows the filter).
+  filter keystroke in the album view, and the covers following the filter once typing
+  pauses.
 
 The measuring process runs twice: the first time every cover is read from its image
 (cold), the second time from the thumbnails the first kept (warm).
@@ -276,6 +277,14 @@ def measure_albums(app: object, window: object, albums_view: str) -> dict[str, f
         QTest.keyClick(box, char)
         app.processEvents()
         keys.append(time.perf_counter() - t)
+    later = w.library._albums_later  # type: ignore[attr-defined]  # covers follow a pause
+    while later.isActive() and later.remainingTime() > 0:
+        time.sleep(0.002)
+    t = time.perf_counter()
+    while later.isActive():
+        app.processEvents()
+    app.processEvents()
+    follow = time.perf_counter() - t
     narrowed = view.albums.rowCount()
     box.clear()
     app.processEvents()
@@ -285,6 +294,7 @@ def measure_albums(app: object, window: object, albums_view: str) -> dict[str, f
         "frame_worst_ms": max(frames) * 1000, "jump_ms": jump * 1000,
         "album_key_median_ms": statistics.median(keys) * 1000,
         "album_key_worst_ms": max(keys) * 1000, "albums_narrowed": float(narrowed),
+        "albums_follow_ms": follow * 1000,
         "covers_loaded": float(thumbnails.loaded),
     }
 
@@ -335,8 +345,9 @@ def main_() -> int:
               f"{run['frame_worst_ms']:.1f} ms worst   (aim < 50 ms); jump to the end "
               f"{run['jump_ms']:.0f} ms; {run['covers_loaded']:,.0f} covers read")
     print(f"album view keystroke   {f['album_key_median_ms']:.1f} ms median, "
-          f"{f['album_key_worst_ms']:.1f} ms worst   (the grid follows the filter: "
-          f"{f['albums_narrowed']:,.0f} albums for artist:0004)")
+          f"{f['album_key_worst_ms']:.1f} ms worst; the covers follow when typing pauses, "
+          f"in {f['albums_follow_ms']:.0f} ms ({f['albums_narrowed']:,.0f} albums for "
+          "artist:0004)")
     return 0
 
 

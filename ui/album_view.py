@@ -73,8 +73,8 @@ class AlbumModel(QAbstractListModel):
     def row_of_key(self, key: str) -> int | None:
         """The grid row of the album with Album.key *key*, None when not shown."""
         if not self._rows and self._albums:
-            albums = self._data.album_list
-            self._rows = {albums[n].key: row for row, n in enumerate(self._albums)}
+            keys = self._data.album_keys
+            self._rows = {keys[n]: row for row, n in enumerate(self._albums)}
         return self._rows.get(key)
 
     def track_ids(self, row: int) -> list[int]:
@@ -88,13 +88,14 @@ class AlbumModel(QAbstractListModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        album = self._data.album_list[self._albums[index.row()]]
+        number = self._albums[index.row()]
+        album = self._data.album_list[number]
         if role == Qt.ItemDataRole.DisplayRole:
             return album.title
         if role == ARTIST_ROLE:
             return album.artist
         if role == KEY_ROLE:
-            return album.key
+            return self._data.album_keys[number]
         if role == PATH_ROLE:
             return self._data.path(album.first)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -194,7 +195,8 @@ class AlbumView(QListView):
         self.customContextMenuRequested.connect(self._context_menu)
         self.clicked.connect(self._clicked)
         self.doubleClicked.connect(self._play)
-        thumbnails.arrived.connect(self._cover_arrived)
+        # a cover arrived: repaint what is on screen (Qt merges these into one paint)
+        thumbnails.arrived.connect(lambda _key: self.viewport().update())
 
     def set_albums(self, data: LibraryData, albums: list[int], current: str | None) -> None:
         """Show these albums (indices into data.album_list); *current* stays selected."""
@@ -238,8 +240,3 @@ class AlbumView(QListView):
         menu.addAction("Play next", lambda: self.enqueue_requested.emit(ids, True))
         menu.addAction("Add to queue", lambda: self.enqueue_requested.emit(ids, False))
         menu.popup(self.viewport().mapToGlobal(pos))
-
-    def _cover_arrived(self, key: str) -> None:
-        row = self.albums.row_of_key(key)
-        if row is not None:
-            self.update(self.albums.index(row))

@@ -179,6 +179,9 @@ class LibraryData:
             zip(self.albums, self.albumartists, self.artists, self._folders, strict=True))
         #: Per row, the index of its album in album_list (-1: the track names no album).
         self.album_of = array("i", album_of)
+        #: Album.key of each album of album_list, worked out once.
+        self.album_keys = [album.key for album in self.album_list]
+        self._shelf: list[int] | None = None
         self._haystacks: dict[tuple[str, ...], list[str]] = {}
         self._orders: dict[tuple[int, bool], array[int]] = {}
 
@@ -213,7 +216,10 @@ class LibraryData:
 
     def album_index(self, key: str) -> int | None:
         """The index in album_list of the album with Album.key *key*, None when none."""
-        return next((n for n, album in enumerate(self.album_list) if album.key == key), None)
+        try:
+            return self.album_keys.index(key)
+        except ValueError:
+            return None
 
     def album_rows(self, index: int) -> list[int]:
         """The rows of album *index* in the order it plays: disc, track number, file name
@@ -380,10 +386,14 @@ class LibraryData:
         order: by album artist, then title, ignoring case."""
         of = self.album_of
         found = {of[i] for i in rows}
-        found.discard(-1)
-        albums = self.album_list
-        return sorted(found, key=lambda n: (albums[n].artist.casefold(),
-                                            albums[n].title.casefold()))
+        if self._shelf is None:  # sorted once; each filter only picks from it
+            albums = self.album_list
+            self._shelf = sorted(range(len(albums)), key=lambda n: (
+                albums[n].artist.casefold(), albums[n].title.casefold()))
+        if len(found) > len(self.album_list) // 2:
+            return [n for n in self._shelf if n in found]
+        rank = {n: r for r, n in enumerate(self._shelf)} if found else {}
+        return sorted((n for n in found if n >= 0), key=rank.__getitem__)
 
     def albums_by_artist(self) -> dict[str, dict[str, int]]:
         """Artist → album → number of tracks (album artist preferred), for the side tree."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -42,6 +42,8 @@ FILTER_HINT = ("Filter: words, artist:…, album:…, genre:…, year:1990..1999
 _VIEW_KEY = "library/view"
 TRACKS, ALBUMS = "tracks", "albums"
 READING = "Reading the library…"
+#: The album covers follow the filter once typing pauses this long (milliseconds).
+ALBUMS_AFTER_MS = 150
 
 
 class FilterBox(QLineEdit):
@@ -134,6 +136,10 @@ class LibraryPanel(QWidget):
         self.split.setStretchFactor(self.split.count() - 1, 2)
 
         model.count_changed.connect(self._count_changed)
+        self._albums_later = QTimer(self)
+        self._albums_later.setSingleShot(True)
+        self._albums_later.setInterval(ALBUMS_AFTER_MS)
+        self._albums_later.timeout.connect(self._show_albums)
         model.scope_changed.connect(self._scope_changed)
         model.modelAboutToBeReset.connect(self._remember_current)
         model.modelReset.connect(self._restore_current)
@@ -196,7 +202,7 @@ class LibraryPanel(QWidget):
             return
         self.albums.setVisible(albums)
         if albums:
-            self._scope_changed()
+            self._show_albums()
         elif self.model.album is not None:
             self.model.set_album(None)
             self._album_label = ""
@@ -243,12 +249,19 @@ class LibraryPanel(QWidget):
         self._show_labels()
 
     def _scope_changed(self) -> None:
+        """The filter, the side-list pick or the library changed: the covers follow once
+        typing pauses (laying out 10,000 covers at every keystroke would slow typing)."""
         if self.albums is not None and self.albums.isVisible():
-            self.albums.set_albums(self.model.library, self.model.albums_in_scope(),
-                                   self.model.album)
+            self._albums_later.start()
         if self.model.album is None and self._album_label:
             self._album_label = ""
             self._show_labels()
+
+    def _show_albums(self) -> None:
+        self._albums_later.stop()
+        if self.albums is not None and self.albums.isVisible():
+            self.albums.set_albums(self.model.library, self.model.albums_in_scope(),
+                                   self.model.album)
 
     def _count_changed(self, count: int) -> None:
         total = len(self.model.library)
