@@ -7,8 +7,8 @@
 
 Builds a small library of invented artists (real FLAC files with tags and cover images,
 one compilation whose files name only each performer, a download that never finished and
-a file cut short) in a temporary folder, then shows the window: the first start, the full
-library, and playing with the queue open (1280×800, light); then, in the light and the
+a file cut short) in a temporary folder, then shows the window: the first start and
+playing with the queue open (1280×800, light); then, in the light and the
 dark palette at 1280×800 and 1024×600 each, the library, the album view, the problems
 list and a track's properties (library-1280-light.png, albums-1024-dark.png, ...). One
 file is marked as having failed to play, as the player marks it, so the problems list
@@ -297,10 +297,6 @@ def main_(out: Path) -> None:
             store.close()
         full = Shot(app, db, state, suggested=None)
         until(app, lambda: full.window.control is not None and full.window.control.filler_ready)
-        full.window.queue_action.setChecked(False)
-        full.save(out / "library.png")
-        full.window.queue_action.setChecked(True)
-
         w = full.window
         titles = [w.model.index(r, 0).data() for r in range(w.model.rowCount())]
         ids = w.model.track_ids()
