@@ -9,6 +9,7 @@ command line escapes what a terminal would obey; the window shows it as plain te
 from __future__ import annotations
 
 import os
+import time
 
 from player.queue_types import Why
 
@@ -68,6 +69,16 @@ def cannot_play(reason: str) -> str:
     return f"could not be played: {reason}"
 
 
+#: What each kind of problem file is called (TrackStore.problems' kinds).
+PROBLEM_KINDS = {"scan": "Unreadable", "play": "Does not play", "damaged": "Damaged"}
+
+
+def problem_text(kind: str, reason: str) -> str:
+    """A problem file's reason as a person reads it: an unreadable file's reason as it is,
+    a failed play as "could not be played: …", a damaged file's damage as it is."""
+    return cannot_play(reason) if kind == "play" else reason
+
+
 def signed(value: float) -> str:
     """'+0.62' or '−0.40': a preference, with its direction."""
     return f"{'+' if value >= 0 else '−'}{abs(value):.2f}"
@@ -105,3 +116,59 @@ def why_lines(why: Why) -> list[str]:
         lines.append(f"flow from '{why.flow_from}': {why.flow:+.2f}")
     lines.append(f"novelty {why.novelty:.2f}: {why.novelty_text}")
     return lines
+
+
+#: Codec names as stored (player.tags.CODECS) → as a person reads them.
+_FORMAT_NAMES = {
+    "mp3": "MP3", "mp2": "MP2", "mp1": "MP1", "flac": "FLAC", "vorbis": "Ogg Vorbis",
+    "opus": "Opus", "speex": "Speex", "aac": "AAC", "alac": "ALAC", "wma": "WMA",
+    "pcm": "PCM", "wavpack": "WavPack", "ape": "Monkey's Audio", "musepack": "Musepack",
+    "tta": "TTA",
+}
+
+
+def format_name(codec: str | None) -> str:
+    """'FLAC', 'Ogg Vorbis', 'MP3' for a stored codec name; '' when unknown."""
+    if not codec:
+        return ""
+    return _FORMAT_NAMES.get(codec, codec.upper() if len(codec) <= 4 else codec)
+
+
+def bitrate(bits_per_second: int | None) -> str:
+    """'320 kbps' (to the nearest kbit/s); '' when unknown."""
+    if not bits_per_second or bits_per_second < 0:
+        return ""
+    return f"{round(bits_per_second / 1000):,} kbps"
+
+
+def sample_rate(hertz: int | None) -> str:
+    """'44.1 kHz', '48 kHz'; '' when unknown."""
+    if not hertz or hertz < 0:
+        return ""
+    return f"{hertz / 1000:g} kHz"
+
+
+def day(when: float | None) -> str:
+    """The date of a Unix time in local time, '2024-05-01'; '' when unknown."""
+    if when is None or when != when:
+        return ""
+    try:
+        return time.strftime("%Y-%m-%d", time.localtime(when))
+    except (OverflowError, OSError, ValueError):
+        return ""
+
+
+def moment(when: float | None) -> str:
+    """A Unix time in local time to the minute, '2024-05-01 14:03'; '' when unknown."""
+    if when is None or when != when:
+        return ""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(when))
+    except (OverflowError, OSError, ValueError):
+        return ""
+
+
+def distance(value: float) -> str:
+    """How far apart two tracks sound, as both faces print it: '0.213' (0 = the same,
+    about 1 = two tracks taken at random)."""
+    return f"{value:.3f}"

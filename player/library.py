@@ -83,10 +83,12 @@ class ScanReport:
             *(f"cannot look into {path_text(f)}: {why}" for f, why in self.unreadable_dirs),
         ]
 
-    def summary(self) -> str:
-        """One line for a person: "added 3, updated 1, moved 0, missing 2, errors 1"."""
+    def summary(self, errors: bool = True) -> str:
+        """One line for a person: "added 3, updated 1, moved 0, missing 2, errors 1"
+        (without the errors of this scan when *errors* is False: the window says how many
+        files of the whole library have problems instead)."""
         parts = [f"added {self.added}", f"updated {self.updated}", f"moved {self.moved}",
-                 f"missing {self.missing}", f"errors {self.errors}"]
+                 f"missing {self.missing}"] + ([f"errors {self.errors}"] if errors else [])
         if self.restored:
             parts.append(f"back {self.restored}")
         return ", ".join(parts)

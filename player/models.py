@@ -10,6 +10,14 @@ UNKNOWN_ARTIST = "Unknown Artist"
 UNKNOWN_ALBUM = "Unknown Album"
 
 
+def file_name(path: str | bytes) -> str:
+    """The last part of a path (folders left out), as text: a name that is not UTF-8 (a
+    BLOB in the tracks table, surrogate escapes in Python) reads with U+FFFD in place of
+    its odd bytes, whichever form it comes in. What a filter's free words search."""
+    raw = path if isinstance(path, bytes) else os.fsencode(path)
+    return os.path.basename(raw).decode("utf-8", "replace")
+
+
 @dataclass(slots=True)
 class Track:
     """One audio file as Riffle knows it: tags, stream facts, and (from the store) history.
@@ -74,6 +82,11 @@ class Track:
         if self.title:
             return self.title
         return os.path.splitext(os.path.basename(self.path))[0] or self.path
+
+    @property
+    def file_name(self) -> str:
+        """The file's name without its folders, as text (see the module's file_name)."""
+        return file_name(self.path)
 
     @property
     def display_artist(self) -> str:

@@ -3,8 +3,8 @@
     love "new order" artist:joy year:1979..1982 rating:>=4 plays:>10
 
 Terms are separated by spaces and must all match. A free word (or a "quoted phrase")
-matches when it occurs, ignoring case, in the title, artist, album or genre. `field:value`
-narrows one field:
+matches when it occurs, ignoring case, in the title, artist, album, genre or the file's name
+(not its folders). `field:value` narrows one field:
 
 - text fields, matched as substrings ignoring case: `title:`, `artist:` (artist or album
   artist), `album:`, `albumartist:`, `genre:`; the value may be quoted: `album:"Low Life"`.
@@ -15,7 +15,8 @@ narrows one field:
 One parse gives two equivalent forms: `Query.to_sql()`, a WHERE clause over the columns of
 `player.store.tracks.STATS_SQL` for the command line, and `Query.matches(track)`, a Python
 predicate for filtering tracks already in memory (the window's table). Both compare text
-with str.casefold, so "ÉTÉ" finds "été" in either; the SQL form needs
+with str.casefold, so "ÉTÉ" finds "été" in either, and take a file's name the same way
+(os.path.basename, whatever the name's encoding); the SQL form needs
 `register_sql_functions(connection)` once per connection. A malformed query raises
 QueryError with a message that names the faulty term.
 """
@@ -29,21 +30,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from player.errors import QueryError
-from player.models import Track
+from player.models import Track, file_name
 
-__all__ = ["SQL_FOLD", "Query", "QueryError", "parse", "register_sql_functions"]
+__all__ = ["SQL_FILE_NAME", "SQL_FOLD", "Query", "QueryError", "parse",
+           "register_sql_functions"]
 
 #: Name of the SQL function that case-folds text like Python's str.casefold.
 SQL_FOLD = "riffle_fold"
+#: Name of the SQL function that gives a stored path's file name (see file_name).
+SQL_FILE_NAME = "riffle_file_name"
 
 
 def _fold_sql(value: Any) -> str:
     return value.casefold() if isinstance(value, str) else ""
 
 
+def _file_name_sql(value: Any) -> str:
+    return file_name(value) if isinstance(value, str | bytes) else ""
+
+
 def register_sql_functions(conn: sqlite3.Connection) -> None:
     """Teach *conn* the functions that `Query.to_sql()` clauses call."""
     conn.create_function(SQL_FOLD, 1, _fold_sql, deterministic=True)
+    conn.create_function(SQL_FILE_NAME, 1, _file_name_sql, deterministic=True)
 
 
 # -- fields ---------------------------------------------------------------------------------
@@ -56,11 +65,11 @@ _TEXT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[Callable[[Track], str | Non
     "album": (("album",), (lambda t: t.album,)),
     "genre": (("genre",), (lambda t: t.genre,)),
 }
-#: What a free word is looked for in.
-_FREE_FIELDS = ("title", "artist", "album", "genre")
-_FREE_COLUMNS = ("title", "artist", "album", "genre")
+#: What a free word is looked for in: four fields and the file's name.
+_FREE_COLUMNS = ("title", "artist", "album", "genre", f"{SQL_FILE_NAME}(path)")
 _FREE_GETTERS: tuple[Callable[[Track], str | None], ...] = (
     lambda t: t.display_title, lambda t: t.artist, lambda t: t.album, lambda t: t.genre,
+    lambda t: t.file_name,
 )
 
 #: Number field name → (SQL expression, Track getter, smallest and largest sensible value).
@@ -145,8 +154,8 @@ class Query:
         """(WHERE clause without the keyword, parameters); ("", []) for an empty query.
 
         The clause reads the columns of STATS_SQL (title, artist, albumartist, album, genre,
-        year, rating, play_count, skip_count) and calls SQL_FOLD: run
-        register_sql_functions() on the connection first.
+        path, year, rating, play_count, skip_count) and calls SQL_FOLD and SQL_FILE_NAME:
+        run register_sql_functions() on the connection first.
         """
         clauses, params = [], []
         for term in self.terms:

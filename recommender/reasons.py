@@ -35,6 +35,12 @@ def similar(groups: Sequence[str]) -> str:
     return "similar " + " and ".join(dict.fromkeys(words))
 
 
+def sounds_alike(groups: Sequence[str]) -> str:
+    """What two neighbours share, for a list of similar tracks: 'similar timbre and
+    rhythm', or 'near in overall sound' when no group stands out."""
+    return similar(groups) or "near in overall sound"
+
+
 def _with(text: str, groups: Sequence[str]) -> str:
     detail = similar(groups)
     return f"{text} — {detail}" if detail else text

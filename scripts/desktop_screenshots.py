@@ -81,7 +81,7 @@ def main(out: Path) -> int:
 
 
 def _shoot(out: Path, tmp: Path) -> None:
-    from screenshots import DEMO, Shot, build_library, until, wait
+    from screenshots import TRACK_COUNT, Shot, build_library, until, wait
 
     from PySide6.QtCore import QPoint, QRect
     from PySide6.QtGui import QGuiApplication
@@ -96,7 +96,7 @@ def _shoot(out: Path, tmp: Path) -> None:
     db = tmp / "riffle.sqlite3"
     shot = Shot(app, db, tmp / "window.ini", suggested=music)
     shot.window.welcome.start.click()
-    until(app, lambda: len(shot.window.model.library) == sum(len(d[5]) for d in DEMO)
+    until(app, lambda: len(shot.window.model.library) == TRACK_COUNT
           and not shot.jobs.running, timeout=300)
     until(app, lambda: shot.window.control is not None and shot.window.control.filler_ready)
     desktop = Desktop(shot.window, bus=SessionBus.open(), cache_dir=tmp / "cache")

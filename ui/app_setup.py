@@ -17,6 +17,7 @@ from player.settings import Settings
 from player.store import Store
 from player.work import Work
 from ui.library_jobs import LibraryJobs, LibraryLoader, SimilarFunction
+from ui.looks import DesktopLooks
 from ui.tasks import BackgroundWork
 from ui.vlc_bridge import PlaybackBridge
 from ui.window_parts import PlayerParts, WindowParts
@@ -46,7 +47,8 @@ def style_sheet() -> str:
 
 
 def make_application(argv: list[str]) -> QApplication:
-    """The QApplication with Riffle's names, icon and style (Fusion, the system's colours)."""
+    """The QApplication with Riffle's names, icon and style (Fusion, with Riffle's light or
+    dark palette as the desktop is light or dark: ui/looks.py)."""
     app = QApplication(argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
@@ -54,6 +56,7 @@ def make_application(argv: list[str]) -> QApplication:
     app.setStyle("Fusion")
     app.setWindowIcon(app_icon())
     app.setStyleSheet(style_sheet())
+    DesktopLooks(app)  # kept by the application, follows the desktop's changes
     return app
 
 

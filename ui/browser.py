@@ -198,16 +198,12 @@ class BrowserPanel(QWidget):
                                             f"{artist} — {album}")
                                       for album in sorted(albums, key=str.casefold)]))
             return entries
-        if tab == 1:
-            pairs: dict[tuple[str, str], int] = {}
-            for artist, albums in data.albums_by_artist().items():
-                for album, count in albums.items():
-                    pairs[(album, artist)] = count
-            entries = [Entry(f"All albums ({len(pairs):,})", 0, [], "")]
-            entries.extend(Entry(f"{album} — {artist}", pairs[(album, artist)],
-                                 [("album", album), ("artist", artist)], f"{album} — {artist}")
-                           for album, artist in sorted(pairs, key=lambda p: (p[0].casefold(),
-                                                                             p[1])))
+        if tab == 1:  # albums as player.albums groups them (a compilation is one)
+            albums = sorted(data.album_list, key=lambda a: (a.title.casefold(),
+                                                             a.artist.casefold()))
+            entries = [Entry(f"All albums ({len(albums):,})", 0, [], "")]
+            entries.extend(Entry(f"{a.title} — {a.artist}", a.tracks, [("album_key", a.key)],
+                                 f"{a.title} — {a.artist}") for a in albums)
             return entries
         genres = data.distinct("genre")
         entries = [Entry(f"All genres ({len(genres):,})", 0, [], "")]

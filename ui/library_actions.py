@@ -1,4 +1,5 @@
-"""What the window does to the library: add folders, scan, rate, settings, problem files.
+"""What the window does to the library: add folders, scan, rate, settings, problem files,
+a track's properties.
 
 Every write goes through BackgroundWork.write (one writer thread); scans and analysis
 through LibraryJobs. Dialogs open over *window*.
@@ -19,11 +20,15 @@ from player import edits
 from player import settings as s
 from player.backend import AudioOutput
 from player.changes import Changes
+from player.errors import RiffleError
+from player.models import Track
 from player.settings import Settings
 from player.store import Store
 from ui.errors_dialog import ErrorsDialog
 from ui.library_jobs import JobProgress, LibraryJobs
 from ui.library_model import LibraryModel
+from ui.problems import Problem, ProblemList, count_text
+from ui.properties_dialog import FileProperties, PropertiesDialog, read_properties
 from ui.settings_dialog import SettingsDialog
 from ui.status import JobStatus
 from ui.tasks import BackgroundWork
@@ -54,6 +59,10 @@ class LibraryActions(QObject):
         self.settings = Settings(store.settings)
         #: The sound outputs to offer in the settings (the desktop wiring sets it).
         self.audio_outputs: Callable[[], list[AudioOutput]] = list
+        self.problems = ProblemList(work, self)
+        self.problems.changed.connect(self._problems_changed)
+        self.errors_dialog: ErrorsDialog | None = None
+        self.properties_dialog: PropertiesDialog | None = None
         jobs.progress.connect(self._progress)
         jobs.idle.connect(lambda: status.set_idle())
         jobs.failed.connect(show_message)
@@ -96,12 +105,15 @@ class LibraryActions(QObject):
         self.status.show_progress(progress.text, progress.done, progress.total)
 
     def _scan_finished(self, report: Any) -> None:
+        """Say what the scan did, and how many files of the library have problems: the
+        number the badge shows, from the same reading (not only this scan's errors)."""
         summary = getattr(report, "summary", None)
-        text = "Scan finished: " + summary() if callable(summary) else "Library scan finished."
+        text = ("Scan finished: " + summary(errors=False) if callable(summary)
+                else "Library scan finished")
         notices = getattr(report, "notices", None)
-        if callable(notices) and notices():
-            text += ". " + "; ".join(notices())
-        self.show_message(text)
+        tail = ". " + "; ".join(notices()) if callable(notices) and notices() else ""
+        self.problems.refresh(
+            lambda problems: self.show_message(f"{text}; {count_text(len(problems))}{tail}"))
 
     def _analysis_finished(self, report: Any) -> None:
         summary = getattr(report, "summary", None)
@@ -111,12 +123,53 @@ class LibraryActions(QObject):
     # -- problems and files ------------------------------------------------------------------
 
     def show_errors(self) -> None:
-        data = self.model.library
-        problems = [(data.path(i), data.errors[i] or "") for i in range(len(data))
-                    if data.errors[i]]
-        dialog = ErrorsDialog(problems, self.window)
+        """The problems dialog (one; it follows the library while open)."""
+        if self.errors_dialog is not None:
+            self.errors_dialog.raise_()
+            self.errors_dialog.activateWindow()
+            return
+        dialog = ErrorsDialog(self.problems.problems, self.window)
         dialog.reveal_requested.connect(self.reveal)
+        dialog.destroyed.connect(self._errors_closed)
+        self.errors_dialog = dialog
         dialog.show()
+        self.problems.refresh()
+
+    def _errors_closed(self) -> None:
+        self.errors_dialog = None
+
+    def _problems_changed(self, problems: list[Problem]) -> None:
+        self.status.set_error_count(len(problems))
+        if self.errors_dialog is not None:
+            self.errors_dialog.set_problems(problems)
+
+    def empty_library_hint(self) -> str:
+        """What the table says while the library has no tracks at all, and why."""
+        roots = self.store.roots.list()
+        if not roots:
+            return ("No music folder yet. Add one with Riffle ▸ Add music folder…, or drop "
+                    "a folder on the window.")
+        if self.jobs.running == "scan":
+            return "Looking for music in your folders…"
+        return (f"No music found in {', '.join(roots)}. Put music there and scan again (F5), "
+                "or add another folder in Settings.")
+
+    def show_properties(self, track_id: int) -> None:
+        """The file properties of a track (read off the GUI thread), in a dialog."""
+        def show(props: FileProperties) -> None:
+            self.properties_dialog = PropertiesDialog(props, self.window)
+            self.properties_dialog.show()
+
+        self.work.read(lambda store: read_properties(store, track_id), show,
+                       name="file properties")
+
+    def stored_track(self, track_id: int) -> Track | None:
+        """A track the table does not list (its file could not be read), from the GUI
+        thread's store: one quick read."""
+        try:
+            return self.store.tracks.get(track_id)
+        except RiffleError:
+            return None
 
     def reveal(self, path: str) -> None:
         """Open the folder holding *path* in the file manager."""

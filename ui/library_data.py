@@ -16,39 +16,27 @@ import os
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from enum import IntEnum
 from typing import Any
 
+from player.albums import Album, group_albums
 from player.formatting import cannot_play
+from player.models import file_name
 from player.query import Query, TextTerm
 from player.store.listing import LISTING_COLUMNS
+from ui.library_columns import COLUMN_TITLES, Column
 
+__all__ = ["BROWSE_FIELDS", "COLUMN_TITLES", "Column", "LibraryData", "narrows"]
 
-class Column(IntEnum):
-    """The table's columns, in their default order."""
-
-    TITLE = 0
-    ARTIST = 1
-    ALBUM = 2
-    YEAR = 3
-    GENRE = 4
-    DURATION = 5
-    RATING = 6
-    PLAYS = 7
-    LAST_PLAYED = 8
-
-
-COLUMN_TITLES = {
-    Column.TITLE: "Title", Column.ARTIST: "Artist", Column.ALBUM: "Album",
-    Column.YEAR: "Year", Column.GENRE: "Genre", Column.DURATION: "Time",
-    Column.RATING: "Rating", Column.PLAYS: "Plays", Column.LAST_PLAYED: "Last played",
-}
-
-#: Browse filters from the side list: field name → which column list it compares with.
-BROWSE_FIELDS = ("artist", "album", "genre")
+#: Browse filters from the side list and the album view: field name → what it compares.
+#: "album_key" is one album as player.albums groups them (Album.key).
+BROWSE_FIELDS = ("artist", "album", "genre", "album_key")
 
 _SEPARATOR = "\x00"
 _FIELD = {name: n for n, name in enumerate(LISTING_COLUMNS)}
+#: Columns sorted as text (case-folded), as numbers, and those where 0 shows as nothing.
+_TEXT_SORT = (Column.ARTIST, Column.ALBUM, Column.GENRE, Column.ALBUM_ARTIST,
+              Column.FORMAT, Column.PATH)
+_ZERO_IS_EMPTY = (Column.RATING, Column.PLAYS, Column.SKIPS)
 
 
 class _RowView:
@@ -71,6 +59,10 @@ class _RowView:
     @property
     def title(self) -> str:
         return self._d.titles[self.i]
+
+    @property
+    def file_name(self) -> str:
+        return self._d.file_name(self.i)
 
     display_title = title
 
@@ -116,13 +108,13 @@ class _RowView:
 
 
 class LibraryData:
-    """Every track of the library as parallel column lists, in library order."""
+    """Every listed track of the library as parallel column lists, in library order, and
+    the albums they make (player.albums)."""
 
     def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
         """Build from `player.store.listing.library_rows` tuples."""
         f = _FIELD
         shared: dict[str, str] = {}
-
         numbers: dict[int, int] = {}
 
         def share(text: str | None) -> str | None:
@@ -142,6 +134,11 @@ class LibraryData:
         self.genres: list[str | None] = []
         self.years: list[int | None] = []
         self.durations: list[float | None] = []
+        self.track_numbers: list[int | None] = []
+        self.disc_numbers: list[int | None] = []
+        self.codecs: list[str | None] = []
+        self.bitrates: list[int | None] = []
+        self.added: list[float | None] = []
         self.ratings: list[int | None] = []
         self.plays: list[int] = []
         self.skips: list[int] = []
@@ -162,18 +159,29 @@ class LibraryData:
             self.genres.append(share(row[f["genre"]]))
             self.years.append(share_number(row[f["year"]]))
             self.durations.append(row[f["duration"]])
+            self.track_numbers.append(share_number(row[f["track_number"]]))
+            self.disc_numbers.append(share_number(row[f["disc_number"]]))
+            self.codecs.append(share(row[f["codec"]]))
+            self.bitrates.append(share_number(row[f["bitrate"]]))
+            self.added.append(row[f["added_at"]])
             self.ratings.append(row[f["rating"]])
             self.plays.append(row[f["play_count"]] or 0)
             self.skips.append(row[f["skip_count"]] or 0)
             self.last_played.append(row[f["last_played"]])
             self.missing.append(row[f["missing_since"]] is not None)
-            scan_error, play_error = row[f["scan_error"]], row[f["play_error"]]
-            self.errors.append(scan_error or (cannot_play(play_error)
-                                              if play_error else row[f["damage"]]))
+            play_error = row[f["play_error"]]
+            self.errors.append(cannot_play(play_error) if play_error else row[f["damage"]])
         # track id → row through two sorted arrays (a dict of 100k ids costs ~8 MB)
         by_id = sorted(range(len(self.ids)), key=self.ids.__getitem__)
         self._sorted_ids = array("q", (self.ids[i] for i in by_id))
         self._rows_by_id = array("i", by_id)
+        album_of, self.album_list = group_albums(
+            zip(self.albums, self.albumartists, self.artists, self._folders, strict=True))
+        #: Per row, the index of its album in album_list (-1: the track names no album).
+        self.album_of = array("i", album_of)
+        #: Album.key of each album of album_list, worked out once.
+        self.album_keys = [album.key for album in self.album_list]
+        self._shelf: list[int] | None = None
         self._haystacks: dict[tuple[str, ...], list[str]] = {}
         self._orders: dict[tuple[int, bool], array[int]] = {}
 
@@ -191,6 +199,36 @@ class LibraryData:
         """The file of row *row*."""
         return os.path.join(self._folders[row], self._names[row])
 
+    def file_name(self, row: int) -> str:
+        """The name of row *row*'s file as text (player.models.file_name)."""
+        name = self._names[row]
+        return name if name.isascii() else file_name(name)
+
+    def album(self, row: int) -> Album | None:
+        """The album of row *row* (None: its track names no album)."""
+        index = self.album_of[row]
+        return self.album_list[index] if index >= 0 else None
+
+    def album_artist(self, row: int) -> str | None:
+        """Whose album row *row*'s track is on (player.albums), None without an album."""
+        index = self.album_of[row]
+        return self.album_list[index].artist if index >= 0 else None
+
+    def album_index(self, key: str) -> int | None:
+        """The index in album_list of the album with Album.key *key*, None when none."""
+        try:
+            return self.album_keys.index(key)
+        except ValueError:
+            return None
+
+    def album_rows(self, index: int) -> list[int]:
+        """The rows of album *index* in the order it plays: disc, track number, file name
+        (not library order, which puts a compilation's tracks by artist)."""
+        of = self.album_of
+        rows = [i for i in range(len(of)) if of[i] == index]
+        discs, numbers, names = self.disc_numbers, self.track_numbers, self._names
+        return sorted(rows, key=lambda i: (discs[i] or 0, numbers[i] or 0, names[i]))
+
     # -- changes in place --------------------------------------------------------------------
 
     def set_rating(self, track_id: int, stars: int | None) -> int | None:
@@ -206,7 +244,7 @@ class LibraryData:
         row = self.row_of(track_id)
         if row is not None:
             self.plays[row], self.skips[row], self.last_played[row] = plays, skips, last_played
-            self._forget_orders(Column.PLAYS, Column.LAST_PLAYED)
+            self._forget_orders(Column.PLAYS, Column.SKIPS, Column.LAST_PLAYED)
         return row
 
     def _forget_orders(self, *columns: Column) -> None:
@@ -216,15 +254,20 @@ class LibraryData:
     # -- sorting -----------------------------------------------------------------------------
 
     def order(self, column: int, descending: bool = False) -> Sequence[int]:
-        """Row numbers sorted by *column*; ties keep library order (artist, album, track).
+        """Row numbers sorted by *column*; ties keep library order (artist, album, track),
+        and rows where the column is empty come last whichever the direction.
 
         Kept as compact arrays (4 bytes a row rather than a list's 36)."""
         key = (int(column), descending)
         cached = self._orders.get(key)
         if cached is None:
-            keys = self._sort_keys(Column(column))
-            cached = array("i", sorted(range(len(self.ids)), key=keys.__getitem__,
-                                       reverse=descending))
+            keys, empty = self._sort_keys(Column(column))
+            rows = range(len(self.ids))
+            filled = [i for i in rows if not empty[i]] if empty is not None else list(rows)
+            filled.sort(key=keys.__getitem__, reverse=descending)  # stable either way
+            cached = array("i", filled)
+            if empty is not None:
+                cached.extend(i for i in rows if empty[i])
             self._orders[key] = cached
         return cached
 
@@ -238,32 +281,38 @@ class LibraryData:
         for column in (Column.TITLE, Column.ARTIST, Column.ALBUM):
             self.order(column)
 
-    def _sort_keys(self, column: Column) -> list[Any]:
-        def text(values: list[str | None]) -> list[tuple[bool, str]]:
-            folded: dict[str | None, tuple[bool, str]] = {}
-            return [folded.get(v) or folded.setdefault(v, (v is None, (v or "").casefold()))
-                    for v in values]
+    def column_values(self, column: Column) -> Sequence[Any]:
+        """What *column* holds for every row (text, numbers or None), as it sorts."""
+        values: dict[Column, Sequence[Any]] = {
+            Column.TITLE: self.titles, Column.ARTIST: self.artists, Column.ALBUM: self.albums,
+            Column.GENRE: self.genres, Column.YEAR: self.years,
+            Column.DURATION: self.durations, Column.TRACK: self.track_numbers,
+            Column.DISC: self.disc_numbers, Column.FORMAT: self.codecs,
+            Column.BITRATE: self.bitrates, Column.ADDED: self.added,
+            Column.RATING: self.ratings, Column.PLAYS: self.plays, Column.SKIPS: self.skips,
+            Column.LAST_PLAYED: self.last_played,
+        }
+        if column == Column.ALBUM_ARTIST:
+            return [self.album_artist(i) for i in range(len(self.ids))]
+        if column == Column.PATH:
+            return [self.path(i) for i in range(len(self.ids))]
+        if column in values:
+            return values[column]
+        return [None] * len(self.ids)  # the similar-tracks columns live in the model
 
-        def number(values: Sequence[float | int | None]) -> list[tuple[bool, float]]:
-            return [(v is None, v or 0) for v in values]
-
+    def _sort_keys(self, column: Column) -> tuple[Sequence[Any], list[bool] | None]:
+        """Per row, what it sorts by, and whether it is empty (None: never empty)."""
+        values = self.column_values(column)
         if column == Column.TITLE:
-            return [t.casefold() for t in self.titles]
-        if column == Column.ARTIST:
-            return text(self.artists)
-        if column == Column.ALBUM:
-            return text(self.albums)
-        if column == Column.GENRE:
-            return text(self.genres)
-        if column == Column.YEAR:
-            return number(self.years)
-        if column == Column.DURATION:
-            return number(self.durations)
-        if column == Column.RATING:
-            return [r or 0 for r in self.ratings]
-        if column == Column.PLAYS:
-            return list(self.plays)
-        return [v or 0.0 for v in self.last_played]
+            return [t.casefold() for t in self.titles], None
+        if column in _TEXT_SORT:
+            folded: dict[str | None, str] = {}
+            keys = [folded.get(v) or folded.setdefault(v, (v or "").casefold())
+                    for v in values]
+            return keys, [not v for v in values]
+        if column in _ZERO_IS_EMPTY:
+            return values, [not v for v in values]
+        return values, [v is None for v in values]
 
     # -- filtering ---------------------------------------------------------------------------
 
@@ -296,6 +345,9 @@ class LibraryData:
             genres = self.genres
             return [i for i in rows if (g := genres[i]) is not None
                     and (g == value or value in g.split(" / "))]
+        if field == "album_key":
+            of, wanted = self.album_of, self.album_index(value)
+            return [i for i in rows if of[i] == wanted] if wanted is not None else []
         raise ValueError(f"cannot browse by {field!r}")
 
     def _haystack(self, term: TextTerm) -> list[str]:
@@ -328,6 +380,20 @@ class LibraryData:
             if v:
                 counts[v] = counts.get(v, 0) + 1
         return counts
+
+    def albums_in(self, rows: Iterable[int]) -> list[int]:
+        """The albums (indices into album_list) that the given rows belong to, in shelf
+        order: by album artist, then title, ignoring case."""
+        of = self.album_of
+        found = {of[i] for i in rows}
+        if self._shelf is None:  # sorted once; each filter only picks from it
+            albums = self.album_list
+            self._shelf = sorted(range(len(albums)), key=lambda n: (
+                albums[n].artist.casefold(), albums[n].title.casefold()))
+        if len(found) > len(self.album_list) // 2:
+            return [n for n in self._shelf if n in found]
+        rank = {n: r for r, n in enumerate(self._shelf)} if found else {}
+        return sorted((n for n in found if n >= 0), key=rank.__getitem__)
 
     def albums_by_artist(self) -> dict[str, dict[str, int]]:
         """Artist → album → number of tracks (album artist preferred), for the side tree."""

@@ -325,18 +325,29 @@ def run_in_background_priority(fn: Callable[[], Any]) -> Any:
     return outcome.get("result")
 
 
-#: similar(ctx, track_id, count) -> [(track id, why)], nearest first; [] when not analysed.
-SimilarFunction = Callable[[TaskContext, int, int], list[tuple[int, str]]]
+@dataclass(frozen=True)
+class SimilarTrack:
+    """A track that sounds like another: how far apart they are (0 = the same, about 1 =
+    two tracks taken at random) and what they share, as `riffle similar` says it."""
+
+    track_id: int
+    distance: float
+    shared: str
+
+
+#: similar(ctx, track_id, count) -> nearest first; [] when the track is not analysed.
+SimilarFunction = Callable[[TaskContext, int, int], list[SimilarTrack]]
 
 
 def similar_function() -> SimilarFunction:
     """Tracks that sound like a track (recommender.index), found on a worker thread where
     the index's modules load."""
-    def similar(ctx: TaskContext, track_id: int, count: int) -> list[tuple[int, str]]:
+    def similar(ctx: TaskContext, track_id: int, count: int) -> list[SimilarTrack]:
         from recommender.index import SoundIndex
-        from recommender.reasons import similar as similar_words
+        from recommender.reasons import sounds_alike
 
         index = SoundIndex.from_store(ctx.store)
-        return [(n.track_id, similar_words(n.groups)) for n in index.neighbours(track_id, count)]
+        return [SimilarTrack(n.track_id, n.distance, sounds_alike(n.groups))
+                for n in index.neighbours(track_id, count)]
 
     return similar

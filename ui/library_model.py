@@ -25,9 +25,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from player.errors import QueryError
-from player.formatting import duration
+from player.formatting import bitrate, day, distance, duration, format_name, path_text
 from player.query import Query, parse
-from ui.library_data import COLUMN_TITLES, Column, LibraryData, narrows
+from ui.library_columns import COLUMN_TITLES, NUMERIC_COLUMNS, SIMILAR_COLUMNS, Column
+from ui.library_data import LibraryData, narrows
 from ui.plain_text import tooltip
 
 #: Item data roles the views and delegates read.
@@ -37,7 +38,7 @@ RATING_ROLE = Qt.ItemDataRole.UserRole + 2
 TRACKS_MIME = "application/x-riffle-track-ids"
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_NUMERIC = {Column.YEAR, Column.DURATION, Column.PLAYS}
+_NUMERIC = NUMERIC_COLUMNS
 _Index = QModelIndex | QPersistentModelIndex
 _ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
               | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemNeverHasChildren)
@@ -64,6 +65,8 @@ class LibraryModel(QAbstractTableModel):
 
     #: The number of visible rows changed (after a filter, browse pick or reload).
     count_changed = Signal(int)
+    #: The filter, the side-list pick or the library changed: so may the albums in view.
+    scope_changed = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,10 +74,14 @@ class LibraryModel(QAbstractTableModel):
         self._visible: Sequence[int] = array("i")
         self._query: Query = parse("")
         self._browse: tuple[tuple[str, str], ...] = ()
+        self._album: str | None = None  # the key of the album picked in the album view
         self._pinned: list[int] | None = None  # track ids shown in this order, e.g. similar
+        self._notes: dict[int, tuple[float, str]] = {}  # similar tracks: (distance, shared)
         self._sort_column = -1
         self._descending = False
         self.playing_id: int | None = None
+        #: Whether a library was read yet (an empty table before that is still loading).
+        self.loaded = False
         self._bold = QFont()
         self._bold.setBold(True)
         self._dim = QColor(128, 128, 128)
@@ -89,9 +96,11 @@ class LibraryModel(QAbstractTableModel):
         """Show a freshly read library, keeping the current sort, filter and browse pick."""
         self.beginResetModel()
         self._data = data
+        self.loaded = True
         self._visible = self._compute()
         self.endResetModel()
         self.count_changed.emit(len(self._visible))
+        self.scope_changed.emit()
 
     def set_filter(self, text: str) -> None:
         """Filter by query text; raises QueryError (and keeps the last filter) if malformed."""
@@ -99,14 +108,16 @@ class LibraryModel(QAbstractTableModel):
         old, self._query = self._query, query
         if query.terms == old.terms:
             return
-        if not old.is_empty and narrows(old, query):
+        if not old.is_empty and narrows(old, query) and self._album is None:
             # typing on: only the rows shown now can still match
             self.beginResetModel()
             self._visible = array("i", self._data.filter(query, self._visible))
             self.endResetModel()
             self.count_changed.emit(len(self._visible))
-            return
-        self._refresh()
+        else:
+            self._album = None
+            self._refresh()
+        self.scope_changed.emit()
 
     @property
     def filter_text(self) -> str:
@@ -117,16 +128,53 @@ class LibraryModel(QAbstractTableModel):
         picks = tuple(picks)
         if picks != self._browse:
             self._browse = picks
+            self._album = None
+            self._refresh()
+            self.scope_changed.emit()
+
+    def set_album(self, key: str | None) -> None:
+        """List only the tracks of one album (its player.albums Album.key; None: every
+        album the filter and the side list leave)."""
+        if key != self._album:
+            self._album = key
             self._refresh()
 
-    def set_pinned(self, track_ids: Sequence[int] | None) -> None:
-        """Show only these tracks, in this order (None: the whole library again)."""
+    @property
+    def album(self) -> str | None:
+        """The key of the album the table lists, None when it lists no single album."""
+        return self._album
+
+    def albums_in_scope(self) -> list[int]:
+        """The albums (indices into library.album_list) of the tracks the filter and the
+        side-list pick leave, the album pick itself aside: what the album view shows."""
+        if self._album is None and self._pinned is None:
+            return self._data.albums_in(self._visible)  # the same rows, already filtered
+        rows: Sequence[int] = range(len(self._data))
+        if not self._query.is_empty or self._browse:
+            rows = self._data.filter(self._query, rows, self._browse)
+        return self._data.albums_in(rows)
+
+    @property
+    def query_is_empty(self) -> bool:
+        return self._query.is_empty
+
+    def set_pinned(self, track_ids: Sequence[int] | None,
+                   notes: dict[int, tuple[float, str]] | None = None) -> None:
+        """Show only these tracks, in this order (None: the whole library again); *notes*
+        gives tracks that sound like the first their (distance, what they share), shown in
+        the Distance and Sounds alike in columns."""
         self._pinned = list(track_ids) if track_ids is not None else None
+        self._notes = dict(notes or {}) if track_ids is not None else {}
         self._refresh()
 
     @property
     def pinned(self) -> bool:
         return self._pinned is not None
+
+    @property
+    def has_notes(self) -> bool:
+        """Whether the rows shown are similar tracks with their distances."""
+        return bool(self._notes)
 
     def track_id(self, row: int) -> int:
         return self._data.ids[self._visible[row]]
@@ -174,7 +222,7 @@ class LibraryModel(QAbstractTableModel):
         old, self.playing_id = self.playing_id, track_id
         for tid in (old, track_id):
             if tid is not None:
-                self._changed(tid, Column.TITLE, Column.LAST_PLAYED)
+                self._changed(tid, Column.TITLE, Column.SHARED)
 
     # -- Qt model ----------------------------------------------------------------------------
 
@@ -211,7 +259,7 @@ class LibraryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._dim if d.missing[i] or d.errors[i] else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            path = d.path(i)
+            path = path_text(d.path(i))
             if d.errors[i]:
                 return tooltip(f"{path}\n{d.errors[i]}")
             if d.missing[i]:
@@ -223,20 +271,30 @@ class LibraryModel(QAbstractTableModel):
         d = self._data
         if column == Column.TITLE:
             return d.titles[i]
-        if column == Column.ARTIST:
-            return d.artists[i] or ""
-        if column == Column.ALBUM:
-            return d.albums[i] or ""
-        if column == Column.YEAR:
-            return str(d.years[i]) if d.years[i] else ""
-        if column == Column.GENRE:
-            return d.genres[i] or ""
+        if column in _TEXT_LISTS:
+            return getattr(d, _TEXT_LISTS[column])[i] or ""
+        if column in _NUMBER_LISTS:
+            value = getattr(d, _NUMBER_LISTS[column])[i]
+            return str(value) if value else ""
         if column == Column.DURATION:
             return duration(d.durations[i])
-        if column == Column.PLAYS:
-            return str(d.plays[i]) if d.plays[i] else ""
         if column == Column.LAST_PLAYED:
             return format_last_played(d.last_played[i])
+        if column == Column.ALBUM_ARTIST:
+            return d.album_artist(i) or ""
+        if column == Column.ADDED:
+            return day(d.added[i])
+        if column == Column.FORMAT:
+            return format_name(d.codecs[i])
+        if column == Column.BITRATE:
+            return bitrate(d.bitrates[i])
+        if column == Column.PATH:
+            return path_text(d.path(i))
+        if column in SIMILAR_COLUMNS:
+            note = self._notes.get(d.ids[i])
+            if note is None:
+                return "the track itself" if column == Column.SHARED and self._notes else ""
+            return distance(note[0]) if column == Column.DISTANCE else note[1]
         return None  # the rating column is painted by the star delegate
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -263,20 +321,30 @@ class LibraryModel(QAbstractTableModel):
         if self._pinned is not None:
             rows = (self._data.row_of(track_id) for track_id in self._pinned)
             pinned = [row for row in rows if row is not None]
-            if 0 <= self._sort_column < len(Column):
+            if self._sort_column in SIMILAR_COLUMNS:
+                ids = self._data.ids
+                if self._sort_column == Column.SHARED:
+                    pinned.sort(key=lambda r: self._notes.get(ids[r], (0.0, ""))[1].casefold())
+                if self._descending:
+                    pinned.reverse()
+            elif 0 <= self._sort_column < len(Column):
                 rank = {row: i for i, row in enumerate(
                     self._data.order(self._sort_column, self._descending))}
                 pinned.sort(key=rank.__getitem__)
             return pinned
-        if 0 <= self._sort_column < len(Column):
+        if 0 <= self._sort_column < len(Column) and self._sort_column not in SIMILAR_COLUMNS:
             return self._data.order(self._sort_column, self._descending)
+        if self._album is not None:  # one album, unsorted: in the order it plays
+            index = self._data.album_index(self._album)
+            return self._data.album_rows(index) if index is not None else []
         return range(len(self._data))
 
     def _compute(self) -> Sequence[int]:
         """The visible rows: an array (compact) for every list of them the model keeps."""
         base = self._base_order()
-        if not self._query.is_empty or self._browse:
-            base = self._data.filter(self._query, base, self._browse)
+        browse = self._browse + ((("album_key", self._album),) if self._album else ())
+        if not self._query.is_empty or browse:
+            base = self._data.filter(self._query, base, browse)
         return base if isinstance(base, array) else array("i", base)
 
     def _refresh(self) -> None:
@@ -290,5 +358,10 @@ class LibraryModel(QAbstractTableModel):
         if row is not None:
             self.dataChanged.emit(self.index(row, first), self.index(row, last))
 
+
+#: Columns shown as the text or whole numbers (blank for none or 0) that LibraryData holds.
+_TEXT_LISTS = {Column.ARTIST: "artists", Column.ALBUM: "albums", Column.GENRE: "genres"}
+_NUMBER_LISTS = {Column.YEAR: "years", Column.TRACK: "track_numbers",
+                 Column.DISC: "disc_numbers", Column.PLAYS: "plays", Column.SKIPS: "skips"}
 
 __all__ = ["RATING_ROLE", "TRACKS_MIME", "TRACK_ID_ROLE", "LibraryModel", "QueryError"]

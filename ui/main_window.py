@@ -35,12 +35,16 @@ from player.changes import Changes
 from player.formatting import artist_title, why_lines
 from player.formatting import stars as stars_text
 from player.models import UNKNOWN_ARTIST
+from player.paths import default_cache_dir
 from player.queue_types import Why
+from ui.album_view import COVER, AlbumView
 from ui.browser import BrowserPanel
+from ui.cover_thumbnails import CoverThumbnails
 from ui.library_actions import LibraryActions
 from ui.library_data import LibraryData
+from ui.library_jobs import SimilarTrack
 from ui.library_model import LibraryModel
-from ui.library_view import LibraryPanel
+from ui.library_view import ALBUMS, TRACKS, LibraryPanel
 from ui.now_playing import NowPlayingBar
 from ui.playback_modes import PlaybackModes, show_shortcuts
 from ui.player_control import PlayerControl
@@ -78,7 +82,9 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
 
         self.model = LibraryModel(self)
-        self.library = LibraryPanel(self.model, parts.state)
+        self.thumbnails = CoverThumbnails(
+            parts.work, (parts.cache_dir or default_cache_dir()) / "thumbnails", COVER, self)
+        self.library = LibraryPanel(self.model, parts.state, AlbumView(self.thumbnails))
         self.browser = BrowserPanel()
         self.welcome = WelcomePage(parts.icon, parts.suggested_folder)
         self.job_status = JobStatus()
@@ -108,8 +114,10 @@ class MainWindow(QMainWindow):
         self.control: PlayerControl | None = None
         if parts.player is not None:
             self._add_player(parts.player)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([190, 790, 290][:self.splitter.count()])
+        # a narrower window takes from the side list and the queue too, not only the table
+        for pane, stretch in enumerate((2, 9, 3)[:self.splitter.count()]):
+            self.splitter.setStretchFactor(pane, stretch)
+        self.splitter.setSizes([180, 810, 270][:self.splitter.count()])
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(6, 6, 6, 0)
@@ -125,12 +133,15 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._choose_page()
         self.loader.reload()
+        self.actions_.problems.refresh()
 
     # -- building ----------------------------------------------------------------------------
 
     def _add_player(self, parts: PlayerParts) -> None:
         self.bar = NowPlayingBar()
-        queue_model = QueueModel(parts.player.queue, describe_from(self.model), self)
+        queue_model = QueueModel(parts.player.queue,
+                                 describe_from(self.model, self.actions_.stored_track), self,
+                                 ready=lambda: self.model.loaded)
         self.queue_panel = QueuePanel(queue_model)
         self.splitter.addWidget(self.queue_panel)
         self.control = PlayerControl(parts, self.bar, self.queue_panel, self.model,
@@ -198,6 +209,11 @@ class MainWindow(QMainWindow):
         if self.taste_map is not None:
             add("&View", "Taste map", lambda: self.centre.setCurrentWidget(self.taste_map),
                 "Ctrl+2")
+        self.albums_action = add("&View", "Album covers", lambda: None, "Ctrl+B")
+        self.albums_action.setCheckable(True)
+        self.albums_action.setChecked(self.library.view == ALBUMS)
+        self.albums_action.toggled.connect(
+            lambda on: self.library.set_view(ALBUMS if on else TRACKS))
         self.browser_action = self._toggle_action("Side list", self.browser)
         if self.queue_panel is not None:
             self.queue_action = self._toggle_action("Queue", self.queue_panel, "Ctrl+U")
@@ -228,6 +244,11 @@ class MainWindow(QMainWindow):
         self.library.reveal_requested.connect(lib.reveal)
         self.library.similar_requested.connect(self.show_similar)
         self.library.why_requested.connect(self.show_why)
+        self.library.properties_requested.connect(lib.show_properties)
+        self.library.view_changed.connect(
+            lambda view: self.albums_action.setChecked(view == ALBUMS))
+        lib.jobs.progress.connect(lambda _p: self._empty_library_hint())
+        lib.jobs.idle.connect(self._empty_library_hint)
         control = self.control
         if control is not None:
             self.library.play_requested.connect(control.play_now)
@@ -249,11 +270,16 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(1 if has_music else 0)
         if self.bar is not None:
             self.bar.setVisible(has_music)
+        self._empty_library_hint()
+
+    def _empty_library_hint(self) -> None:
+        if len(self.model.library) == 0:
+            self.library.set_library_hint(self.actions_.empty_library_hint())
 
     def _library_loaded(self, data: LibraryData) -> None:
+        self.thumbnails.forget()
         self.model.set_library(data)
         self.browser.set_library(data)
-        self.job_status.set_error_count(sum(1 for e in data.errors if e))
         if self.queue_panel is not None:
             self.queue_panel.model.refresh()
         if self.control is not None:
@@ -261,23 +287,29 @@ class MainWindow(QMainWindow):
         self._choose_page()
 
     def _changed(self, changes: Changes) -> None:
-        """The library's tracks (or which of them play) changed: read the table again."""
+        """The library's tracks (or which of them play) changed: read the table and the
+        problem files again."""
         if changes.tracks or changes.playability:
             self.loader.reload()
+            self.actions_.problems.refresh()
 
     def _browse(self, picks: list[tuple[str, str]], label: str) -> None:
-        if self.model.pinned:
-            self.model.set_pinned(None)
+        self._unpin()
         self.model.set_browse(picks)
         self.library.show_browse(label)
 
     def show_all(self) -> None:
-        """Leave the side-list pick or the similar tracks: the whole library again."""
-        if self.model.pinned:
-            self.model.set_pinned(None)
+        """Leave the side-list pick, the album or the similar tracks: the whole library."""
+        self._unpin()
         self.browser.clear_pick()
         self.model.set_browse([])
+        self.model.set_album(None)
         self.library.show_browse("")
+
+    def _unpin(self) -> None:
+        if self.model.pinned:
+            self.model.set_pinned(None)
+            self.library.table.show_similar_columns(False)
 
     def _show_playing_text(self, text: str) -> None:
         self.setWindowTitle(f"{text} · {APP_TITLE}" if text else APP_TITLE)
@@ -319,12 +351,17 @@ class MainWindow(QMainWindow):
                             on_result=lambda found: self._similar_found(track_id, title, found),
                             name="similar tracks")
 
-    def _similar_found(self, track_id: int, title: str, found: list[tuple[int, str]]) -> None:
+    def _similar_found(self, track_id: int, title: str, found: list[SimilarTrack]) -> None:
+        """List the track and those that sound like it, nearest first, with how far each
+        is and what they share (as `riffle similar` prints them)."""
         if not found:
             self.show_message(f"Riffle has not listened to “{title}” yet: similar tracks "
                               "appear once the library has been analysed.")
             return
-        self.model.set_pinned([track_id, *(tid for tid, _why in found)])
+        self.library.set_view(TRACKS)
+        self.model.set_pinned([track_id, *(s.track_id for s in found)],
+                              {s.track_id: (s.distance, s.shared) for s in found})
+        self.library.table.show_similar_columns(True)
         self.library.show_browse(f"Sounds like “{title}”")
         self.statusBar().clearMessage()
 

@@ -6,15 +6,12 @@ player wiring (player_panel.py) connects it to the session.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
-    QSlider,
-    QStyle,
-    QStyleOptionSlider,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -24,31 +21,10 @@ from player.formatting import clock
 from player.models import Track
 from ui.icons import icon
 from ui.plain_text import plain_label, tooltip
+from ui.sliders import JumpSlider
 from ui.stars import StarRating
 
 COVER_SIZE = 64
-
-
-class SeekSlider(QSlider):
-    """A slider that jumps to where it is clicked (not one page step towards it)."""
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
-            option = QStyleOptionSlider()
-            self.initStyleOption(option)
-            groove = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
-                                                 QStyle.SubControl.SC_SliderGroove, self)
-            handle = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
-                                                 QStyle.SubControl.SC_SliderHandle, self)
-            if not handle.contains(event.position().toPoint()):
-                span = max(1, groove.width() - handle.width())
-                x = int(event.position().x()) - groove.x() - handle.width() // 2
-                self.setValue(QStyle.sliderValueFromPosition(self.minimum(), self.maximum(),
-                                                             x, span))
-                self.sliderMoved.emit(self.value())
-                self.sliderReleased.emit()
-                return
-        super().mousePressEvent(event)
 
 
 def placeholder_cover(size: int, palette: QPalette) -> QPixmap:
@@ -93,6 +69,7 @@ class NowPlayingBar(QWidget):
         self.setObjectName("nowPlaying")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._duration_ms = 0
+        self._cover: bytes | None = None
         self._seeking = False
         self._playing = False
 
@@ -129,7 +106,7 @@ class NowPlayingBar(QWidget):
             label.setObjectName("npTime")
             label.setMinimumWidth(42)
         self.elapsed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.seek = SeekSlider(Qt.Orientation.Horizontal)
+        self.seek = JumpSlider(Qt.Orientation.Horizontal)
         self.seek.setAccessibleName("Position")
         self.seek.sliderPressed.connect(self._seek_started)
         self.seek.sliderMoved.connect(self._seek_moved)
@@ -137,7 +114,7 @@ class NowPlayingBar(QWidget):
         self.mute = self._button("volume", "Mute", 18)
         self.mute.setCheckable(True)
         self.mute.toggled.connect(self._mute_toggled)
-        self.volume = SeekSlider(Qt.Orientation.Horizontal)
+        self.volume = JumpSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
         self.volume.setFixedWidth(96)
         self.volume.setAccessibleName("Volume")
@@ -203,6 +180,7 @@ class NowPlayingBar(QWidget):
             self.show_position(0, 0)
 
     def show_cover(self, image: bytes | None) -> None:
+        self._cover = image
         pixmap = QPixmap()
         if image and pixmap.loadFromData(image):
             ratio = self.devicePixelRatioF()
@@ -249,6 +227,11 @@ class NowPlayingBar(QWidget):
         self.problem.setVisible(bool(text))
 
     # -- inside ------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._cover is None:
+            self.show_cover(None)  # the empty cover is drawn in the palette's colours
 
     def _button(self, name: str, tip: str, size: int) -> QToolButton:
         button = QToolButton()

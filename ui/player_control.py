@@ -61,6 +61,7 @@ class PlayerControl(QObject):
         self.work = work
         self.settings = settings
         self._shown_id: int | None = None
+        self._shown_path: str | None = None  # the file of the track the bar shows
         self._covers: dict[str, bytes | None] = {}
         self._save_volume = QTimer(self)
         self._save_volume.setSingleShot(True)
@@ -165,8 +166,10 @@ class PlayerControl(QObject):
         """Show what the session has loaded (or the restored queue's current, paused)."""
         track = self.session.track
         if track is None and self.queue.current is not None:
+            # nothing loaded in the engine: the bar shows where the waiting track would
+            # start (where it was left, or 0:00 after a Stop)
             track = self._lookup(self.queue.current.track_id)
-            if track is not None and self._shown_id != track.id:
+            if track is not None:
                 duration = int((track.duration or 0) * 1000)
                 self.bar.show_position(self.queue.resume_position_ms, duration)
         playing = self.session.state is PlayerState.PLAYING
@@ -182,6 +185,7 @@ class PlayerControl(QObject):
 
     def _track_changed(self, track: Track | None) -> None:
         self._shown_id = track.id if track else None
+        self._shown_path = track.path if track else None
         self.bar.show_track(track)
         if track is None:
             return
@@ -197,8 +201,7 @@ class PlayerControl(QObject):
         self._covers[path] = image
         while len(self._covers) > COVER_CACHE:
             self._covers.pop(next(iter(self._covers)))
-        track = self.session.track
-        if track is not None and track.path == path:
+        if self._shown_path == path:  # the bar shows that track still (playing or waiting)
             self.bar.show_cover(image)
 
     def _reload_stats(self, track_ids: list[int]) -> None:

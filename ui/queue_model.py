@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from player.models import UNKNOWN_ARTIST, PlaySource
+from player.models import UNKNOWN_ARTIST, PlaySource, Track
 from player.queue import Queue, QueueEntry
 from ui.library_model import RATING_ROLE, TRACKS_MIME, LibraryModel
 from ui.plain_text import tooltip
@@ -52,29 +52,44 @@ class TrackFacts:
 
 #: track id → what to show (the window answers from the library it holds).
 Describe = Callable[[int], TrackFacts]
+#: track id → the track as the store has it (None when it has none), for the few tracks
+#: the table does not list (its file could not be read).
+Lookup = Callable[[int], Track | None]
+GONE = "a track no longer in the library"
 
 
-def describe_from(library: LibraryModel) -> Describe:
-    """Title, artist and stars of a track, read from the table's copy of the library."""
+def describe_from(library: LibraryModel, lookup: Lookup) -> Describe:
+    """Title, artist and stars of a track, read from the table's copy of the library, or
+    (once) from the store for a track the table does not list."""
+    others: dict[int, TrackFacts] = {}
 
     def describe(track_id: int) -> TrackFacts:
         data = library.library
         row = data.row_of(track_id)
-        if row is None:
-            return TrackFacts(f"Track {track_id}", "", None)
-        return TrackFacts(data.titles[row], data.artists[row] or UNKNOWN_ARTIST,
-                          data.ratings[row])
+        if row is not None:
+            return TrackFacts(data.titles[row], data.artists[row] or UNKNOWN_ARTIST,
+                              data.ratings[row])
+        facts = others.get(track_id)
+        if facts is None:
+            track = lookup(track_id)
+            facts = (TrackFacts(track.display_title, track.display_artist, track.rating)
+                     if track is not None else TrackFacts(GONE, "", None))
+            others[track_id] = facts
+        return facts
 
     return describe
 
 
 class QueueModel(QAbstractListModel):
-    """Upcoming queue entries; refreshed whenever the queue says it changed."""
+    """Upcoming queue entries; refreshed whenever the queue says it changed. Until *ready*
+    says the library is read, it shows no rows (not rows without names)."""
 
-    def __init__(self, queue: Queue, describe: Describe, parent: QObject | None = None) -> None:
+    def __init__(self, queue: Queue, describe: Describe, parent: QObject | None = None,
+                 ready: Callable[[], bool] = lambda: True) -> None:
         super().__init__(parent)
         self.queue = queue
         self._describe = describe
+        self.ready = ready
         self._rows: list[QueueEntry] = []
         self._user_count = 0
         queue.listeners.append(self.refresh)
@@ -82,8 +97,11 @@ class QueueModel(QAbstractListModel):
 
     def refresh(self) -> None:
         self.beginResetModel()
-        self._rows = list(self.queue.upcoming)
-        self._user_count = len(self.queue.user_part)
+        if self.ready():
+            self._rows = list(self.queue.upcoming)
+            self._user_count = len(self.queue.user_part)
+        else:
+            self._rows, self._user_count = [], 0
         self.endResetModel()
 
     def detach(self) -> None:
@@ -195,7 +213,7 @@ class QueueDelegate(QStyledItemDelegate):
         height = self.PAD * 2 + line * 2 + 2
         if index.data(CAPTION_ROLE):
             height += self.CAPTION_HEIGHT
-        return QSize(200, height)
+        return QSize(120, height)  # as wide as the list: the text is elided to fit
 
     def _body(self, option: QStyleOptionViewItem, index: _Index) -> QRect:
         rect = QRect(option.rect)  # type: ignore[attr-defined]

@@ -11,16 +11,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
-    QSlider,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.queue_model import QueueDelegate, QueueModel
+from ui.sliders import JumpSlider
 
 EMPTY_HINT = ("Nothing queued.\n\nDrag tracks here, use “Add to queue”, or switch "
               "Auto-shuffle on to keep the music going.")
+READING = "Reading the library…"
 #: The discover slider moves in steps of 1 on a 0–100 scale (the setting is 0–1).
 DISCOVER_STEPS = 100
 
@@ -45,11 +46,14 @@ class QueueList(QListView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if self.model() is not None and self.model().rowCount() == 0:
+        model = self.model()
+        if model is not None and model.rowCount() == 0:
+            ready = not isinstance(model, QueueModel) or model.ready()
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(self.viewport().rect().adjusted(16, 16, -16, -16),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, EMPTY_HINT)
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             EMPTY_HINT if ready else READING)
 
 
 class QueuePanel(QWidget):
@@ -89,6 +93,7 @@ class QueuePanel(QWidget):
         self.list.setDropIndicatorShown(True)
         self.list.setMouseTracking(True)
         self.list.setAccessibleName("Queue")
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.doubleClicked.connect(self._double_clicked)
         self.list.remove_requested.connect(self.model.queue.remove)
         self.list.play_requested.connect(self.play_requested)
@@ -98,7 +103,7 @@ class QueuePanel(QWidget):
         self.auto = QCheckBox("Auto-shuffle")
         self.auto.setToolTip("Keep the queue filled with tracks you are likely to enjoy")
         self.auto.toggled.connect(self.auto_toggled)
-        self.discover = QSlider(Qt.Orientation.Horizontal)
+        self.discover = JumpSlider(Qt.Orientation.Horizontal)
         self.discover.setRange(0, DISCOVER_STEPS)
         self.discover.setAccessibleName("Discover: familiar to adventurous")
         self.discover.setToolTip("How far the auto-shuffle strays from what you rated")
@@ -117,10 +122,15 @@ class QueuePanel(QWidget):
         top.addWidget(self.count)
         top.addStretch(1)
         top.addWidget(clear)
-        slider = QHBoxLayout()
-        slider.addWidget(familiar)
-        slider.addWidget(self.discover, 1)
-        slider.addWidget(adventurous)
+        ends = QHBoxLayout()  # the ends' names under the slider, so it keeps its length
+        ends.setContentsMargins(0, 0, 0, 0)
+        ends.addWidget(familiar)
+        ends.addStretch(1)
+        ends.addWidget(adventurous)
+        slider = QVBoxLayout()
+        slider.setSpacing(0)
+        slider.addWidget(self.discover)
+        slider.addLayout(ends)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)

@@ -41,3 +41,6 @@ class WindowParts:
     player: PlayerParts | None = None
     similar: SimilarFunction | None = None
     map_cache: Path | None = None  # where the taste map's layout is saved
+    #: Where things that can be rebuilt are kept (cover thumbnails); None: the user's
+    #: cache folder (player.paths.default_cache_dir).
+    cache_dir: Path | None = None

@@ -53,6 +53,13 @@ class WindowState:
     def set_number(self, key: str, value: int) -> None:
         self._qs.setValue(key, int(value))
 
+    def text(self, key: str, default: str) -> str:
+        value: Any = self._qs.value(key, default)
+        return value if isinstance(value, str) else default
+
+    def set_text(self, key: str, value: str) -> None:
+        self._qs.setValue(key, str(value))
+
     def sync(self) -> None:
         """Write pending changes to disk now (they are also written at exit)."""
         self._qs.sync()

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from player.models import PlayOutcome, PlaySource
 from player.store.database import Database
-from player.store.predicates import attempted, learned, skipped
+from player.store.predicates import attempted, counts_as_play, learned, skipped
 
 _Member = TypeVar("_Member", bound=StrEnum)
 
@@ -95,14 +95,15 @@ def play_stats_sql(only: str = "") -> str:
     """Per-track statistics over the plays table; *only* (SQL on `track_id`, such as
     "track_id = ?") reads the plays of just those tracks through the plays_track index.
 
-    tracks.STATS_SQL joins this very query, so the listing and PlayStore.stats count alike:
-    a failed attempt (outcome 'error') is neither a play nor a skip and does not move "last
-    played"; a play still open counts as a play.
+    tracks.STATS_SQL joins this very query, so the listing, the `plays:` filter and
+    PlayStore.stats count alike: play_count counts what predicates.counts_as_play says (a
+    skip is counted apart, in skip_count); a failed attempt (outcome 'error') is neither a
+    play nor a skip and does not move "last played", which any other play does.
     """
     narrow = f"WHERE {only} " if only else ""
     return f"""
 SELECT track_id,
-       sum({attempted()}) AS play_count,
+       sum({counts_as_play()}) AS play_count,
        sum({skipped()}) AS skip_count,
        max(CASE WHEN {attempted()} THEN started_at END) AS last_played
 FROM plays {narrow}GROUP BY track_id

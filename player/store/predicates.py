@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
+from player.history import SKIP_SECONDS
+
 T = TypeVar("T")
 
 #: How many values one `IN (...)` list holds at most (SQLite's limit is far higher on new
@@ -63,6 +65,19 @@ def attempted(alias: str = "") -> str:
     for "last played" and recency. A failed attempt says nothing about the listener."""
     outcome = _col(alias, "outcome")
     return f"({outcome} IS NULL OR {outcome} != 'error')"
+
+
+def counts_as_play(alias: str = "") -> str:
+    """A play that counts in a track's "plays" (the listing, `riffle stats`, the `plays:`
+    filter): played to the end, or heard long enough not to be a skip, min(30 s, half the
+    track) as player.history.skip_threshold says; a play still under way counts once it is
+    that long. A skip, an error or a few seconds before going back or stopping do not."""
+    outcome, listened = _col(alias, "outcome"), _col(alias, "listened")
+    duration = _col(alias, "duration")
+    threshold = (f"min({SKIP_SECONDS}, CASE WHEN {duration} > 0 THEN {duration} / 2.0 "
+                 f"ELSE {SKIP_SECONDS} END)")
+    return (f"({outcome} = 'completed' OR (coalesce({outcome}, '') NOT IN ('skipped', 'error')"
+            f" AND {listened} >= {threshold}))")
 
 
 def learned(alias: str = "") -> str:

@@ -493,6 +493,14 @@ class TrackStore:
         )
         return [(fs_path(r[0]), r[1]) for r in rows]
 
+    def problems(self) -> list[tuple[str, str, str]]:
+        """(path, kind, reason) of every present file Riffle cannot use as it should, by
+        path: kind "scan" (its tags could not be read), "play" (it failed to play) or
+        "damaged" (it plays only in part). What `riffle errors` and the window list."""
+        return sorted([(path, "scan", reason) for path, reason in self.errors()]
+                      + [(path, "play", reason) for path, reason in self.play_errors()]
+                      + [(path, "damaged", reason) for path, reason in self.damaged()])
+
     def damaged(self) -> list[tuple[str, str]]:
         """(path, what is wrong) of every present, readable file found damaged (it still
         plays in part, such as a truncated file), by path."""

@@ -159,11 +159,14 @@ def test_record_error_writes_an_error_row_without_a_skip(store: Store) -> None:
 
 
 def test_stats_count_plays_skips_and_last_played(store: Store) -> None:
+    """A play counts when it ended or was heard past the skip threshold; a skip, an error
+    or going back after a few seconds does not. Any real play moves "last played"."""
     clock = ManualClock(5000.0)
     tracker = PlayTracker(store.plays, clock=clock, wall=clock)
     track = _track(store)
     for reason, seconds in [(ChangeReason.ENDED, 240.0), (ChangeReason.NEXT, 5.0),
-                            (ChangeReason.NEXT, 3.0)]:
+                            (ChangeReason.NEXT, 3.0), (ChangeReason.STOPPED, 40.0),
+                            (ChangeReason.PREVIOUS, 4.0)]:
         tracker.begin(track, duration=240.0, source=PlaySource.USER)
         _feed(tracker, clock, 0.0, seconds, step=1.0)
         tracker.finish(reason)
@@ -171,10 +174,14 @@ def test_stats_count_plays_skips_and_last_played(store: Store) -> None:
     last_start = store.plays.all()[-1].started_at
     tracker.record_error(track, source=PlaySource.USER)
     stats = store.plays.stats(track)
-    assert (stats.play_count, stats.skip_count, stats.last_played) == (3, 2, last_start)
+    assert (stats.play_count, stats.skip_count, stats.last_played) == (2, 2, last_start)
     listed = store.tracks.get(track)  # the library listing counts the same way
-    assert (listed.play_count, listed.skip_count, listed.last_played) == (3, 2, last_start)
+    assert (listed.play_count, listed.skip_count, listed.last_played) == (2, 2, last_start)
     assert store.plays.all_stats() == {track: stats}
+    tracker.begin(track, duration=240.0, source=PlaySource.USER)  # under way, long enough
+    _feed(tracker, clock, 0.0, 31.0, step=1.0)
+    tracker.flush()
+    assert store.plays.stats(track).play_count == 3
 
 
 # -- the whole chain on real libvlc ---------------------------------------------------------

@@ -166,7 +166,7 @@ def test_moved_and_renamed_files_keep_id_rating_and_plays(scanned: Store, music:
     assert scanned.tracks.by_path(str(old)) is None
     moved = scanned.tracks.by_path(str(new))
     assert moved is not None
-    assert (moved.id, moved.rating, moved.play_count, moved.skip_count) == (track_id, 5, 2, 1)
+    assert (moved.id, moved.rating, moved.play_count, moved.skip_count) == (track_id, 5, 1, 1)
     assert moved.missing_since is None
 
 

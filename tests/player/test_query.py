@@ -63,6 +63,10 @@ CASES = [
     ("dance", ["Blue Monday"]),  # second genre of a multi-value field
     ("été", ["ÉTÉ INDIEN"]),  # case-folding beyond ASCII
     ("untitled", ["untitled take"]),  # a file without tags is found by its file name
+    ("flac", ["Atmosphere"]),  # free words look in the file's name too ...
+    ("monday.mp3", ["Blue Monday"]),
+    ("misc", []),  # ... but not in its folders
+    ("title:flac", []),
     ('"blue monday"', ["Blue Monday"]),
     ('"monday blue"', []),
     ("artist:joy", ["Atmosphere"]),
@@ -81,11 +85,11 @@ CASES = [
     ("rating:5", ["Atmosphere"]),
     ("rating:0", ["Song", "untitled take", "ÉTÉ INDIEN"]),  # unrated counts as 0
     ("rating:<3 artist:order", ["True Faith"]),
-    ("plays:>10", ["Atmosphere", "Blue Monday"]),  # 12 and 11 completed; skips count as plays
-    ("plays:>13", []),
-    ("plays:13", ["Blue Monday"]),
+    ("plays:>10", ["Atmosphere", "Blue Monday"]),  # 12 and 11 completed
+    ("plays:>11", ["Atmosphere"]),  # Blue Monday's two skips are no plays
+    ("plays:11", ["Blue Monday"]),
     ("skips:>=1", ["Blue Monday", "True Faith"]),
-    ("order year:1987 rating:2 plays:4", ["True Faith"]),
+    ("order year:1987 rating:2 plays:3", ["True Faith"]),
 ]
 
 
@@ -119,7 +123,7 @@ def test_parse_builds_the_expected_terms() -> None:
 def test_to_sql_is_parameterised() -> None:
     where, params = parse("it's artist:o'brien rating:<=2").to_sql()
     assert "'" not in where.replace("''", "")
-    assert params == ["it's", "it's", "it's", "it's", "o'brien", "o'brien", 2]
+    assert params == ["it's"] * 5 + ["o'brien", "o'brien", 2]
     assert parse("").to_sql() == ("", [])
 
 
@@ -159,3 +163,13 @@ def test_find_runs_a_query_against_the_store(store: Store) -> None:
     assert len(store.tracks.find("")) == 3
     with pytest.raises(QueryError):
         store.tracks.find("colour:blue")
+
+
+def test_a_file_name_that_is_not_utf8_is_searched_alike_in_both_forms(store: Store) -> None:
+    odd = "/m/odd/caf\udce9 noir.mp3"  # a Latin-1 "é" in the name, kept as Python keeps it
+    with store.db.transaction():
+        store.tracks.upsert(Track(path=odd, title="Espresso"))
+        store.tracks.upsert(Track(path="/m/noir/other.mp3", title="Other"))
+    register_sql_functions(store.db.conn)
+    for text in ("noir", "caf\ufffd"):
+        assert _titles_sql(store, text) == _titles_py(store, text) == ["Espresso"]

@@ -45,7 +45,7 @@ def test_track_round_trip_keeps_multi_values_and_stats(store: Store) -> None:
     assert got.artists == ("A", "B") and got.artist == "A / B"
     assert got.genres == ("Rock", "Pop")
     assert (got.year, got.track_number, got.track_total) == (2004, 3, 12)
-    assert (got.rating, got.play_count, got.skip_count, got.last_played) == (4, 1, 1, 100.0)
+    assert (got.rating, got.play_count, got.skip_count, got.last_played) == (4, 0, 1, 100.0)
     assert store.tracks.resolve(str(tid)).path == "/m/a.flac"
     assert store.tracks.resolve("/m/a.flac").id == tid
 

@@ -48,7 +48,9 @@ def make_window(qtbot: QtBot, tmp_path: Path, db_path: Path) -> Iterator[Callabl
 
     def make(*, roots: tuple[Path, ...] = (), player: bool = True,
              scan: ScanFunction | None = None, analyse: AnalyseFunction | None = None,
-             suggested: str | None = None, similar: SimilarFunction | None = None) -> Rig:
+             suggested: str | None = None, similar: SimilarFunction | None = None,
+             size: tuple[int, int] = (1280, 800), wait: bool = True) -> Rig:
+        """A window as main.py builds it; *wait* False returns before the library is read."""
         store = Store.open(db_path)
         with store.db.transaction():
             for root in roots:
@@ -59,14 +61,15 @@ def make_window(qtbot: QtBot, tmp_path: Path, db_path: Path) -> Iterator[Callabl
         parts = WindowParts(
             store=store, work=work, jobs=jobs, loader=LibraryLoader(work),
             state=WindowState(tmp_path / "window.ini"), icon=app_icon(),
-            suggested_folder=suggested, similar=similar,
+            suggested_folder=suggested, similar=similar, cache_dir=tmp_path / "cache",
             player=build_player(store, work, dummy_backend, make_filler) if player else None)
         window = MainWindow(parts)
-        window.resize(1280, 800)
+        window.resize(*size)
         window.show()
         rig = Rig(window, store, work, db_path)
         rigs.append(rig)
-        qtbot.waitUntil(lambda: window.loader.loads >= 1, timeout=10_000)
+        if wait:
+            qtbot.waitUntil(lambda: window.loader.loads >= 1, timeout=10_000)
         return rig
 
     yield make

@@ -49,7 +49,12 @@ def test_a_folder_dropped_on_the_first_start_joins_the_list(
     assert rig.store.roots.list() == []  # nothing is scanned before Start
 
 
-def test_files_that_failed_are_counted_and_listed_with_why(
+def _problems_dialog() -> ErrorsDialog:
+    return next(d for d in QApplication.topLevelWidgets()
+                if isinstance(d, ErrorsDialog) and d.isVisible())
+
+
+def test_files_that_failed_are_counted_and_listed_with_why_not_as_rows(
         make_window: Callable[..., Rig], music: Path, tmp_path: Path, qtbot: QtBot) -> None:
     library = tmp_path / "library"
     shutil.copytree(music, library)
@@ -57,16 +62,47 @@ def test_files_that_failed_are_counted_and_listed_with_why(
     rig = make_window(roots=(library,))
     w = rig.window
     w.actions_.scan()
-    qtbot.waitUntil(lambda: len(w.model.library) == TRACK_COUNT + 1
-                    and not w.actions_.jobs.running, timeout=20_000)
-    qtbot.waitUntil(lambda: w.job_status.errors.isVisible(), timeout=5000)
-    assert "1 problem" in w.job_status.errors.text()
+    qtbot.waitUntil(lambda: "Scan finished" in w.statusBar().currentMessage(),
+                    timeout=20_000)
+    # the sentence after the scan and the badge say the same number
+    assert w.statusBar().currentMessage().startswith(
+        f"Scan finished: added {TRACK_COUNT}, updated 0, moved 0, missing 0; "
+        "1 file with problems")
+    assert w.job_status.errors.isVisible() and "1 problem" in w.job_status.errors.text()
+    qtbot.waitUntil(lambda: len(w.model.library) == TRACK_COUNT, timeout=5000)
+    assert not any(w.model.library.path(i).endswith("broken.mp3")
+                   for i in range(len(w.model.library)))  # a problem, not a row
     qtbot.mouseClick(w.job_status.errors, Qt.MouseButton.LeftButton)
-    dialog = next(d for d in QApplication.topLevelWidgets()
-                  if isinstance(d, ErrorsDialog) and d.isVisible())
+    dialog = _problems_dialog()
     assert dialog.list.topLevelItemCount() == 1
     item = dialog.list.topLevelItem(0)
-    assert item.text(0).endswith("broken.mp3") and item.text(1)
+    assert item.text(0) == "broken.mp3" and item.text(1) == "Unreadable" and item.text(2)
+    assert str(library / "broken.mp3") in dialog.details.text()  # the whole path, below
+    dialog.close()
+
+
+def test_a_file_that_fails_to_play_joins_the_badge_and_the_open_dialog_at_once(
+        make_window: Callable[..., Rig], music: Path, tmp_path: Path, qtbot: QtBot) -> None:
+    library = tmp_path / "library"
+    shutil.copytree(music, library)
+    rig = make_window(roots=(library,))
+    w = rig.window
+    assert w.control is not None
+    w.actions_.scan()
+    qtbot.waitUntil(lambda: len(w.model.library) == TRACK_COUNT
+                    and not w.actions_.jobs.running, timeout=20_000)
+    w.actions_.show_errors()
+    dialog = _problems_dialog()
+    assert dialog.list.topLevelItemCount() == 0 and not w.job_status.errors.isVisible()
+    data = w.model.library
+    mist = next(i for i in range(len(data)) if data.titles[i] == "Mist")
+    Path(data.path(mist)).write_bytes(b"\x00\x01 not audio " * 500)  # no new scan
+    w.control.play_now([data.ids[mist]])
+    qtbot.waitUntil(lambda: dialog.list.topLevelItemCount() == 1, timeout=15_000)
+    item = dialog.list.topLevelItem(0)
+    assert item.text(1) == "Does not play"
+    assert item.text(2).startswith("could not be played: ")
+    assert w.job_status.errors.isVisible() and "1 problem" in w.job_status.errors.text()
     dialog.close()
 
 

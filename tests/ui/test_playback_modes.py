@@ -72,6 +72,8 @@ def test_keys_seek_change_the_volume_and_stop_back_to_the_start(playing: Rig,
     stop.trigger()
     assert session.state is PlayerState.STOPPED
     assert window.bar.elapsed.text() == "0:00" and window.bar.seek.value() == 0
+    qtbot.wait(1500)  # what the engine reported before it stopped must not move it back
+    assert window.bar.elapsed.text() == "0:00" and window.bar.seek.value() == 0
     session.play()
     qtbot.waitUntil(lambda: session.started and session.state is PlayerState.PLAYING,
                     timeout=10_000)

@@ -145,3 +145,38 @@ def test_dont_learn_marks_the_playing_and_the_next_plays(playing_long: tuple[Rig
     assert {e.key for e in session.queue.auto_part} & auto_before
     w.learn_action.trigger()
     assert session.learning and w.not_learning.isHidden()
+
+
+def test_no_nameless_rows_while_the_library_is_read_after_a_restart(
+        scanned: Rig, make_window: Callable[..., Rig], qtbot: QtBot) -> None:
+    w = scanned.window
+    assert w.control is not None
+    ids = w.model.track_ids()[:3]
+    titles = [w.model.library.titles[w.model.library.row_of(i)] for i in ids]  # type: ignore[index]
+    w.control.enqueue(ids, next_up=False)
+    scanned.shut()
+
+    again = make_window(wait=False)  # the queue is restored before the library is read
+    panel = again.window.queue_panel
+    assert panel is not None
+    assert panel.model.rowCount() == 0 and not panel.model.ready()
+    qtbot.waitUntil(lambda: panel.model.rowCount() >= 3, timeout=10_000)
+    shown = [panel.model.index(r).data() for r in range(panel.model.rowCount())]
+    assert shown[:3] == titles
+    assert not any(text.startswith("Track ") for text in shown)
+
+
+def test_a_click_on_the_discover_slider_jumps_there(scanned: Rig, qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPoint
+
+    from player.settings import DISCOVER, Settings
+
+    panel = scanned.window.queue_panel
+    assert panel is not None and panel.discover.isEnabled()
+    slider = panel.discover
+    slider.setValue(10)
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton,
+                     pos=QPoint(int(slider.width() * 0.8), slider.height() // 2))
+    assert 74 <= slider.value() <= 86  # where it was clicked, not one page step on
+    qtbot.waitUntil(lambda: abs(Settings(scanned.store.settings).get(DISCOVER)
+                                - slider.value() / 100) < 1e-9, timeout=5000)

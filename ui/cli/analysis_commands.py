@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from player.formatting import distance
 from player.models import Track
 from player.settings import ANALYSIS_WORKERS, DEEP_ANALYSIS, Settings, analysis_workers
 from recommender import reasons
@@ -167,11 +167,6 @@ def run_analyze(args: argparse.Namespace, ctx: CliContext) -> int:
 # -- similar ------------------------------------------------------------------------------------
 
 
-def reason(groups: Sequence[str]) -> str:
-    """'similar timbre and rhythm' from the agreeing groups, best first."""
-    return reasons.similar(groups) or "near in overall sound"
-
-
 def _why_missing(ctx: CliContext, track: Track) -> str:
     if track.missing:
         return "its file is missing"
@@ -202,7 +197,7 @@ def run_similar(args: argparse.Namespace, ctx: CliContext) -> int:
             status = 1
         document[spec] = [
             {"id": n.track_id, "path": others[n.track_id].path,
-             "distance": round(n.distance, 4), "reason": reason(n.groups)}
+             "distance": round(n.distance, 4), "reason": reasons.sounds_alike(n.groups)}
             for n in near if n.track_id in others
         ]
         if not args.json and track.id in index:
@@ -214,8 +209,8 @@ def run_similar(args: argparse.Namespace, ctx: CliContext) -> int:
                 other = others.get(n.track_id)
                 if other is None:
                     continue
-                ctx.out(f"{rank:>4}. {n.distance:.3f}  {other.display_artist} – "
-                        f"{other.display_title}  ({reason(n.groups)})")
+                ctx.out(f"{rank:>4}. {distance(n.distance)}  {other.display_artist} – "
+                        f"{other.display_title}  ({reasons.sounds_alike(n.groups)})")
     if args.json:
         ctx.out(dumps(document))
     return status

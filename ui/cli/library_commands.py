@@ -12,7 +12,7 @@ import argparse
 import os
 from typing import Any
 
-from player.formatting import cannot_play, duration, star_bar
+from player.formatting import duration, problem_text, star_bar
 from player.library import Scanner, ScanProgress, ScanReport
 from player.models import Track
 from player.store.stats import library_stats
@@ -235,15 +235,13 @@ def run_stats(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def run_errors(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store
-    problems = sorted([(path, "scan", reason) for path, reason in store.tracks.errors()]
-                      + [(path, "play", reason) for path, reason in store.tracks.play_errors()]
-                      + [(path, "damaged", reason) for path, reason in store.tracks.damaged()])
+    problems = store.tracks.problems()
     if args.json:
         ctx.out(dumps([{"path": path, "reason": reason, "kind": kind}
                        for path, kind, reason in problems]))
         return 0
     for path, kind, reason in problems:
-        ctx.out(f"{shown(path)}: {reason if kind == 'scan' else cannot_play(reason)}")
+        ctx.out(f"{shown(path)}: {problem_text(kind, reason)}")
     if not problems:
         ctx.out("no unreadable or unplayable files")
     return 0
