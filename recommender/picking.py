@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from recommender.snapshot import Snapshot
 
 PREFERENCE = 3.0
-FLOW = 0.8
+FLOW = 0.4
 NOVELTY = 0.3
 #: Penalty for an artist heard within the last ARTIST_GAP tracks (the last one is excluded).
 ARTIST_PENALTY = 1.5

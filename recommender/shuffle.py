@@ -38,7 +38,7 @@ class ShuffleConfig:
     recent_plays: int = 50
     recent_hours: float = 12.0
     discover: float = 0.15
-    temperature: float = 0.3
+    temperature: float = 0.2
     pool: int = 300
     flow_neighbours: int = 50
 
