@@ -2,3 +2,6 @@
 
 Nothing in this package imports Qt or the recommender; faces and the recommender build on it.
 """
+
+#: Riffle's version, as the command line and the About box say it (pyproject.toml's).
+__version__ = "0.1.0"

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -37,6 +36,7 @@ from player.formatting import stars as stars_text
 from player.models import UNKNOWN_ARTIST
 from player.paths import default_cache_dir
 from player.queue_types import Why
+from ui.about import show_about
 from ui.album_view import COVER, AlbumView
 from ui.browser import BrowserPanel
 from ui.cover_thumbnails import CoverThumbnails
@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
         if self.queue_panel is not None:
             self.queue_action = self._toggle_action("Queue", self.queue_panel, "Ctrl+U")
         add("&Help", "Keyboard shortcuts", lambda: show_shortcuts(self, self.actions), "F1")
-        add("&Help", "About Riffle", self._about)
+        add("&Help", "About Riffle", lambda: show_about(self))
 
     def menu(self, name: str) -> QMenu:
         """The window's menu *name* ("&Playback", ...), for parts that add their actions."""
@@ -393,10 +393,6 @@ class MainWindow(QMainWindow):
         logger.info("%s", text)
         self.statusBar().showMessage(text, 8000)
 
-    def _about(self) -> None:
-        QMessageBox.about(self, "About Riffle", "<h3>Riffle</h3><p>A music player for the "
-                          "music you own, with an auto-shuffle that learns what you like. "
-                          "Everything stays on this computer.</p>")
 
     # -- dropping folders --------------------------------------------------------------------
 

@@ -51,7 +51,8 @@ class PlaylistActions(QObject):
         super().__init__(window)
         self.window = window
         self.work = window.parts.work
-        self.model = PlaylistModel(describe_from(window.model), self)
+        self.model = PlaylistModel(describe_from(window.model, window.actions_.stored_track),
+                                   self)
         self.panel = PlaylistPanel(self.model)
         self.side = SideColumn(window.browser, self.panel)
         self._showing: int | None = None  # the playlist shown in the table

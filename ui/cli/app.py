@@ -10,6 +10,7 @@ import argparse
 import logging
 from types import ModuleType
 
+from player import __version__
 from player.errors import DamagedDatabaseError, RiffleError
 from player.paths import default_db_path
 from ui.cli import (
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: riffle.sqlite3 in your user data folder)")
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="log more (-vv for debugging detail)")
-    parser.add_argument("--version", action="version", version="Riffle 0.1.0")
+    parser.add_argument("--version", action="version", version=f"Riffle {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
