@@ -33,7 +33,7 @@ from typing import Any
 from player.atomic import replacing_text
 from player.errors import RiffleError, TrackNotFoundError
 from player.models import PlayOutcome, PlaySource
-from player.paths import is_library_file
+from player.paths import check_export_target
 from player.store import Store
 
 logger = logging.getLogger(__name__)
@@ -215,12 +215,7 @@ def write_history(store: Store, target: str | Path, *, force: bool = False) -> i
     when it cannot be written.
     """
     target = Path(target)
-    if is_library_file(store.path, target):
-        raise RiffleError(f"{_shown(target)} is the library database itself; "
-                          "export to another file.")
-    if os.path.lexists(target) and not force:
-        raise RiffleError(f"{_shown(target)} already exists; give --force to replace it, "
-                          "or choose another file.")
+    check_export_target(store.path, target, force=force)
     if os.path.lexists(target) and not target.is_file():
         raise RiffleError(f"{_shown(target)} is not a regular file; choose another file.")
     count = 0

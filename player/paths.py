@@ -7,6 +7,9 @@ from pathlib import Path
 
 import platformdirs
 
+from player.errors import RiffleError
+from player.formatting import path_text
+
 APP_NAME = "Riffle"
 DB_FILENAME = "riffle.sqlite3"
 
@@ -44,3 +47,19 @@ def is_library_file(db_path: Path, target: Path) -> bool:
         if os.path.abspath(target) == os.path.abspath(own):
             return True
     return False
+
+
+def check_export_target(db_path: Path, target: Path, *, force: bool,
+                        error: type[Exception] | None = None) -> None:
+    """Refuse, before anything is written, to export onto the library database (or its
+    journals), over an existing file without *force*, or onto what is not a regular file.
+    Raises *error* (default RiffleError) with a sentence that names the file."""
+    failure = error or RiffleError
+    shown = path_text(os.fspath(target))
+    if is_library_file(db_path, target):
+        raise failure(f"{shown} is the library database itself; export to another file.")
+    if os.path.lexists(target) and not force:
+        raise failure(f"{shown} already exists; give --force to replace it, or choose "
+                      "another file.")
+    if os.path.lexists(target) and not target.is_file():
+        raise failure(f"{shown} is not a regular file; choose another file.")

@@ -24,7 +24,7 @@ from player.errors import PlaylistError
 from player.formatting import path_text
 from player.matching import LibraryIndex, MatchKind
 from player.models import Track
-from player.paths import is_library_file
+from player.paths import check_export_target
 from player.playlist_files import (
     FileEntry,
     PlaylistFileError,
@@ -145,14 +145,7 @@ def export_playlist(store: Store, playlist: Playlist, target: str | os.PathLike[
     target = Path(target)
     shown = path_text(os.fspath(target))
     kind = format_of(target)
-    if is_library_file(store.path, target):
-        raise PlaylistFileError(f"{shown} is the library database itself; choose another "
-                                "file.")
-    if os.path.lexists(target) and not force:
-        raise PlaylistFileError(f"{shown} already exists; replace it (--force), or choose "
-                                "another file.")
-    if os.path.lexists(target) and not target.is_file():
-        raise PlaylistFileError(f"{shown} is not a regular file; choose another file.")
+    check_export_target(store.path, target, force=force, error=PlaylistFileError)
     folder = os.path.dirname(os.path.abspath(target))
     entries = export_entries(store, playlist, folder if relative else None)
     try:

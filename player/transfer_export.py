@@ -32,7 +32,7 @@ from player.atomic import replacing_text
 from player.errors import RiffleError
 from player.formatting import path_text
 from player.models import Track
-from player.paths import is_library_file
+from player.paths import check_export_target
 from player.store import Store
 
 #: The version of the file's layout; a reader refuses versions it does not know.
@@ -91,13 +91,7 @@ def export_library(store: Store, target: str | os.PathLike[str], *,
     database never. Raises RiffleError before writing anything when it cannot be."""
     target = Path(target)
     shown = path_text(os.fspath(target))
-    if is_library_file(store.path, target):
-        raise RiffleError(f"{shown} is the library database itself; export to another file.")
-    if os.path.lexists(target) and not force:
-        raise RiffleError(f"{shown} already exists; give --force to replace it, or choose "
-                          "another file.")
-    if os.path.lexists(target) and not target.is_file():
-        raise RiffleError(f"{shown} is not a regular file; choose another file.")
+    check_export_target(store.path, target, force=force)
     document = library_document(store)
     try:
         with replacing_text(target) as handle:

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from player.atomic import replacing
 from player.store import LibraryFingerprint, Store
 from recommender.catalog import STATIC_ARRAYS, Catalog
 from recommender.index import SoundIndex
@@ -63,7 +62,8 @@ def load(path: Path, store: Store, fingerprint: LibraryFingerprint
 
 def save(path: Path, catalog: Catalog, index: SoundIndex,
          fingerprint: LibraryFingerprint) -> None:
-    """Write the cache atomically (a temporary file renamed over the old one)."""
+    """Write the cache in one step (player/atomic.py): a reader sees the old file or the
+    new one, never half of one."""
     index_arrays, index_facts = index.to_arrays()
     meta = {"fingerprint": _key(fingerprint), "index": index_facts,
             "genre_sets": [sorted(words) for words in catalog.genre_sets]}
@@ -71,13 +71,7 @@ def save(path: Path, catalog: Catalog, index: SoundIndex,
     arrays |= {f"index_{name}": value for name, value in index_arrays.items()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                np.savez(out, meta=np.array(json.dumps(meta)), **arrays)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with replacing(path) as temporary, temporary.open("wb") as out:
+            np.savez(out, meta=np.array(json.dumps(meta)), **arrays)
     except OSError as exc:
         logger.warning("cannot save the auto-shuffle cache %s: %s", path, exc)

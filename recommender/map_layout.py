@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from player.atomic import replacing
 from recommender import map_refine
 from recommender.library_part import LibraryPart
 
@@ -278,20 +277,15 @@ def load_layout(path: Path) -> MapLayout | None:
 
 
 def save_layout(path: Path, layout: MapLayout) -> None:
-    """Write the layout atomically (a temporary file renamed over the old one)."""
+    """Write the layout in one step (player/atomic.py): a reader sees the old file or the
+    new one, never half of one."""
     meta = {"version": CACHE_VERSION, "fitted": layout.fitted}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                np.savez(out, meta=np.array(json.dumps(meta)), ids=layout.ids, xy=layout.xy,
-                         signature_ids=layout.signature_ids,
-                         signature_points=layout.signature_points)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with replacing(path) as temporary, temporary.open("wb") as out:
+            np.savez(out, meta=np.array(json.dumps(meta)), ids=layout.ids, xy=layout.xy,
+                     signature_ids=layout.signature_ids,
+                     signature_points=layout.signature_points)
     except OSError as exc:
         logger.warning("cannot save the taste map %s: %s", path, exc)
 

@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -32,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from ui.library_data import LibraryData
 from ui.plain_text import tooltip
+from ui.two_level_model import Index, TwoLevelModel
 
 _TABS = ("Artists", "Albums", "Genres")
-_Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass
@@ -48,7 +46,7 @@ class Entry:
     children: list[Entry] = field(default_factory=list)
 
 
-class BrowseModel(QAbstractItemModel):
+class BrowseModel(TwoLevelModel):
     """Top-level entries with at most one level of children (artist → albums)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -60,7 +58,7 @@ class BrowseModel(QAbstractItemModel):
         self.entries = entries
         self.endResetModel()
 
-    def entry(self, index: _Index) -> Entry | None:
+    def entry(self, index: Index) -> Entry | None:
         if not index.isValid():
             return None
         parent = index.internalId()
@@ -68,33 +66,13 @@ class BrowseModel(QAbstractItemModel):
             return self.entries[index.row()]
         return self.entries[parent - 1].children[index.row()]
 
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if column != 0 or row < 0:
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, 0, 0) if row < len(self.entries) else QModelIndex()
-        if parent.internalId() != 0:
-            return QModelIndex()
-        if row < len(self.entries[parent.row()].children):
-            return self.createIndex(row, 0, parent.row() + 1)
-        return QModelIndex()
+    def top_count(self) -> int:
+        return len(self.entries)
 
-    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not index.isValid() or index.internalId() == 0:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, 0)
+    def child_count(self, top_row: int) -> int:
+        return len(self.entries[top_row].children)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if not parent.isValid():
-            return len(self.entries)
-        if parent.internalId() == 0:
-            return len(self.entries[parent.row()].children)
-        return 0
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 1
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         entry = self.entry(index)
         if entry is None:
             return None

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QMimeData,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -31,10 +29,10 @@ from player.store.playlists import Playlist, PlaylistEntry
 from ui.library_model import TRACKS_MIME
 from ui.plain_text import tooltip
 from ui.queue_model import Describe
+from ui.two_level_model import Index, TwoLevelModel
 
 #: MIME type of dragged playlist entries: the playlist id, then entry ids, one a line.
 ENTRIES_MIME = "application/x-riffle-playlist-entries"
-_Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ class PlaylistRow:
     entries: tuple[PlaylistEntry, ...] = ()
 
 
-class PlaylistModel(QAbstractItemModel):
+class PlaylistModel(TwoLevelModel):
     """Playlists and their entries, two levels deep."""
 
     rename_requested = Signal(int, str)  # playlist id, new name
@@ -70,14 +68,14 @@ class PlaylistModel(QAbstractItemModel):
     def row_of_playlist(self, playlist_id: int) -> int | None:
         return next((n for n, r in enumerate(self.rows) if r.playlist.id == playlist_id), None)
 
-    def playlist_at(self, index: _Index) -> PlaylistRow | None:
+    def playlist_at(self, index: Index) -> PlaylistRow | None:
         """The playlist of a row, or of the entry row beneath it."""
         if not index.isValid():
             return None
         parent = index.internalId()
         return self.rows[index.row() if parent == 0 else parent - 1]
 
-    def entry_at(self, index: _Index) -> PlaylistEntry | None:
+    def entry_at(self, index: Index) -> PlaylistEntry | None:
         """The entry of an entry row (None for a playlist row)."""
         if not index.isValid() or index.internalId() == 0:
             return None
@@ -95,33 +93,13 @@ class PlaylistModel(QAbstractItemModel):
 
     # -- the tree ------------------------------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if column != 0 or row < 0:
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, 0, 0) if row < len(self.rows) else QModelIndex()
-        if parent.internalId() != 0 or parent.row() >= len(self.rows):
-            return QModelIndex()
-        if row < len(self.rows[parent.row()].entries):
-            return self.createIndex(row, 0, parent.row() + 1)
-        return QModelIndex()
+    def top_count(self) -> int:
+        return len(self.rows)
 
-    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not index.isValid() or index.internalId() == 0:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, 0)
+    def child_count(self, top_row: int) -> int:
+        return len(self.rows[top_row].entries)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if not parent.isValid():
-            return len(self.rows)
-        if parent.internalId() == 0 and parent.row() < len(self.rows):
-            return len(self.rows[parent.row()].entries)
-        return 0
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 1
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         entry = self.entry_at(index)
@@ -162,7 +140,7 @@ class PlaylistModel(QAbstractItemModel):
             return self._italic
         return None
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or self.entry_at(index) is not None \
                 or not index.isValid() or not str(value).strip():
             return False
@@ -171,7 +149,7 @@ class PlaylistModel(QAbstractItemModel):
             self.rename_requested.emit(playlist.id, str(value).strip())
         return True
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -205,13 +183,13 @@ class PlaylistModel(QAbstractItemModel):
         return mime
 
     def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
-                        parent: _Index) -> bool:
+                        parent: Index) -> bool:
         target = self._drop_target(parent)
         return target is not None and not target.playlist.smart \
             and (data.hasFormat(ENTRIES_MIME) or data.hasFormat(TRACKS_MIME))
 
     def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
-                     parent: _Index) -> bool:
+                     parent: Index) -> bool:
         """Entries of the same playlist move to *row*; tracks (from the library, the queue
         or another playlist) are added there."""
         target = self._drop_target(parent)
@@ -235,7 +213,7 @@ class PlaylistModel(QAbstractItemModel):
                 self.add_requested.emit(target.playlist.id, ids, at)
         return False
 
-    def _drop_target(self, parent: _Index) -> PlaylistRow | None:
+    def _drop_target(self, parent: Index) -> PlaylistRow | None:
         return self.playlist_at(parent) if parent.isValid() else None
 
 
