@@ -27,7 +27,7 @@ from recommender.layout import (
     Group,
 )
 from recommender.proximity import ProximityStats, euclidean
-from recommender.sound_space import PART_WEIGHTS, SpaceFit
+from recommender.sound_space import PART_WEIGHTS, SpaceFit, fit_and_place
 
 #: A group "agrees" for a pair when its share of difference is below this (1 = as
 #: different as two tracks picked at random).
@@ -55,21 +55,15 @@ class Neighbour:
     groups: tuple[str, ...]
 
 
-def _aligned(ids: np.ndarray, vectors: Vectors | None, width: int
-             ) -> tuple[np.ndarray | None, np.ndarray]:
-    """Rows of *vectors* in the order of *ids* ((n, width) zeros where missing), and which
-    rows hold one."""
-    present = np.zeros(len(ids), bool)
+def _rows_in(ids: np.ndarray, vectors: Vectors | None) -> np.ndarray:
+    """For each of *ids*, its row in *vectors* (-1 where it has none)."""
+    out = np.full(len(ids), -1, dtype=np.int64)
     if vectors is None or not len(vectors[0]):
-        return None, present
+        return out
     where = {int(t): i for i, t in enumerate(np.asarray(vectors[0]).tolist())}
-    out = np.zeros((len(ids), width), dtype=np.float32)
     for row, track_id in enumerate(np.asarray(ids).tolist()):
-        source = where.get(track_id)
-        if source is not None:
-            out[row] = vectors[1][source]
-            present[row] = True
-    return out, present
+        out[row] = where.get(track_id, -1)
+    return out
 
 
 class SoundIndex:
@@ -89,12 +83,11 @@ class SoundIndex:
             raise ValueError(f"vectors have {matrix.shape[1]} values, the layout "
                              f"{layout[-1].stop}")
         ids = np.asarray(ids, dtype=np.int64)
-        embeddings, present = _aligned(ids, deep, deep[1].shape[1] if deep is not None
-                                       and deep[1].ndim == 2 else 0)
-        fit = SpaceFit.fit(matrix, layout,
-                           embeddings[present] if embeddings is not None else None,
-                           parts=parts, weights=weights)
-        points = fit.coordinates(matrix, embeddings, present) * fit.weight.astype(np.float32)
+        deep_rows = _rows_in(ids, deep)
+        fit, coordinates = fit_and_place(
+            matrix, layout, deep[1] if deep is not None else None, deep_rows, parts=parts,
+            weights=weights)
+        points = coordinates * fit.weight.astype(np.float32)
         stats = ProximityStats.fit(points) if hub_free and len(ids) else None
         self._set(ids, fit, points, stats)
 

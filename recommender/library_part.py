@@ -1,12 +1,13 @@
 """The library half of the auto-shuffle's snapshot: catalog, sound index, and how to search.
 
-Building it reads every track and every vector (about a second at 100,000 tracks), so it is
+Building it reads every track and every vector and fits the sound space (seconds at 100,000
+tracks, the Gaussian models' matrix logarithms most of it), so it is
 built once, on a worker thread, and then followed cheaply: new vectors join the index and
-playability is re-read as they change; only added or re-read tracks, a new extractor, or
-the deep pass reaching most of the library make it load again (from the start-up cache
-when the library is as it was saved), so the sound space and its hub statistics are
-refitted as the library grows. Every LibraryPart is immutable: a newer one shares what did
-not change.
+playability is re-read as they change, added or re-read tracks only read the catalog
+again; a new extractor, the deep pass reaching most of the library, or the library growing
+by a quarter make it load again (from the start-up cache when the library is as it was
+saved), so the sound space and its hub statistics are refitted as the library grows. Every
+LibraryPart is immutable: a newer one shares what did not change.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from recommender.space import TasteSpace
 
 logger = logging.getLogger(__name__)
 
+#: The sound space is fitted again once the library has grown by this factor since its fit
+#: (until then new tracks are placed by the fit they found).
+REFIT_GROWTH = 1.25
 #: Above this many analysed tracks, flow neighbours are looked for in a fixed random
 #: subset of this size: a few milliseconds per pick even at a million tracks.
 NEAREST_SEARCH = 200_000
@@ -121,17 +125,21 @@ def load_library(store: Store, cache_path: Path | None = None) -> LibraryPart:
 
 def follow_library(store: Store, part: LibraryPart,
                    cache_path: Path | None = None) -> LibraryPart:
-    """*part* brought up to date with the store: itself when nothing changed; new vectors
-    and playability followed cheaply; loaded again when tracks were added or re-read or
-    another extractor's vectors serve."""
+    """*part* brought up to date with the store: itself when nothing changed; tracks
+    added or re-read (the catalog read again), new vectors and playability followed
+    cheaply; loaded again, the sound space fitted anew, when another extractor's vectors
+    serve, when the deep pass has reached most of the library, or when the library has
+    grown by REFIT_GROWTH since the space was fitted."""
     fingerprint = store.library_fingerprint()
     old = part.fingerprint
     if fingerprint == old:
         return part
-    new_extractor = fingerprint.vectors[3] != old.vectors[3]
-    if fingerprint.tracks != old.tracks or new_extractor:
+    if fingerprint.vectors[3] != old.vectors[3]:  # a new extractor
         return load_library(store, cache_path)
     catalog, index, mark = part.catalog, part.index, part.vectors_mark
+    tracks_changed = fingerprint.tracks != old.tracks
+    if tracks_changed:
+        catalog = Catalog.load(store)
     if fingerprint.vectors != old.vectors or fingerprint.deep != old.deep:
         if index.sound_layout != LAYOUT:  # old vectors serve while a new extractor works
             return load_library(store, cache_path)
@@ -144,10 +152,14 @@ def follow_library(store: Store, part: LibraryPart,
         index = index.with_vectors((sound.ids, sound.matrix), (deep.ids, deep.matrix))
         logger.debug("auto-shuffle indexed %d new vectors and %d embeddings", len(sound),
                      len(deep))
-    if fingerprint.playability != old.playability:
+        if len(index) >= REFIT_GROWTH * max(index.fit.fitted_on, 1):
+            return load_library(store, cache_path)  # grown: fit the space to it again
+    if fingerprint.playability != old.playability and not tracks_changed:
         catalog = catalog.with_unplayable(store.tracks.unplayable())
     if index is part.index and catalog is part.catalog:
         return replace(part, fingerprint=fingerprint)
+    if tracks_changed and cache_path is not None:
+        cache.save(cache_path, catalog, index, fingerprint)
     space = TasteSpace(catalog, index)
     search = NearestSearch.over(index) if index is not part.index else part.search
     return replace(part, fingerprint=fingerprint, catalog=catalog, index=index, space=space,

@@ -118,7 +118,7 @@ class Snapshot:
         reach = judged_reach(space.distance_matrix, np.flatnonzero(space.index_row >= 0),
                              with_point)
         self.model = TasteModel(with_point, cat.ids[with_point], self.own[with_point],
-                                space.distance_matrix, reach)
+                                space.distance_matrix, reach, shortlist=space)
         self._pred = np.full(len(cat), np.nan)
         self._conf = np.zeros(len(cat))
         self._backer = np.full(len(cat), -1, dtype=np.int64)

@@ -59,7 +59,8 @@ MODEL_AXES = 24
 DEEP_COVERAGE = 0.9
 #: At most this many tracks (a fixed random sample) fit the model parts' axes and whitening.
 FIT_SAMPLE = 20_000
-#: Tracks embedded at a time (bounds the memory of the batched matrix logarithms).
+#: Tracks worked at a time (bounds the memory of the batched matrix logarithms and of
+#: the copies a block needs).
 _CHUNK = 4096
 
 _UPPER = np.triu_indices(N_COEFFS)
@@ -144,21 +145,27 @@ class SpaceFit:
     whitening: np.ndarray | None  # the Gaussian part's; None without that part
     gaussian_axes: Axes | None
     musicnn_axes: Axes | None  # None until the deep pass covers the library
+    fitted_on: int  # how many tracks it was fitted on
 
     @classmethod
     def fit(cls, sound: np.ndarray, sound_layout: Sequence[Group],
-            musicnn: np.ndarray | None = None, *, parts: frozenset[str] | None = None,
-            weights: Mapping[str, float] = PART_WEIGHTS, seed: int = 5) -> SpaceFit:
+            musicnn: np.ndarray | None = None, *, reached: int | None = None,
+            parts: frozenset[str] | None = None,
+            weights: Mapping[str, float] = PART_WEIGHTS, seed: int = 5,
+            embedded: np.ndarray | None = None) -> SpaceFit:
         """Fit over (n, d) *sound* vectors laid out as *sound_layout*, and the (m, 200)
-        *musicnn* embeddings of those of them the deep pass reached (None: not used).
-        *parts* limits the parts ("descriptors", "gaussian", "musicnn") used."""
+        *musicnn* embeddings the deep pass made (None: not used), *reached* of the *sound*
+        tracks having one (default m). *parts* limits the parts ("descriptors",
+        "gaussian", "musicnn") used. *embedded*: the Gaussian embedding of the sample's
+        rows (`sample_rows`), when the caller has it already. Reads a sample of at most
+        FIT_SAMPLE tracks, so it costs the same at a million."""
         sound_layout = tuple(sound_layout)
         wanted = parts if parts is not None else frozenset({"descriptors", GAUSSIAN.name,
                                                             MUSICNN})
-        data = np.asarray(sound, dtype=np.float64)
+        data = np.asarray(sound)
         rng = np.random.default_rng(seed)
-        sample = data if len(data) <= FIT_SAMPLE else \
-            data[np.sort(rng.choice(len(data), FIT_SAMPLE, replace=False))]
+        chosen = sample_rows(len(data))
+        sample = np.asarray(data[chosen], dtype=np.float64)
         descriptor_groups = [g for g in sound_layout if g.name != GAUSSIAN.name] \
             if "descriptors" in wanted else []
         width = sound_layout[-1].stop if sound_layout else data.shape[1]
@@ -172,17 +179,19 @@ class SpaceFit:
             start += group.size
         whitening = gaussian_axes = musicnn_axes = None
         if GAUSSIAN.name in wanted and any(g.name == GAUSSIAN.name for g in sound_layout):
-            models = sample[:, GAUSSIAN.slice]
-            whitening = whitening_of(models)
-            gaussian_axes = Axes.fit(gaussian_embedding(models, whitening), MODEL_AXES)
+            whitening = whitening_of(sample[:, GAUSSIAN.slice])
+            points = embedded if embedded is not None else \
+                gaussian_embedding(sample[:, GAUSSIAN.slice], whitening)
+            gaussian_axes = Axes.fit(points, MODEL_AXES)
             layout.append(_model_group(GAUSSIAN.name, start, gaussian_axes))
             start = layout[-1].stop
-        if MUSICNN in wanted and musicnn is not None and len(musicnn) \
-                and len(musicnn) >= DEEP_COVERAGE * len(data):
-            embeddings = np.asarray(musicnn, dtype=np.float64)
-            if len(embeddings) > FIT_SAMPLE:
-                embeddings = embeddings[rng.choice(len(embeddings), FIT_SAMPLE, replace=False)]
-            musicnn_axes = Axes.fit(_unit(embeddings), MODEL_AXES)
+        reached = len(musicnn) if reached is None and musicnn is not None else reached
+        if MUSICNN in wanted and musicnn is not None and len(musicnn) and reached \
+                and reached >= DEEP_COVERAGE * len(data):
+            picked = np.arange(len(musicnn)) if len(musicnn) <= FIT_SAMPLE else \
+                np.sort(rng.choice(len(musicnn), FIT_SAMPLE, replace=False))
+            musicnn_axes = Axes.fit(_unit(np.asarray(musicnn[picked], np.float64)),
+                                    MODEL_AXES)
             layout.append(_model_group(MUSICNN, start, musicnn_axes))
         total = sum(weights.get(g.name, 1.0) for g in layout) or 1.0
         weight = np.zeros(layout[-1].stop if layout else 0)
@@ -190,7 +199,7 @@ class SpaceFit:
             weight[group.slice] = math.sqrt(weights.get(group.name, 1.0) / group.size
                                             / (2.0 * total))
         return cls(tuple(layout), sound_layout, mean, std, weight, whitening, gaussian_axes,
-                   musicnn_axes)
+                   musicnn_axes, len(data))
 
     @property
     def dimensions(self) -> int:
@@ -201,11 +210,35 @@ class SpaceFit:
         return self.musicnn_axes is not None
 
     def coordinates(self, sound: np.ndarray, musicnn: np.ndarray | None = None,
-                    has_musicnn: np.ndarray | None = None) -> np.ndarray:
+                    has_musicnn: np.ndarray | None = None, *,
+                    deep_rows: np.ndarray | None = None,
+                    embedded: np.ndarray | None = None) -> np.ndarray:
         """(n, dimensions) float32 standardised coordinates (unit variance on average,
-        clipped) of (n, d) sound vectors and their aligned (n, 200) musicnn embeddings,
-        of which only the rows where *has_musicnn* holds are real."""
-        data = np.asarray(sound, dtype=np.float64)
+        clipped) of (n, d) sound vectors and their musicnn embeddings: *musicnn* aligned
+        with *sound* (real where *has_musicnn* holds), or, with *deep_rows*, any matrix
+        whose row deep_rows[i] is track i's (-1: none). Worked in blocks of _CHUNK tracks,
+        so a million tracks need no more than their result. *embedded*: the Gaussian
+        embedding of every row, when the caller has it already."""
+        data = np.asarray(sound)
+        out = np.zeros((len(data), self.dimensions), dtype=np.float32)
+        for start in range(0, len(data), _CHUNK):
+            part = slice(start, min(len(data), start + _CHUNK))
+            deep: np.ndarray | None = None
+            present: np.ndarray | None = None
+            if deep_rows is not None and musicnn is not None:
+                rows = deep_rows[part]
+                present = rows >= 0
+                deep = np.zeros((len(rows), np.asarray(musicnn).shape[1]), np.float32)
+                deep[present] = musicnn[rows[present]]
+            elif musicnn is not None:
+                deep = np.asarray(musicnn)[part]
+                present = None if has_musicnn is None else has_musicnn[part]
+            out[part] = self._block(np.asarray(data[part], dtype=np.float64), deep, present,
+                                    None if embedded is None else embedded[part])
+        return out
+
+    def _block(self, data: np.ndarray, musicnn: np.ndarray | None,
+               has_musicnn: np.ndarray | None, embedded: np.ndarray | None) -> np.ndarray:
         out = np.zeros((len(data), self.dimensions), dtype=np.float32)
         if not len(data):
             return out
@@ -217,9 +250,10 @@ class SpaceFit:
             out[:, :descriptors[-1].stop] = np.clip(np.nan_to_num(z), -CLIP, CLIP)
         if self.gaussian_axes is not None and self.whitening is not None:
             group = self._group(GAUSSIAN.name)
-            embedded = gaussian_embedding(data[:, GAUSSIAN.slice], self.whitening)
+            if embedded is None:
+                embedded = gaussian_embedding(data[:, GAUSSIAN.slice], self.whitening)
             out[:, group.slice] = np.clip(self.gaussian_axes.apply(embedded), -CLIP, CLIP)
-        if self.musicnn_axes is not None and musicnn is not None and len(data):
+        if self.musicnn_axes is not None and musicnn is not None:
             group = self._group(MUSICNN)
             present = np.ones(len(data), bool) if has_musicnn is None else has_musicnn
             if present.any():
@@ -234,7 +268,8 @@ class SpaceFit:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The fit as named arrays (for an .npz file); see from_arrays."""
-        arrays = {"mean": self.mean, "std": self.std, "weight": self.weight}
+        arrays = {"mean": self.mean, "std": self.std, "weight": self.weight,
+                  "fitted_on": np.array(self.fitted_on)}
         if self.whitening is not None and self.gaussian_axes is not None:
             arrays |= {"whitening": self.whitening, **_axes_arrays("gaussian",
                                                                    self.gaussian_axes)}
@@ -263,7 +298,35 @@ class SpaceFit:
             start = layout[-1].stop
         return cls(tuple(layout), tuple(sound_layout), arrays["mean"], arrays["std"],
                    arrays["weight"], arrays["whitening"] if gaussian else None, gaussian,
-                   musicnn)
+                   musicnn, int(arrays["fitted_on"]))
+
+
+def sample_rows(count: int, seed: int = 5) -> np.ndarray:
+    """The rows of *count* tracks a fit learns from: all, or FIT_SAMPLE picked at random."""
+    if count <= FIT_SAMPLE:
+        return np.arange(count)
+    return np.sort(np.random.default_rng(seed).choice(count, FIT_SAMPLE, replace=False))
+
+
+def fit_and_place(sound: np.ndarray, sound_layout: Sequence[Group],
+                  musicnn: np.ndarray | None, deep_rows: np.ndarray, *,
+                  parts: frozenset[str] | None = None,
+                  weights: Mapping[str, float] = PART_WEIGHTS) -> tuple[SpaceFit, np.ndarray]:
+    """A fit over these vectors, and their coordinates. *musicnn* holds the deep pass's
+    embeddings, row deep_rows[i] being track i's (-1: none). A library no larger than the
+    fit's sample has each Gaussian embedded once (the matrix logarithms are most of the
+    cost), a larger one in blocks, so memory stays that of the result."""
+    data = np.asarray(sound)
+    embedded = None
+    small = len(data) <= FIT_SAMPLE
+    if small and len(data) and any(g.name == GAUSSIAN.name for g in sound_layout) \
+            and (parts is None or GAUSSIAN.name in parts):
+        models = np.asarray(data[:, GAUSSIAN.slice], dtype=np.float64)
+        embedded = gaussian_embedding(models, whitening_of(models))
+    reached = int((deep_rows >= 0).sum())
+    fit = SpaceFit.fit(data, sound_layout, musicnn, reached=reached, parts=parts,
+                       weights=weights, embedded=embedded)
+    return fit, fit.coordinates(data, musicnn, deep_rows=deep_rows, embedded=embedded)
 
 
 def _model_group(name: str, start: int, axes: Axes) -> Group:

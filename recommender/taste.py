@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 import numpy as np
 
@@ -110,6 +111,21 @@ Distances = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 #: Rows whose predictions are computed at a time (bounds the distance matrix's memory).
 _CHUNK = 1024
+#: Past this many judged tracks, a row's nearest ones are looked for among the SHORTLIST
+#: nearest by plain (not hub-free) distance: milliseconds with thousands of judgements.
+SHORTLIST = 48
+
+
+class Shortlist(Protocol):
+    """What the taste model needs to shortlist: Euclidean points of rows (whose plain
+    distances approximate the real ones), and the real distances from each of m rows to
+    its own c candidate rows, given their plain squared distances ((m,), (m, c) and
+    (m, c) → (m, c))."""
+
+    def points(self, rows: np.ndarray) -> np.ndarray: ...
+
+    def refine(self, rows_a: np.ndarray, rows_b: np.ndarray, squared: np.ndarray
+               ) -> np.ndarray: ...
 
 
 def judged_reach(distances: Distances, rows: np.ndarray, judged_rows: np.ndarray, *,
@@ -154,12 +170,19 @@ class TasteModel:
     """
 
     def __init__(self, judged_rows: np.ndarray, judged_ids: np.ndarray,
-                 judged_prefs: np.ndarray, distances: Distances, scale: float) -> None:
+                 judged_prefs: np.ndarray, distances: Distances, scale: float, *,
+                 shortlist: Shortlist | None = None) -> None:
         self.judged_rows = np.asarray(judged_rows, dtype=np.int64)
         self.judged_ids = np.asarray(judged_ids, dtype=np.int64)
         self.judged_prefs = np.asarray(judged_prefs, dtype=np.float64)
         self.distances = distances
         self.scale = scale
+        self._shortlist = shortlist
+        self._judged_points: np.ndarray | None = None
+        if shortlist is not None and len(self.judged_rows) > SHORTLIST:
+            points = np.asarray(shortlist.points(self.judged_rows), dtype=np.float32)
+            self._judged_points = points
+            self._judged_norms = np.einsum("ij,ij->i", points, points)
 
     @property
     def has_judgements(self) -> bool:
@@ -168,13 +191,27 @@ class TasteModel:
     def _nearest(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(lift weights, push weights, judged indices) of each row's nearest judged
         tracks."""
-        d = np.asarray(self.distances(rows, self.judged_rows), dtype=np.float64)
-        k = min(NEIGHBOURS, len(self.judged_rows))
-        if k < len(self.judged_rows):
+        if self._judged_points is not None and self._shortlist is not None:
+            # Many judgements: plain distances to all of them (one matrix product) pick a
+            # shortlist, which is then measured exactly.
+            q = np.asarray(self._shortlist.points(rows), dtype=np.float32)
+            plain = self._judged_norms[None, :] - 2.0 * (q @ self._judged_points.T)
+            listed = np.argpartition(plain, SHORTLIST - 1, axis=1)[:, :SHORTLIST]
+            squared = np.take_along_axis(plain, listed, axis=1) \
+                + np.einsum("ij,ij->i", q, q)[:, None]
+            d = np.asarray(self._shortlist.refine(rows, self.judged_rows[listed], squared),
+                           dtype=np.float64)
+        else:
+            listed = None
+            d = np.asarray(self.distances(rows, self.judged_rows), dtype=np.float64)
+        k = min(NEIGHBOURS, d.shape[1])
+        if k < d.shape[1]:
             idx = np.argpartition(d, k - 1, axis=1)[:, :k]
         else:
             idx = np.broadcast_to(np.arange(k), (len(rows), k))
         near = np.take_along_axis(d, idx, axis=1)
+        if listed is not None:
+            idx = np.take_along_axis(listed, idx, axis=1)
         like = np.exp(-((near / (LIKE_REACH * self.scale)) ** 2))
         dislike = np.exp(-((near / (DISLIKE_REACH * self.scale)) ** 2))
         return like, dislike, idx

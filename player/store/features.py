@@ -234,7 +234,10 @@ class FeatureStore:
         chosen = by_length[length]
         ids = np.fromiter(chosen, dtype=np.int64, count=len(chosen))
         ids.sort()
-        blob = b"".join(chosen[int(i)][1] for i in ids)
-        matrix = np.frombuffer(blob, VECTOR_DTYPE).reshape(len(ids), -1).astype(np.float32)
         newest = max(v for v, _ in chosen.values())
+        blob = b"".join(chosen[int(i)][1] for i in ids)
+        del by_length, chosen  # the rows' own bytes: the joined copy is all that is needed
+        # float32 as stored: read in place (read-only), no third copy of a large library
+        matrix = np.frombuffer(blob, VECTOR_DTYPE).reshape(len(ids), -1) \
+            .astype(np.float32, copy=False)
         return FeatureMatrix(ids, matrix, newest)

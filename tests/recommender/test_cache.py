@@ -141,3 +141,27 @@ def test_the_deep_pass_joins_the_space_once_it_covers_the_library_then_follows_i
     assert last.fit is full.fit
     row = last.row_of(ids[-1])
     assert row is not None and not np.array_equal(last.points[row], full.points[row])
+
+
+def test_added_tracks_keep_the_fitted_space_until_the_library_has_grown_by_a_quarter(
+        store: Store, tmp_path: Path) -> None:
+    lib = build_library(store, styles=2, artists_per_style=2, tracks_per_artist=10)
+    shuffle = AutoShuffle.over(store, seed=1)
+    fitted = shuffle.snapshot.library.index.fit
+    assert fitted.fitted_on == len(lib.style_of) == 40
+    with store.db.transaction():
+        new = [store.tracks.upsert(Track(path=f"/music/new{i}.flac", title=f"New {i}",
+                                         artists=("New",))) for i in range(12)]
+    shuffle.follow(Changes(tracks=True))
+    library = shuffle.snapshot.library
+    assert all(t in library.catalog.row_of for t in new)  # the catalog was read again
+    assert library.index.fit is fitted  # the space was not
+    vector = store.features.vector(lib.tracks_of(0)[0], FEATURE_VERSION)
+    store.features.save(FEATURE_VERSION, [FeatureResult(t, vector) for t in new[:5]])
+    shuffle.follow(Changes(vectors=True))
+    grown = shuffle.snapshot.library.index
+    assert grown.fit is fitted and len(grown) == 45
+    store.features.save(FEATURE_VERSION, [FeatureResult(t, vector) for t in new[5:]])
+    shuffle.follow(Changes(vectors=True))  # 52 tracks: at least a quarter more than 40
+    refitted = shuffle.snapshot.library.index.fit
+    assert refitted is not fitted and refitted.fitted_on == 52
