@@ -24,12 +24,14 @@ from recommender import cache
 from recommender.catalog import Catalog
 from recommender.index import SoundIndex
 from recommender.layout import FEATURE_VERSION, LAYOUT, MUSICNN, MUSICNN_VERSION
-from recommender.proximity import Side, euclidean, rescale
+from recommender.proximity import Side, rescale
 from recommender.sound_space import DEEP_COVERAGE
 from recommender.space import TasteSpace
 
 logger = logging.getLogger(__name__)
 
+#: Flow neighbours are ranked hub-free among this many times k nearest by plain distance.
+SHORTLIST_FACTOR = 4
 #: The sound space is fitted again once the library has grown by this factor since its fit
 #: (until then new tracks are placed by the fit they found).
 REFIT_GROWTH = 1.25
@@ -62,16 +64,33 @@ class NearestSearch:
                    stats.take(searched) if stats is not None else None)
 
     def nearest(self, row: int, k: int) -> np.ndarray:
-        """Index rows of the *k* tracks nearest to index row *row*, leaving it out."""
-        d = euclidean(self.index.points[row], self.points, self.norms)
-        if self.sides is not None and self.index.stats is not None:
-            d = rescale(d, self.index.stats.take(row), self.sides)
-        rows = self.searched if self.searched is not None else np.arange(len(d))
-        d[rows == row] = np.inf
-        k = min(k, len(d) - 1)
+        """Index rows of the *k* tracks nearest to index row *row*, leaving it out.
+
+        Plain squared distances to every searched track (one matrix-vector product) pick
+        SHORTLIST_FACTOR × k candidates; only those are made hub-free and ranked."""
+        query = self.index.points[row]
+        squared = self.norms - 2.0 * (self.points @ query)
+        if self.searched is None:
+            rows = None
+            squared[row] = np.inf
+        else:
+            rows = self.searched
+            squared[rows == row] = np.inf
+        k = min(k, len(squared) - 1)
         if k < 1:
             return np.empty(0, dtype=np.int64)
-        return rows[np.argpartition(d, k - 1)[:k]]
+        count = min(len(squared) - 1, max(SHORTLIST_FACTOR * k, k))
+        listed = np.argpartition(squared, count - 1)[:count] if count < len(squared) \
+            else np.arange(len(squared))
+        listed = listed[np.isfinite(squared[listed])]
+        d = np.sqrt(np.maximum(squared[listed].astype(np.float64) + float(query @ query), 0.0))
+        if self.sides is not None and self.index.stats is not None:
+            sides = self.sides
+            d = rescale(d, self.index.stats.take(row),
+                        Side(sides.mean[listed], sides.spread[listed], sides.zero[listed]))
+        k = min(k, len(listed))
+        nearest = listed[np.argpartition(d, k - 1)[:k]]
+        return nearest if rows is None else rows[nearest]
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ class Fill:
         self.now = now
         self.snap = snapshot
         self.cat = snapshot.catalog
+        self._nearest_to: dict[int, np.ndarray] = {}
 
     def run(self, count: int, context: FillContext) -> list[Pick]:
         cat = self.cat
@@ -156,12 +157,20 @@ class Fill:
         blocked[eligible] = False
         return np.union1d(sample, self._near(anchor, blocked))
 
+    def _sounds_nearest(self, anchor: int) -> np.ndarray:
+        """The anchor's flow_neighbours nearest tracks by sound, looked for once a fill."""
+        near = self._nearest_to.get(anchor)
+        if near is None:
+            near = self.snap.library.nearest_rows(anchor, self.config.flow_neighbours)
+            self._nearest_to[anchor] = near
+        return near
+
     def _near(self, anchor: int, blocked: np.ndarray) -> np.ndarray:
         """The anchor's nearest tracks that may be picked, to join the pool for flow; none
         when the listener dislikes the anchor (its neighbours are not wanted then)."""
         if self.snap.preference_of(anchor, keep=self.keep) <= DISLIKED:
             return np.empty(0, dtype=np.int64)
-        near = self.snap.library.nearest_rows(anchor, self.config.flow_neighbours)
+        near = self._sounds_nearest(anchor)
         return near[~blocked[near]] if len(near) else near
 
     def disliked_neighbourhood(self, anchor: int | None, blocked: np.ndarray) -> np.ndarray:
@@ -169,7 +178,7 @@ class Fill:
         repeated skips of what plays), as long as something else remains to pick."""
         if anchor is None or self.snap.preference_of(anchor, keep=self.keep) > DISLIKED:
             return np.empty(0, dtype=np.int64)
-        near = self.snap.library.nearest_rows(anchor, self.config.flow_neighbours)
+        near = self._sounds_nearest(anchor)
         near = near[~blocked[near]] if len(near) else near
         return near if (~blocked).sum() > len(near) else np.empty(0, dtype=np.int64)
 

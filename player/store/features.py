@@ -236,7 +236,7 @@ class FeatureStore:
         ids.sort()
         newest = max(v for v, _ in chosen.values())
         blob = b"".join(chosen[int(i)][1] for i in ids)
-        del by_length, chosen  # the rows' own bytes: the joined copy is all that is needed
+        by_length.clear()  # the rows' own bytes: the joined copy is all that is needed
         # float32 as stored: read in place (read-only), no third copy of a large library
         matrix = np.frombuffer(blob, VECTOR_DTYPE).reshape(len(ids), -1) \
             .astype(np.float32, copy=False)
