@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -109,8 +110,6 @@ class Task(QObject):
         self.discarded = False
         self.cancel_event = threading.Event()
         self.done = False
-        self.result: Any = None
-        self.error: BaseException | None = None
         self._deliver.connect(self._on_deliver, Qt.ConnectionType.QueuedConnection)
 
     def cancel(self) -> None:
@@ -133,14 +132,24 @@ class Task(QObject):
             return
         self.done = True
         if kind == "result":
-            self.result = value
             self.succeeded.emit(value)
         elif kind == "cancelled":
             self.cancelled.emit()
         else:
-            self.error = value
             self.failed.emit(value)
         self.finished.emit()
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Drop every slot once the task has ended. Slots often hold the task itself (and
+        through it what they were handed), a cycle through Qt that Python's collector
+        cannot see: kept, each ended task would keep its result, a whole auto-shuffle
+        snapshot for a read, alive for good."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a signal nobody connected
+            for signal in (self.progressed, self.succeeded, self.failed, self.cancelled,
+                           self.finished):
+                signal.disconnect()
 
 
 class BackgroundWork(QObject):
