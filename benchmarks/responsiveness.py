@@ -4,15 +4,16 @@
         [--reread 5000] [--keep DIR]
 
 Builds a library of --tracks tracks on disk (hard links of one short audio file, so building
-is quick; their rows carry varied tags, ratings, plays and sound vectors as a long-used
-library has), plus --reread real files whose rows are out of date and --new files the
+is quick; their rows carry varied tags, ratings, plays, and both analysis passes' vectors
+as a long-used library has), plus --reread real files whose rows are out of date and --new files the
 library has never seen. Then, in a fresh process, opens the window as main.py does, plays
 (the 5-second tracks end often, so the auto part keeps refilling), and runs a rescan (it
 stats every file, reads the new and changed ones) followed by the analysis of what it
 found. A 10 ms timer measures how late the event loop answers throughout:
 
 - worst and 99th-percentile lag (aim: worst under 50 ms on an idle machine);
-- how long the scan and the analysis took, and how many tracks played meanwhile.
+- how long the scan and the analysis took, how many tracks played meanwhile, and the
+  window process's peak memory.
 
 Runs offscreen unless a display is set.
 """
@@ -23,6 +24,7 @@ import argparse
 import collections
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -37,30 +39,40 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 #: The lag timer asks for a tick this often, in milliseconds.
 TICK_MS = 10
+#: Hard links made to one copy of the short audio file before the next copy.
+LINKS_PER_FILE = 50_000
 
 
 def build(folder: Path, tracks: int, new: int, reread: int) -> Path:
     """The music under folder/music and its database folder/library.sqlite3."""
     import numpy as np
     from library_factory import TagSet, make_track, write_tags
+    from vector_factory import sound_vectors
 
     from player.models import PlayOutcome, PlaySource, Track
     from player.store import Store
     from player.store.features import FeatureResult
-    from recommender.layout import DIMENSIONS, FEATURE_VERSION
+    from recommender.layout import (
+        DESCRIPTORS,
+        FEATURE_VERSION,
+        MUSICNN,
+        MUSICNN_SIZE,
+        MUSICNN_VERSION,
+    )
 
     music = folder / "music"
     seed = make_track(folder / "seed.mp3", TagSet(title="Seed", artists=["Seed"]), seconds=5.0)
     rng = random.Random(3)
     vectors = np.random.default_rng(3)
-    centres = vectors.normal(size=(12, DIMENSIONS)) * 2.0
+    centres = vectors.normal(size=(12, DESCRIPTORS)) * 2.0
+    deep_centres = vectors.normal(size=(12, MUSICNN_SIZE))
     db = folder / "library.sqlite3"
     store = Store.open(db)
     now = time.time()
     try:
         with store.db.transaction():
             store.roots.add(str(music))
-        results = []
+        ids, descriptors = [], []
         with store.db.transaction():
             for n in range(tracks + reread):
                 artist, album = n // 96, n // 12
@@ -71,7 +83,10 @@ def build(folder: Path, tracks: int, new: int, reread: int) -> Path:
                     shutil.copyfile(seed, path)
                     write_tags(path, TagSet(title=f"Changed {n}", artists=[f"Artist {artist}"]))
                 else:
-                    os.link(seed, path)
+                    if n % LINKS_PER_FILE == 0:  # ext4 allows 65,000 links to one file
+                        source = folder / f"seed-{n // LINKS_PER_FILE}.mp3"
+                        shutil.copyfile(seed, source)
+                    os.link(source, path)
                 info = path.stat()
                 track_id = store.tracks.upsert(Track(
                     path=str(path), title=f"Song {n}", artists=(f"Artist {artist:05d}",),
@@ -79,8 +94,8 @@ def build(folder: Path, tracks: int, new: int, reread: int) -> Path:
                     year=1960 + artist % 60, duration=5.0,
                     mtime_ns=info.st_mtime_ns - (1 if stale else 0), size=info.st_size),
                     now=now - 86_400)
-                results.append(FeatureResult(track_id, (
-                    centres[artist % 12] + vectors.normal(size=DIMENSIONS)).astype(np.float32)))
+                ids.append(track_id)
+                descriptors.append(centres[artist % 12] + vectors.normal(size=DESCRIPTORS))
                 if rng.random() < 0.1:
                     store.ratings.set(track_id, rng.randint(1, 5), now=now - 86_400)
                 if rng.random() < 0.2:
@@ -89,7 +104,16 @@ def build(folder: Path, tracks: int, new: int, reread: int) -> Path:
                                              started_at=started)
                     store.plays.finish(play, listened=5.0, outcome=PlayOutcome.COMPLETED,
                                        ended_at=started + 5)
+            # the fast pass's vectors: descriptors and a valid Gaussian timbre model
+            results = [FeatureResult(track_id, vector) for track_id, vector
+                       in zip(ids, sound_vectors(np.array(descriptors)), strict=True)]
             store.features.save(FEATURE_VERSION, results, now=now - 86_400)
+            # and both passes done: the deep pass's embeddings too
+            deep = [FeatureResult(track_id, (deep_centres[(n // 96) % 12]
+                                             + 0.7 * vectors.normal(size=MUSICNN_SIZE))
+                                  .astype(np.float32))
+                    for n, track_id in enumerate(ids)]
+            store.features.save(MUSICNN_VERSION, deep, now=now - 86_400, kind=MUSICNN)
         for n in range(new):
             path = music / "New arrivals" / f"Album {n // 12:04d}" / f"{n % 12:02d}.mp3"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -205,6 +229,7 @@ def measure(db: Path, why: bool = False) -> dict[str, float]:
         "scan_s": finished.get("scan", started) - started,
         "analysis_s": finished.get("analysis", started) - finished.get("scan", started),
         "played": float(len(store.plays.all()) - played_before),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }
     window.close()
     close_player(player)
@@ -250,6 +275,7 @@ def main_() -> int:
     print(f"rescan                {f['scan_s']:.1f} s")
     print(f"analysis              {f['analysis_s']:.1f} s")
     print(f"tracks played         {f['played']:.0f} (the auto part refilled each time)")
+    print(f"peak memory           {f['peak_mb']:.0f} MB (the window's process)")
     return 0
 
 

@@ -76,7 +76,7 @@ class Fill:
                 if t is not None]
         recent_rows = [cat.row_of[t] for t in tail[-ARTIST_GAP:] if t in cat.row_of]
         anchor = recent_rows[-1] if recent_rows else None
-        pool = self._pool(np.flatnonzero(~blocked), anchor)
+        pool = self._pool(blocked, anchor)
         picks: list[Pick] = []
         for n in range(count):
             avoid = self.disliked_neighbourhood(anchor, blocked)
@@ -141,20 +141,24 @@ class Fill:
         choice = int(self._rng.choice(len(rows), p=weights / weights.sum()))
         return int(rows[choice]), self.reason(scored, choice, anchor, now)
 
-    def _pool(self, eligible: np.ndarray, anchor: int | None) -> np.ndarray:
+    def _pool(self, blocked: np.ndarray, anchor: int | None) -> np.ndarray:
         """The rows one fill chooses among: all eligible ones in a small library, else a
-        random sample plus what sounds nearest to the anchor."""
+        random sample plus what sounds nearest to the anchor. The sample comes from the
+        tracks the snapshot predicted ahead while enough of them are eligible, so the
+        window's thread predicts only the few that follow the flow."""
         size = self.config.pool
+        eligible = np.flatnonzero(~blocked)
         if len(eligible) <= size:
             return eligible
-        if len(eligible) > 20 * size:  # drawing with repeats and dropping them is far cheaper
-            sample = np.unique(eligible[self._rng.integers(0, len(eligible), size)])
+        ahead = self.snap.predicted_ahead
+        ahead = ahead[~blocked[ahead]]
+        source = ahead if len(ahead) >= 2 * size else eligible
+        if len(source) > 20 * size:  # drawing with repeats and dropping them is far cheaper
+            sample = np.unique(source[self._rng.integers(0, len(source), size)])
         else:
-            sample = self._rng.choice(eligible, size=size, replace=False)
+            sample = self._rng.choice(source, size=size, replace=False)
         if anchor is None:
             return np.sort(sample)
-        blocked = np.ones(len(self.cat), bool)
-        blocked[eligible] = False
         return np.union1d(sample, self._near(anchor, blocked))
 
     def _sounds_nearest(self, anchor: int) -> np.ndarray:

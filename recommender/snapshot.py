@@ -29,6 +29,9 @@ from recommender.taste import Signal, SignalKind, TasteModel, judged_reach, pref
 
 logger = logging.getLogger(__name__)
 
+#: Tracks a new snapshot predicts ahead, on its worker (see Snapshot.predicted_ahead).
+PREDICT_AHEAD = 2_000
+
 
 @dataclass(frozen=True)
 class History:
@@ -122,6 +125,24 @@ class Snapshot:
         self._pred = np.full(len(cat), np.nan)
         self._conf = np.zeros(len(cat))
         self._backer = np.full(len(cat), -1, dtype=np.int64)
+        #: Rows whose predictions are worked out here, on the worker that builds the
+        #: snapshot: every track of a library up to PREDICT_AHEAD, else that many drawn
+        #: at random (anew as the judgements change). A fill draws its random pool from
+        #: them: predicting against tens of thousands of judged tracks takes the window's
+        #: thread too long.
+        self.predicted_ahead = self._predict_ahead()
+
+    def _predict_ahead(self) -> np.ndarray:
+        count = len(self.catalog)
+        rows = np.arange(count)
+        if count > PREDICT_AHEAD:
+            # the same history draws the same tracks: a seeded shuffle repeats
+            rng = np.random.default_rng(
+                [count, len(self.history.events), len(self.history.ratings)])
+            rows = np.sort(rng.choice(count, PREDICT_AHEAD, replace=False))
+        if self.has_judgements:
+            self.predictions(rows)
+        return rows
 
     def _rating_signals(self) -> list[Signal]:
         return [Signal(tid, SignalKind.RATING, at, stars)

@@ -10,19 +10,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from player.queue_types import FillContext
+from player.queue_types import FillContext, Filler
 from player.store import Store
+from recommender.shuffle import AutoShuffle
 from ui.player_control import PlayerControl
 from ui.tasks import BackgroundWork
+
+if TYPE_CHECKING:
+    from recommender.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
 
 #: Tracks in a path played from the map or the library, both ends included.
 PATH_LENGTH = 12
+
+
+def snapshot_of(filler: Filler | None) -> Snapshot | None:
+    """What the auto-shuffle knows now, when the queue's filler is the auto-shuffle and has
+    read the library (the map, paths and flow order read it); else None."""
+    return filler.snapshot if isinstance(filler, AutoShuffle) else None
 
 
 class TasteActions(QObject):
@@ -38,8 +48,8 @@ class TasteActions(QObject):
         self.store = store  # the GUI thread's, for a quick read of the track played last
         self.title_of = title_of
 
-    def _snapshot(self) -> Any:
-        return getattr(self.control.queue.filler, "snapshot", None)
+    def _snapshot(self) -> Snapshot | None:
+        return snapshot_of(self.control.queue.filler)
 
     def path_to(self, track_id: int) -> None:
         """Queue a sonic path from the playing track to *track_id*, to play next (from the

@@ -42,7 +42,7 @@ from ui.player_control import PlayerControl
 from ui.profile_panel import ProfilePanel
 from ui.queue_panel import QueuePanel
 from ui.tasks import BackgroundWork, TaskCancelled, TaskContext
-from ui.taste_actions import TasteActions
+from ui.taste_actions import TasteActions, snapshot_of
 
 if TYPE_CHECKING:
     from ui.map_view import MapView
@@ -175,7 +175,7 @@ class TasteMapPanel(QWidget):
         """Rebuild the map if the auto-shuffle's snapshot changed since it was drawn (only
         while shown: a hidden map catches up when it is shown)."""
         filler = self.control.queue.filler
-        snapshot = getattr(filler, "snapshot", None)
+        snapshot = snapshot_of(filler)
         if snapshot is None:
             if filler is not None and self.isVisible():
                 filler.follow(Changes(), self.refresh)

@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -217,3 +218,30 @@ def test_a_track_that_went_missing_since_loading_is_not_picked(store: Store,
     shuffle.follow(Changes(playability=frozenset(gone)))
     picks = [p.track_id for p in shuffle.fill(30, EMPTY)]
     assert len(picks) == 30 and not set(picks) & set(gone)
+
+
+def test_a_fill_in_a_big_library_draws_from_what_the_snapshot_predicted_ahead(
+        store: Store, library: SyntheticLibrary, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Predicting against tens of thousands of judged tracks is the worker's job: a fill
+    on the window's thread samples from the tracks the snapshot predicted, and with no
+    track playing it predicts nothing itself."""
+    from recommender import snapshot as snapshot_module
+    from recommender.shuffle import ShuffleConfig
+
+    monkeypatch.setattr(snapshot_module, "PREDICT_AHEAD", 60)
+    with store.db.transaction():
+        for tid in library.tracks_of(1)[:6]:
+            store.ratings.set(tid, 5)
+    shuffle = AutoShuffle.over(store, ShuffleConfig(pool=20), seed=4)
+    snap = shuffle.snapshot
+    assert snap is not None
+    ahead = set(snap.catalog.ids[snap.predicted_ahead].tolist())
+    assert len(ahead) == 60 < len(snap.catalog)
+    predicted_before = int((~np.isnan(snap._pred)).sum())
+    picks = [p.track_id for p in shuffle.fill(1, EMPTY)]
+    assert len(picks) == 1 and set(picks) <= ahead
+    assert int((~np.isnan(snap._pred)).sum()) == predicted_before >= 60
+    # the same history draws the same tracks ahead
+    again = AutoShuffle.over(store, seed=9).snapshot
+    assert again is not None
+    assert list(again.predicted_ahead) == list(snap.predicted_ahead)
