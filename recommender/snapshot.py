@@ -31,6 +31,10 @@ logger = logging.getLogger(__name__)
 
 #: Tracks a new snapshot predicts ahead, on its worker (see Snapshot.predicted_ahead).
 PREDICT_AHEAD = 2_000
+#: At most this many judged tracks, those with the strongest preference either way, predict
+#: the others: with tens of thousands of plays, each prediction would otherwise weigh them
+#: all, and a fill on the window's thread would take hundreds of milliseconds.
+MODEL_JUDGED = 8_000
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,9 @@ class Snapshot:
         judged = np.flatnonzero(~np.isnan(self.own))
         space = library.space
         with_point = judged[space.has_point(judged)] if len(judged) else judged
+        if len(with_point) > MODEL_JUDGED:  # the strongest evidence speaks
+            strongest = np.argsort(-np.abs(self.own[with_point]), kind="stable")
+            with_point = np.sort(with_point[strongest[:MODEL_JUDGED]])
         reach = judged_reach(space.distance_matrix, np.flatnonzero(space.index_row >= 0),
                              with_point)
         self.model = TasteModel(with_point, cat.ids[with_point], self.own[with_point],

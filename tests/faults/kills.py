@@ -85,16 +85,7 @@ def run_and_kill(argv: list[str], moment: float, *, program: str | None = None,
                  env: dict[str, str] | None = None) -> Killed:
     """Start the command, SIGKILL its process *moment* seconds later (unless it ended
     already), and return what it printed."""
-    process = start(argv, program=program, env=env)
-    try:
-        process.wait(timeout=moment)
-        finished = True
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGKILL)
-        finished = False
-    out, err = process.communicate(timeout=60)
-    assert_nothing_left(process.pid)
-    return Killed(out, err, finished, process.pid)
+    return _kill_after(start(argv, program=program, env=env), moment)
 
 
 def run_and_kill_once(argv: list[str], begun: Callable[[], bool], after: float, *,
@@ -103,8 +94,14 @@ def run_and_kill_once(argv: list[str], begun: Callable[[], bool], after: float, 
     more seconds, then SIGKILL its process (unless it ended already)."""
     process = start(argv)
     wait_for(lambda: begun() or process.poll() is not None, "the work to begin", timeout)
+    return _kill_after(process, after)
+
+
+def _kill_after(process: subprocess.Popen[str], seconds: float) -> Killed:
+    """SIGKILL *process* *seconds* from now unless it ends first; what it printed, once
+    none of its processes is left."""
     try:
-        process.wait(timeout=after)
+        process.wait(timeout=seconds)
         finished = True
     except subprocess.TimeoutExpired:
         process.send_signal(signal.SIGKILL)

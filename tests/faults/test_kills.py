@@ -16,6 +16,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from audio_factory import sine, write_audio
 from kills import (
@@ -231,15 +232,7 @@ def test_a_killed_analysis_leaves_no_worker_behind_and_resumes(db_path: Path,
     from music_factory import STYLES, render
 
     tracks = 60  # enough that a kill soon after the first result lands mid-analysis
-    sample = write_audio(tmp_path / "sample.flac", render(STYLES["rock"], 6.0, seed=3))
-    store = Store.open(db_path)
-    with store.db.transaction():
-        for i in range(tracks):
-            path = tmp_path / "music" / f"{i:02d}.flac"
-            path.parent.mkdir(exist_ok=True)
-            shutil.copy(sample, path)
-            store.tracks.upsert(Track(path=str(path), title=f"T{i}", duration=6.0))
-    store.close()
+    _copies(db_path, tmp_path, render(STYLES["rock"], 6.0, seed=3), tracks, 6.0)
     done_in_round = []
     for round_, (moment, after) in enumerate(zip(
             kill_moments(seed=15, count=KILLS, low=0.2, high=2.0),
@@ -271,6 +264,21 @@ def test_a_killed_analysis_leaves_no_worker_behind_and_resumes(db_path: Path,
     assert rows(db_path, "SELECT count(*) FROM features WHERE error IS NOT NULL") == [(0,)]
 
 
+def _copies(db_path: Path, folder: Path, audio: np.ndarray, tracks: int,
+            seconds: float) -> None:
+    """*tracks* copies of one rendered piece as FLAC files under folder/music, in the
+    library at *db_path* (not analysed)."""
+    sample = write_audio(folder / "sample.flac", audio)
+    store = Store.open(db_path)
+    with store.db.transaction():
+        for i in range(tracks):
+            path = folder / "music" / f"{i:02d}.flac"
+            path.parent.mkdir(exist_ok=True)
+            shutil.copy(sample, path)
+            store.tracks.upsert(Track(path=str(path), title=f"T{i}", duration=seconds))
+    store.close()
+
+
 def _analysed_since(db: Path, since: float, kind: str = "sound") -> int:
     return int(rows(db, "SELECT count(*) FROM features WHERE analysed_at >= ? AND kind = ?",
                     (since, kind))[0][0])
@@ -281,15 +289,7 @@ def test_a_killed_deep_pass_resumes_without_listening_twice(db_path: Path,
     from music_factory import STYLES, render
 
     tracks = 16
-    sample = write_audio(tmp_path / "sample.flac", render(STYLES["folk"], 8.0, seed=5))
-    store = Store.open(db_path)
-    with store.db.transaction():
-        for i in range(tracks):
-            path = tmp_path / "music" / f"{i:02d}.flac"
-            path.parent.mkdir(exist_ok=True)
-            shutil.copy(sample, path)
-            store.tracks.upsert(Track(path=str(path), title=f"T{i}", duration=8.0))
-    store.close()
+    _copies(db_path, tmp_path, render(STYLES["folk"], 8.0, seed=5), tracks, 8.0)
     argv = ["--db", str(db_path), "analyze", "--jobs", "1"]
     run_and_kill_once(argv, lambda: _analysed_since(db_path, 0.0, "musicnn") > 0, 0.3)
     assert integrity(db_path) == "ok"

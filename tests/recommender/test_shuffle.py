@@ -245,3 +245,24 @@ def test_a_fill_in_a_big_library_draws_from_what_the_snapshot_predicted_ahead(
     again = AutoShuffle.over(store, seed=9).snapshot
     assert again is not None
     assert list(again.predicted_ahead) == list(snap.predicted_ahead)
+
+
+def test_with_very_many_judgements_the_strongest_predict(
+        store: Store, library: SyntheticLibrary, monkeypatch: pytest.MonkeyPatch) -> None:
+    from recommender import snapshot as snapshot_module
+
+    monkeypatch.setattr(snapshot_module, "MODEL_JUDGED", 4)
+    strong = library.tracks_of(2)[:2] + library.tracks_of(3)[:2]
+    with store.db.transaction():
+        store.ratings.set(strong[0], 5)
+        store.ratings.set(strong[1], 5)
+        store.ratings.set(strong[2], 1)
+        store.ratings.set(strong[3], 1)
+    for tid in library.tracks_of(4)[:6]:
+        _play(store, tid, PlayOutcome.COMPLETED, hours_ago=24 * 90, listened=200.0)
+    snap = AutoShuffle.over(store, seed=2).snapshot
+    assert snap is not None
+    assert sorted(snap.model.judged_ids.tolist()) == sorted(strong)
+    # the others still count as judged for what they are: their own preference stays
+    weak = snap.catalog.row_of[library.tracks_of(4)[0]]
+    assert snap.own_preferences(np.array([weak]))[0] > 0
