@@ -147,6 +147,8 @@ class StallWatch:
             stack = [f"{Path(f.filename).name}:{f.lineno} {f.name}"
                      for f in traceback.extract_stack(frame)
                      if str(ROOT) in f.filename or "site-packages" not in f.filename]
+            # let go of the frame at once: holding it keeps its locals (a QPainter) alive
+            del frame
             self.seen[" < ".join(reversed(stack[-6:]))] += 1
 
     def report(self) -> str:
