@@ -23,13 +23,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import SIGNAL, QObject, Qt, Signal, Slot
 
 from player.changes import ChangeHub, Changes
 from player.errors import PartialWriteError, RiffleError
@@ -145,10 +144,12 @@ class Task(QObject):
         through it what they were handed), a cycle through Qt that Python's collector
         cannot see: kept, each ended task would keep its result, a whole auto-shuffle
         snapshot for a read, alive for good."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a signal nobody connected
-            for signal in (self.progressed, self.succeeded, self.failed, self.cancelled,
-                           self.finished):
+        for signal, signature in ((self.progressed, "progressed(PyObject)"),
+                                  (self.succeeded, "succeeded(PyObject)"),
+                                  (self.failed, "failed(PyObject)"),
+                                  (self.cancelled, "cancelled()"),
+                                  (self.finished, "finished()")):
+            if self.receivers(SIGNAL(signature)):  # nothing to drop warns otherwise
                 signal.disconnect()
 
 
