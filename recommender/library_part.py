@@ -30,8 +30,11 @@ from recommender.space import TasteSpace
 
 logger = logging.getLogger(__name__)
 
-#: Flow neighbours are ranked hub-free among this many times k nearest by plain distance.
+#: Nearest tracks are ranked hub-free among this many times k nearest by plain distance,
+#: and among at least SHORTLIST_MIN (hub-free ranks are not plain ranks: a track in a
+#: sparse region can have its hub-free nearest a little further out).
 SHORTLIST_FACTOR = 4
+SHORTLIST_MIN = 200
 #: The sound space is fitted again once the library has grown by this factor since its fit
 #: (until then new tracks are placed by the fit they found).
 REFIT_GROWTH = 1.25
@@ -67,7 +70,8 @@ class NearestSearch:
         """Index rows of the *k* tracks nearest to index row *row*, leaving it out.
 
         Plain squared distances to every searched track (one matrix-vector product) pick
-        SHORTLIST_FACTOR × k candidates; only those are made hub-free and ranked."""
+        SHORTLIST_FACTOR × k candidates (SHORTLIST_MIN at least); only those are made
+        hub-free and ranked."""
         query = self.index.points[row]
         squared = self.norms - 2.0 * (self.points @ query)
         if self.searched is None:
@@ -79,7 +83,7 @@ class NearestSearch:
         k = min(k, len(squared) - 1)
         if k < 1:
             return np.empty(0, dtype=np.int64)
-        count = min(len(squared) - 1, max(SHORTLIST_FACTOR * k, k))
+        count = min(len(squared) - 1, max(SHORTLIST_FACTOR * k, SHORTLIST_MIN))
         listed = np.argpartition(squared, count - 1)[:count] if count < len(squared) \
             else np.arange(len(squared))
         listed = listed[np.isfinite(squared[listed])]

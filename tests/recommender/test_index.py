@@ -207,3 +207,20 @@ def test_the_index_over_the_store_leaves_out_missing_and_failed_tracks(store: St
     finally:
         blank.close()
     assert len(empty) == 0 and empty.neighbours(1) == []
+
+
+def test_the_nearest_search_finds_the_exact_hub_free_nearest() -> None:
+    """The search shortlists by plain distance before ranking hub-free; hub-free ranks are
+    not plain ranks, so the shortlist must be long enough that the few nearest survive."""
+    from recommender.library_part import NearestSearch
+
+    n = 1_500
+    index = SoundIndex(np.arange(n), _library(n, seed=4), deep=(np.arange(n), _embeddings(n)))
+    search = NearestSearch.over(index)
+    for row in range(0, n, 50):
+        exact = index.distances_from_row(row)
+        exact[row] = np.inf
+        for k in (3, 10):
+            found = search.nearest(row, k)
+            assert row not in found
+            assert set(found.tolist()) == set(np.argsort(exact)[:k].tolist()), (row, k)
